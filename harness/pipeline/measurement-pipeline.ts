@@ -1,0 +1,14 @@
+import type { EventBatchView } from '../../simulator/core/domain/event-batch.js';
+import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
+
+/**
+ * What the ingest server drives: something that counts decoded batches and reports metrics.
+ * The reference implementation wraps the shared metric definitions (simulator/core/domain);
+ * the server owns delivery (sequences, duplicates, acks), never the metrics.
+ */
+export interface MeasurementPipeline {
+  /** Applies one valid batch. Called once per accepted batch, in stream order. */
+  apply(batch: EventBatchView): void;
+  /** The metrics as of `asOfMs` (ms since the epoch); 0 = the latest event time seen. */
+  report(asOfMs: number): MetricSample[];
+}

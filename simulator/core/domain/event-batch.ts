@@ -1,0 +1,187 @@
+import { EventKind } from './vocabulary.js';
+
+/**
+ * A columnar batch of observed events, shaped exactly like the decoded protobuf message
+ * `smsim.v1.EventBatch` (camelCase fields), so the simulator, the codec and the pipeline's
+ * metric definitions all read one structure. Dense columns have `eventCount` entries.
+ */
+export interface EventBatchView {
+  readonly eventCount: number;
+  readonly baseTimeMs: number;
+  readonly dictionary: readonly string[];
+  readonly kind: ArrayLike<number>;
+  readonly timeDeltaMs: ArrayLike<number>;
+  readonly device: ArrayLike<number>;
+  readonly deviceType: ArrayLike<number>;
+  readonly network: ArrayLike<number>;
+  readonly code: ArrayLike<number>;
+  readonly requestId: ArrayLike<number>;
+  readonly user: ArrayLike<number>;
+  readonly outcome: ArrayLike<number>;
+  readonly ref: ArrayLike<number>;
+  readonly value: ArrayLike<number>;
+  /** 4 entries per alert event, in event order (see events.proto). */
+  readonly hopDeltaMs: ArrayLike<number>;
+  /** 1 entry per incident event, in event order. */
+  readonly resolverGroup: ArrayLike<number>;
+}
+
+/** Fields of one event as the simulator emits it; unset numeric fields are 0. */
+export interface EventFields {
+  kind: EventKind;
+  timeMs: number;
+  device?: number;
+  deviceType?: number;
+  network?: number;
+  code?: string;
+  requestId?: number;
+  user?: number;
+  outcome?: number;
+  ref?: number;
+  value?: number;
+  /** Alerts only: 4 hop offsets in ms after timeMs, -1 = not visible. */
+  hops?: readonly [number, number, number, number];
+  /** Incidents only. */
+  resolverGroup?: number;
+}
+
+export const HOPS_PER_ALERT = 4;
+
+export function isAlertKind(kind: number): boolean {
+  return kind === EventKind.DEVICE_ALERT || kind === EventKind.DCC_ALERT;
+}
+
+export function isIncidentKind(kind: number): boolean {
+  return (
+    kind === EventKind.INCIDENT_RAISED ||
+    kind === EventKind.INCIDENT_CLOSED ||
+    kind === EventKind.INCIDENT_REOPENED
+  );
+}
+
+/**
+ * Builds batches into preallocated typed arrays, reused from batch to batch: no per-event
+ * objects on the hot path (the `add*` methods take positional numbers). A batch returned by
+ * `take()` stays valid until the next `take()`; encode it before building on.
+ */
+export class EventBatchBuilder {
+  readonly capacity: number;
+  private n = 0;
+  private base = 0;
+  private readonly dict: string[] = [''];
+  private readonly dictIndex = new Map<string, number>([['', 0]]);
+  private readonly kindCol: Uint8Array;
+  private readonly timeCol: Float64Array;
+  private readonly deviceCol: Float64Array;
+  private readonly deviceTypeCol: Uint8Array;
+  private readonly networkCol: Uint8Array;
+  private readonly codeCol: Uint32Array;
+  private readonly requestIdCol: Float64Array;
+  private readonly userCol: Uint32Array;
+  private readonly outcomeCol: Uint8Array;
+  private readonly refCol: Float64Array;
+  private readonly valueCol: Float64Array;
+  private readonly hopCol: Float64Array;
+  private hops = 0;
+  private readonly resolverCol: Uint8Array;
+  private resolvers = 0;
+
+  constructor(capacity = 1000) {
+    this.capacity = capacity;
+    this.kindCol = new Uint8Array(capacity);
+    this.timeCol = new Float64Array(capacity);
+    this.deviceCol = new Float64Array(capacity);
+    this.deviceTypeCol = new Uint8Array(capacity);
+    this.networkCol = new Uint8Array(capacity);
+    this.codeCol = new Uint32Array(capacity);
+    this.requestIdCol = new Float64Array(capacity);
+    this.userCol = new Uint32Array(capacity);
+    this.outcomeCol = new Uint8Array(capacity);
+    this.refCol = new Float64Array(capacity);
+    this.valueCol = new Float64Array(capacity);
+    this.hopCol = new Float64Array(capacity * HOPS_PER_ALERT);
+    this.resolverCol = new Uint8Array(capacity);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  get full(): boolean {
+    return this.n >= this.capacity;
+  }
+
+  /** Interns a code; the index is valid for the current batch only. */
+  intern(code: string): number {
+    let i = this.dictIndex.get(code);
+    if (i === undefined) {
+      i = this.dict.length;
+      this.dict.push(code);
+      this.dictIndex.set(code, i);
+    }
+    return i;
+  }
+
+  /** Appends one event. Callers check `full` first; the builder never grows. */
+  add(e: EventFields): void {
+    const i = this.n;
+    if (i >= this.capacity) throw new RangeError('EventBatchBuilder is full');
+    if (i === 0) this.base = e.timeMs;
+    this.n = i + 1;
+    this.kindCol[i] = e.kind;
+    // Stored absolute here; made relative to the batch base in take().
+    this.timeCol[i] = e.timeMs;
+    this.deviceCol[i] = e.device ?? 0;
+    this.deviceTypeCol[i] = e.deviceType ?? 0;
+    this.networkCol[i] = e.network ?? 0;
+    this.codeCol[i] = e.code === undefined ? 0 : this.intern(e.code);
+    this.requestIdCol[i] = e.requestId ?? 0;
+    this.userCol[i] = e.user ?? 0;
+    this.outcomeCol[i] = e.outcome ?? 0;
+    this.refCol[i] = e.ref ?? 0;
+    this.valueCol[i] = e.value ?? 0;
+    if (isAlertKind(e.kind)) {
+      const h = e.hops ?? [-1, -1, -1, -1];
+      const o = this.hops;
+      this.hopCol[o] = h[0];
+      this.hopCol[o + 1] = h[1];
+      this.hopCol[o + 2] = h[2];
+      this.hopCol[o + 3] = h[3];
+      this.hops = o + HOPS_PER_ALERT;
+    } else if (isIncidentKind(e.kind)) {
+      this.resolverCol[this.resolvers++] = e.resolverGroup ?? 0;
+    }
+  }
+
+  /** Returns the current batch (views over the builder's arrays) and starts a new one. */
+  take(): EventBatchView {
+    const n = this.n;
+    const base = this.base;
+    for (let i = 0; i < n; i++) this.timeCol[i] = (this.timeCol[i] as number) - base;
+    const batch: EventBatchView = {
+      eventCount: n,
+      baseTimeMs: base,
+      dictionary: this.dict.slice(),
+      kind: this.kindCol.subarray(0, n),
+      timeDeltaMs: this.timeCol.subarray(0, n),
+      device: this.deviceCol.subarray(0, n),
+      deviceType: this.deviceTypeCol.subarray(0, n),
+      network: this.networkCol.subarray(0, n),
+      code: this.codeCol.subarray(0, n),
+      requestId: this.requestIdCol.subarray(0, n),
+      user: this.userCol.subarray(0, n),
+      outcome: this.outcomeCol.subarray(0, n),
+      ref: this.refCol.subarray(0, n),
+      value: this.valueCol.subarray(0, n),
+      hopDeltaMs: this.hopCol.subarray(0, this.hops),
+      resolverGroup: this.resolverCol.subarray(0, this.resolvers),
+    };
+    this.n = 0;
+    this.hops = 0;
+    this.resolvers = 0;
+    this.dict.length = 1;
+    this.dictIndex.clear();
+    this.dictIndex.set('', 0);
+    return batch;
+  }
+}

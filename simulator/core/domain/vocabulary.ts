@@ -1,0 +1,117 @@
+/**
+ * The domain vocabulary shared by the simulator, its truth accumulators and the reference
+ * pipeline. Numeric values mirror the enums of proto/smsim/v1/events.proto exactly (a contract
+ * test checks it), so columns travel as small integers.
+ */
+
+export const EventKind = {
+  SERVICE_REQUEST: 1,
+  SERVICE_RESPONSE: 2,
+  DEVICE_LIST_ENTRY: 3,
+  DEVICE_ALERT: 4,
+  DCC_ALERT: 5,
+  INCIDENT_RAISED: 6,
+  INCIDENT_CLOSED: 7,
+  INCIDENT_REOPENED: 8,
+  INVENTORY: 9,
+  OUTAGE_START: 10,
+  OUTAGE_END: 11,
+} as const;
+export type EventKind = (typeof EventKind)[keyof typeof EventKind];
+export const EVENT_KIND_MAX = 11;
+
+export const DeviceType = {
+  CH: 1,
+  ESME: 2,
+  GSME: 3,
+  GPF: 4,
+  IHD: 5,
+  PPMID: 6,
+  HCALCS: 7,
+} as const;
+export type DeviceType = (typeof DeviceType)[keyof typeof DeviceType];
+export const DEVICE_TYPE_MAX = 7;
+export const DEVICE_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'unspecified',
+  1: 'CH',
+  2: 'ESME',
+  3: 'GSME',
+  4: 'GPF',
+  5: 'IHD',
+  6: 'PPMID',
+  7: 'HCALCS',
+};
+
+/** A SMETS2 CSP region or a SMETS1 cohort (DOMAIN.md §3). */
+export const Network = {
+  CSP_NORTH: 1,
+  CSP_CENTRAL: 2,
+  CSP_SOUTH: 3,
+  SMETS1_IOC: 4,
+  SMETS1_MOC: 5,
+  SMETS1_FOC: 6,
+} as const;
+export type Network = (typeof Network)[keyof typeof Network];
+export const NETWORK_MAX = 6;
+
+/** Label values used in reports: regions for SMETS2, cohorts for SMETS1. */
+export const NETWORK_LABELS: Readonly<Record<number, string>> = {
+  0: 'unknown',
+  1: 'north',
+  2: 'central',
+  3: 'south',
+  4: 'ioc',
+  5: 'moc',
+  6: 'foc',
+};
+export const REGIONS = ['north', 'central', 'south'] as const;
+export type Region = (typeof REGIONS)[number];
+export const COHORTS = ['ioc', 'moc', 'foc'] as const;
+export type Cohort = (typeof COHORTS)[number];
+
+export function isSmets1(network: number): boolean {
+  return network >= Network.SMETS1_IOC && network <= Network.SMETS1_FOC;
+}
+
+export function smetsLabel(network: number): 'smets1' | 'smets2' {
+  return isSmets1(network) ? 'smets1' : 'smets2';
+}
+
+export const Outcome = {
+  SUCCESS: 1,
+  FAILURE: 2,
+  TIMEOUT: 3,
+  REJECTED: 4,
+  ACCEPTED: 5,
+  NO_IMAGE_HELD: 6,
+  HASH_MISMATCH: 7,
+  ACTIVATION_FAILURE: 8,
+} as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+export const OUTCOME_MAX = 8;
+
+export const ResolverGroup = {
+  DCC: 1,
+  DSP: 2,
+  CSP_NORTH: 3,
+  CSP_CENTRAL: 4,
+  CSP_SOUTH: 5,
+  SMETS1_SP: 6,
+  DCO: 7,
+  OTHER: 8,
+} as const;
+export type ResolverGroup = (typeof ResolverGroup)[keyof typeof ResolverGroup];
+export const RESOLVER_GROUP_MAX = 8;
+
+/** SRV numbers (DUIS; DOMAIN.md §1.2, §6.1). */
+export const Srv = {
+  CH_INSTALL_SUCCESS: '8.14.1',
+  CH_INSTALL_NO_SM_WAN: '8.14.2',
+  CH_FAULT_RETURN: '8.14.3',
+  CH_NO_FAULT_RETURN: '8.14.4',
+  COMMISSION_DEVICE: '8.1.1',
+  UPDATE_HAN_DEVICE_LOG: '8.11',
+} as const;
+
+/** Incident type raised by a Supplier or CSP when a CH has no SM WAN at install (CR1429). */
+export const INCIDENT_NO_SM_WAN = 'NO_SM_WAN';

@@ -1,0 +1,69 @@
+/**
+ * One error class for all of smsim, with a closed set of stable codes. Callers match on
+ * `error.code`, never on messages. Every code is documented in docs/errors.md; a test keeps
+ * the two in step.
+ */
+export const ERROR_CODES = {
+  SMSIM_ERR_SCENARIO_NOT_FOUND: 'The scenario file does not exist or cannot be read.',
+  SMSIM_ERR_SCENARIO_PARSE: 'The scenario file is not valid YAML (or is too large or too deeply aliased).',
+  SMSIM_ERR_SCENARIO_INVALID: 'The scenario failed validation; `details.issues` lists every problem with its path.',
+  SMSIM_ERR_EXPECT_SYNTAX: 'An `expect:` line of the scenario cannot be parsed.',
+  SMSIM_ERR_USAGE: 'The command line is wrong (unknown option, bad value).',
+  SMSIM_ERR_ADDRESS_IN_USE: 'The pipeline server could not bind its port because it is in use.',
+  SMSIM_ERR_TARGET_UNREACHABLE: 'The pipeline at --target could not be reached.',
+  SMSIM_ERR_STREAM_FAILED: 'An Ingest stream failed and could not be resumed.',
+  SMSIM_ERR_BATCH_INVALID: 'A received batch is malformed (bad protobuf, wrong column lengths, unknown enum values).',
+  SMSIM_ERR_BATCH_TOO_LARGE: 'A received message is larger than the server allows.',
+  SMSIM_ERR_OUT_OF_ORDER: 'A batch arrived with a sequence gap.',
+  SMSIM_ERR_REPORT_FAILED: 'The pipeline\'s Report RPC failed.',
+  SMSIM_ERR_WORKER_FAILED: 'A simulator worker failed.',
+  SMSIM_ERR_RUN_DIR_INVALID: 'A run directory has no readable report.json.',
+  SMSIM_ERR_INTERNAL: 'An unexpected internal error (a bug: please report it).',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface SmsimErrorData {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export class SmsimError extends Error {
+  override readonly name = 'SmsimError';
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: Readonly<Record<string, unknown>>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+
+  /** Wraps anything thrown into an SmsimError, keeping an SmsimError as it is. */
+  static from(err: unknown, code: ErrorCode = 'SMSIM_ERR_INTERNAL'): SmsimError {
+    if (err instanceof SmsimError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    return new SmsimError(code, message, { cause: err });
+  }
+
+  /** Plain data, for crossing a worker boundary or writing JSON. */
+  toData(): SmsimErrorData {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromData(data: SmsimErrorData): SmsimError {
+    const known = Object.hasOwn(ERROR_CODES, data.code);
+    return new SmsimError(known ? data.code : 'SMSIM_ERR_INTERNAL', data.message, {
+      details: data.details ?? {},
+    });
+  }
+}
+
+export function isSmsimError(err: unknown, code?: ErrorCode): err is SmsimError {
+  return err instanceof SmsimError && (code === undefined || err.code === code);
+}
