@@ -1,0 +1,32 @@
+import type { EventBatchView } from '../event-batch.js';
+import { createInstallMetrics } from './install-metrics.js';
+import type { MetricFamily } from './metric-family.js';
+import { MetricTable, type MetricSample } from './metric-table.js';
+
+/** Every metric family, in report order. */
+export const METRIC_FAMILIES: ReadonlyArray<() => MetricFamily> = [createInstallMetrics];
+
+/** All metric families behind one apply/report pair: the reference measurement. */
+export interface MetricEngine {
+  apply(batch: EventBatchView): void;
+  /** 0 = as of the latest event time seen. */
+  report(asOfMs: number): MetricSample[];
+}
+
+export function createMetricEngine(): MetricEngine {
+  const families = METRIC_FAMILIES.map((create) => create());
+  let latest = Number.NEGATIVE_INFINITY;
+  return {
+    apply(batch) {
+      const n = batch.eventCount;
+      if (n > 0) latest = Math.max(latest, batch.baseTimeMs + (batch.timeDeltaMs[n - 1] as number));
+      for (const f of families) f.apply(batch);
+    },
+    report(asOfMs) {
+      const asOf = asOfMs > 0 ? asOfMs : latest;
+      const table = new MetricTable();
+      for (const f of families) table.merge(f.report(asOf));
+      return table.samples();
+    },
+  };
+}

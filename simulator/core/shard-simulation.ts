@@ -1,0 +1,127 @@
+import { EventBatchBuilder, type EventBatchView, type EventFields } from './domain/event-batch.js';
+import { createMetricEngine, type MetricEngine } from './domain/metrics/engine.js';
+import { MetricTable, type MetricSample } from './domain/metrics/metric-table.js';
+import { buildShardEstate, PremisesSampler, type ShardEstate } from './estate.js';
+import { EventQueue } from './event-queue.js';
+import { PROCESS_FACTORIES } from './processes/index.js';
+import { createRng, deriveSeed, type Rng } from './rng.js';
+import { shardRange, type ResolvedScenario } from './scenario/resolve.js';
+import { ACTIONS_PER_PROCESS, type BusinessProcess, type SimContext } from './sim-context.js';
+
+/** Action 0 of the core (process slot 0) emits a deferred event. */
+const CORE_EMIT = 0;
+
+/**
+ * One shard of the simulated network, run forward batch by batch. Pull-based: the edge asks
+ * for the next batch when the wire can take it, so backpressure never needs a callback into
+ * the core, and the core stays synchronous, pure and deterministic.
+ */
+export interface ShardSimulation {
+  readonly shard: number;
+  /** The next batch of observed events (valid until the next call), or null when done. */
+  nextBatch(): EventBatchView | null;
+  /** Virtual time reached (ms). */
+  readonly now: number;
+  /** Share of the scenario's duration simulated, 0–1. */
+  readonly progress: number;
+  /** What devices experienced, as of the end of the run. */
+  truth(): MetricSample[];
+  /** The reference metric definitions applied to this shard's observed traffic. */
+  observed(): MetricSample[];
+  readonly estate: ShardEstate;
+}
+
+export function createShardSimulation(scenario: ResolvedScenario, shard: number): ShardSimulation {
+  const { count } = shardRange(scenario, shard);
+  const rngFor = (name: string): Rng => createRng(deriveSeed(scenario.seed, shard, name));
+  const sampler = new PremisesSampler(scenario);
+  const estate = buildShardEstate(shard, count, rngFor('estate'), sampler);
+  const queue = new EventQueue();
+  // Slack over batchSize: one action may emit a burst (an install's inventory) past the mark.
+  const builder = new EventBatchBuilder(scenario.batchSize * 2 + 64);
+  const observedEngine: MetricEngine = createMetricEngine();
+  const deferred: Array<EventFields | undefined> = [];
+  const freeSlots: number[] = [];
+  const endMs = scenario.endMs;
+  let now = scenario.startMs;
+  let idCounter = 0;
+  let done = false;
+
+  const emit = (fields: EventFields): void => {
+    fields.timeMs = now;
+    builder.add(fields);
+  };
+
+  const contextFor = (processIndex: number): SimContext => ({
+    scenario,
+    shard,
+    estate,
+    sampler,
+    get now() {
+      return now;
+    },
+    rng: (name) => rngFor(`process:${processIndex}:${name}`),
+    schedule(time, localAction, a = 0, b = 0) {
+      if (time < now) throw new RangeError(`cannot schedule in the past (${time} < ${now})`);
+      if (time <= endMs) queue.push(time, processIndex * ACTIONS_PER_PROCESS + localAction, a, b);
+    },
+    emit,
+    emitAt(time, fields) {
+      if (time < now) throw new RangeError(`cannot emit in the past (${time} < ${now})`);
+      if (time > endMs) return;
+      const slot = freeSlots.pop() ?? deferred.length;
+      deferred[slot] = fields;
+      queue.push(time, CORE_EMIT, slot);
+    },
+    nextId: () => ++idCounter,
+  });
+
+  // Process slot 0 is the core itself; business processes start at 1.
+  const processes: Array<BusinessProcess | null> = [null];
+  PROCESS_FACTORIES.forEach((factory, i) => processes.push(factory(contextFor(i + 1), i + 1)));
+  for (const p of processes) p?.start();
+
+  return {
+    shard,
+    estate,
+    get now() {
+      return now;
+    },
+    get progress() {
+      return done ? 1 : Math.min(1, (now - scenario.startMs) / scenario.durationMs);
+    },
+    nextBatch() {
+      const target = scenario.batchSize;
+      while (builder.size < target && queue.size > 0) {
+        queue.pop();
+        now = queue.poppedTime;
+        const action = queue.poppedAction;
+        if (action === CORE_EMIT) {
+          const slot = queue.poppedA;
+          emit(deferred[slot] as EventFields);
+          deferred[slot] = undefined;
+          freeSlots.push(slot);
+          continue;
+        }
+        const process = processes[Math.floor(action / ACTIONS_PER_PROCESS)];
+        process?.handle(action % ACTIONS_PER_PROCESS, queue.poppedA, queue.poppedB);
+      }
+      if (builder.size === 0) {
+        done = true;
+        now = Math.max(now, endMs);
+        return null;
+      }
+      const batch = builder.take();
+      observedEngine.apply(batch);
+      return batch;
+    },
+    truth() {
+      const table = new MetricTable();
+      for (const p of processes) p?.truth(table, endMs);
+      return table.samples();
+    },
+    observed() {
+      return observedEngine.report(endMs);
+    },
+  };
+}
