@@ -1,0 +1,154 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { SmsimError } from '../../simulator/core/errors.js';
+import { startPipelineServer } from '../pipeline/ingest-server.js';
+import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
+import { renderTerminal } from '../report/render-terminal.js';
+import { writeReport } from '../report/write-report.js';
+import { runScenario } from '../run/run-scenario.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import { SMSIM_VERSION } from '../version.js';
+import { createProgressBar } from './progress-bar.js';
+
+/** Exit codes (DESIGN.md §7). */
+export const ExitCode = { PASS: 0, EXPECTATIONS_FAILED: 1, USAGE: 2, RUN_FAILED: 3 } as const;
+
+/** Errors that mean the user's input (arguments, scenario, address, target) is at fault. */
+const INPUT_ERRORS: ReadonlySet<string> = new Set([
+  'SMSIM_ERR_SCENARIO_NOT_FOUND',
+  'SMSIM_ERR_SCENARIO_PARSE',
+  'SMSIM_ERR_SCENARIO_INVALID',
+  'SMSIM_ERR_EXPECT_SYNTAX',
+  'SMSIM_ERR_USAGE',
+  'SMSIM_ERR_ADDRESS_IN_USE',
+  'SMSIM_ERR_TARGET_UNREACHABLE',
+  'SMSIM_ERR_RUN_DIR_INVALID',
+]);
+
+/** The CLI's only contact with the process: streams and a way to wait for a stop signal. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Resolves when the user asks a long-running command (serve) to stop. */
+  readonly untilSignal: () => Promise<string>;
+}
+
+interface RunFlags {
+  workers: number;
+  out?: string;
+  target?: string;
+  shard?: { index: number; count: number };
+  json?: boolean;
+  progress: boolean;
+}
+
+const positiveInt = (name: string) => (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError(`${name} must be a whole number from 1 to 256`);
+  return Number(v);
+};
+
+const hostPort = (v: string): string => {
+  if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(v) || Number(v.slice(v.lastIndexOf(':') + 1)) > 65535)
+    throw new InvalidArgumentError('must be host:port, e.g. 127.0.0.1:50051');
+  return v;
+};
+
+const shardSpec = (v: string): { index: number; count: number } => {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError('must be i/N with 0 ≤ i < N, e.g. 0/4');
+  return { index: Number(m[1]), count: Number(m[2]) };
+};
+
+/** Runs the CLI; resolves to the exit code. Never calls process.exit (main.ts does). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.PASS;
+  const program = new Command('smsim')
+    .description('Smart-metering network simulator and test harness for MP122 measurement pipelines')
+    .version(SMSIM_VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .showHelpAfterError('(run "smsim --help" for usage)');
+
+  const addRunOptions = (cmd: Command, targetRequired: boolean): Command => {
+    cmd
+      .option('-w, --workers <n>', 'simulator worker threads', positiveInt('--workers'), 2)
+      .option('-o, --out <dir>', 'write report.json and report.md into this directory')
+      .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
+      .option('--json', 'print report.json to stdout instead of the summary')
+      .option('--no-progress', 'no progress bar');
+    if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
+    else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
+    return cmd;
+  };
+
+  const run = async (file: string, flags: RunFlags): Promise<void> => {
+    const { scenario } = await loadScenario(file);
+    const shards =
+      flags.shard === undefined
+        ? undefined
+        : Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % (flags.shard as { count: number }).count === (flags.shard as { index: number }).index);
+    const bar = flags.progress && io.stderr.isTTY === true ? createProgressBar(io.stderr) : undefined;
+    let report;
+    try {
+      report = await runScenario({
+        scenario,
+        scenarioFile: file,
+        workers: flags.workers,
+        ...(flags.target === undefined ? {} : { target: flags.target }),
+        ...(shards === undefined ? {} : { shards }),
+        ...(bar === undefined ? {} : { onProgress: bar.update }),
+      });
+    } finally {
+      bar?.done();
+    }
+    if (flags.out !== undefined) await writeReport(flags.out, report);
+    io.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTerminal(report)}\n`);
+    if (flags.out !== undefined && flags.json !== true) io.stdout.write(`\nReport written to ${flags.out}/report.json and ${flags.out}/report.md\n`);
+    exitCode = report.passed ? ExitCode.PASS : ExitCode.EXPECTATIONS_FAILED;
+  };
+
+  addRunOptions(
+    program.command('run <scenario>').description('run a scenario end to end (against the embedded reference pipeline unless --target is given)'),
+    false,
+  ).action(run);
+  addRunOptions(program.command('emit <scenario>').description('drive a pipeline that runs elsewhere with a scenario\'s traffic'), true).action(run);
+
+  program
+    .command('validate <scenario>')
+    .description('check a scenario file and print what it resolves to')
+    .action(async (file: string) => {
+      const { scenario } = await loadScenario(file);
+      io.stdout.write(`${file}: valid (${scenario.estate.premises} premises in ${scenario.estate.shardCount} shards, ${scenario.durationMs / 86_400_000} days)\n`);
+    });
+
+  program
+    .command('serve')
+    .description('run the reference measurement pipeline stand-alone')
+    .option('--host <host>', 'address to bind (0.0.0.0 exposes it to the network)', '127.0.0.1')
+    .option('-p, --port <port>', 'port (0 = any free port)', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
+      return Number(v);
+    }, 50051)
+    .action(async (flags: { host: string; port: number }) => {
+      const server = await startPipelineServer({ pipeline: createReferencePipeline(), host: flags.host, port: flags.port });
+      io.stdout.write(`smsim reference pipeline listening on ${server.address}\n`);
+      const signal = await io.untilSignal();
+      io.stderr.write(`${signal}: stopping\n`);
+      await server.stop();
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version print and exit 0; every other commander error is a usage error.
+      return err.exitCode === 0 ? ExitCode.PASS : ExitCode.USAGE;
+    }
+    const e = SmsimError.from(err);
+    io.stderr.write(`smsim: ${e.message}\n  [${e.code}]\n`);
+    return INPUT_ERRORS.has(e.code) ? ExitCode.USAGE : ExitCode.RUN_FAILED;
+  }
+}

@@ -1,0 +1,181 @@
+import { SmsimError } from '../../simulator/core/errors.js';
+import { METRIC_IDS } from '../../simulator/core/domain/metrics/engine.js';
+
+/*
+ * Scenario expectations, e.g.
+ *   run.lost == 0
+ *   install.installAndLeave.reported == install.installAndLeave.observed
+ *   install.installAndLeave{region=north}.reported >= 0.9 * install.installAndLeave{region=north}.truth
+ * A metric reference sums the figure over every row whose labels include the given ones.
+ * Numbers may carry a time unit (250ms, 2s, 5m, 1h), read as milliseconds.
+ */
+
+export type Figure = 'truth' | 'observed' | 'reported';
+const FIGURES: readonly string[] = ['truth', 'observed', 'reported'];
+const COMPARATORS = ['==', '!=', '<=', '>=', '<', '>'] as const;
+type Comparator = (typeof COMPARATORS)[number];
+
+type Node =
+  | { kind: 'number'; value: number }
+  | { kind: 'run'; field: string }
+  | { kind: 'metric'; id: string; labels: Readonly<Record<string, string>>; figure: Figure }
+  | { kind: 'binary'; op: '+' | '-' | '*' | '/'; left: Node; right: Node };
+
+export interface Expectation {
+  readonly text: string;
+  readonly left: Node;
+  readonly op: Comparator;
+  readonly right: Node;
+}
+
+export interface MetricRow {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly truth: number;
+  readonly observed: number;
+  readonly reported: number;
+}
+
+export interface ExpectationContext {
+  readonly metrics: readonly MetricRow[];
+  readonly run: Readonly<Record<string, number>>;
+}
+
+export interface ExpectationResult {
+  readonly expect: string;
+  readonly passed: boolean;
+  readonly left: number;
+  readonly right: number;
+}
+
+export const RUN_FIELDS: readonly string[] = ['sent', 'acked', 'lost', 'duplicates', 'resent', 'rejected', 'batches', 'wallSeconds', 'eventsPerSecond'];
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m|h)?(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\{[^}]*\})?(?:\.[A-Za-z_]\w*)?)|(==|!=|<=|>=|<|>|\+|-|\*|\/|\(|\)))/y;
+
+type Token = { type: 'num'; value: number } | { type: 'ref'; text: string } | { type: 'op'; text: string };
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  TOKEN.lastIndex = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    if (/^\s*$/.test(text.slice(pos))) break;
+    TOKEN.lastIndex = pos;
+    const m = TOKEN.exec(text);
+    if (m === null) throw new Error(`unexpected "${text.slice(pos).trim().slice(0, 20)}" at column ${pos + 1}`);
+    pos = TOKEN.lastIndex;
+    if (m[1] !== undefined) tokens.push({ type: 'num', value: Number(m[1]) * (m[2] === undefined ? 1 : (UNIT_MS[m[2]] as number)) });
+    else if (m[3] !== undefined) tokens.push({ type: 'ref', text: m[3] });
+    else tokens.push({ type: 'op', text: m[4] as string });
+  }
+  return tokens;
+}
+
+function parseRef(text: string): Node {
+  if (text.startsWith('run.')) {
+    const field = text.slice(4);
+    if (!RUN_FIELDS.includes(field)) throw new Error(`unknown run field "${field}" (known: ${RUN_FIELDS.join(', ')})`);
+    return { kind: 'run', field };
+  }
+  const m = /^([^{]+?)(?:\{([^}]*)\})?\.(\w+)$/.exec(text);
+  const idPart = m?.[1];
+  if (m === null || idPart === undefined) throw new Error(`"${text}" is not a metric reference (id.truth, id.observed or id.reported)`);
+  const id = idPart;
+  const figure = m[3] as string;
+  if (!FIGURES.includes(figure)) throw new Error(`"${text}" must end in .truth, .observed or .reported`);
+  if (!METRIC_IDS.has(id)) throw new Error(`unknown metric "${id}" (see docs/metrics.md)`);
+  const labels: Record<string, string> = {};
+  for (const pair of (m[2] ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [k, v] = pair.split('=').map((x) => x.trim());
+    if (k === undefined || v === undefined || k === '' || v === '') throw new Error(`bad label filter "${pair}" in "${text}" (want name=value)`);
+    labels[k] = v;
+  }
+  return { kind: 'metric', id, labels, figure: figure as Figure };
+}
+
+/** Parses expectation lines; throws SMSIM_ERR_EXPECT_SYNTAX naming the line. */
+export function parseExpectations(lines: readonly string[]): Expectation[] {
+  return lines.map((text, i) => {
+    try {
+      return parseOne(text);
+    } catch (err) {
+      throw new SmsimError('SMSIM_ERR_EXPECT_SYNTAX', `expectation ${i + 1} "${text}": ${(err as Error).message}`);
+    }
+  });
+}
+
+function parseOne(text: string): Expectation {
+  const tokens = tokenize(text);
+  let i = 0;
+  const peek = (): Token | undefined => tokens[i];
+  const isOp = (t: Token | undefined, ...ops: string[]): boolean => t?.type === 'op' && ops.includes(t.text);
+  const atom = (): Node => {
+    const t = tokens[i++];
+    if (t === undefined) throw new Error('unexpected end');
+    if (t.type === 'num') return { kind: 'number', value: t.value };
+    if (t.type === 'ref') return parseRef(t.text);
+    if (t.text === '(') {
+      const inner = sum();
+      if (!isOp(tokens[i++], ')')) throw new Error('missing ")"');
+      return inner;
+    }
+    if (t.text === '-') return { kind: 'binary', op: '-', left: { kind: 'number', value: 0 }, right: atom() };
+    throw new Error(`unexpected "${t.text}"`);
+  };
+  const product = (): Node => {
+    let left = atom();
+    while (isOp(peek(), '*', '/')) {
+      const op = (tokens[i++] as { text: '*' | '/' }).text;
+      left = { kind: 'binary', op, left, right: atom() };
+    }
+    return left;
+  };
+  const sum = (): Node => {
+    let left = product();
+    while (isOp(peek(), '+', '-')) {
+      const op = (tokens[i++] as { text: '+' | '-' }).text;
+      left = { kind: 'binary', op, left, right: product() };
+    }
+    return left;
+  };
+  const left = sum();
+  const cmp = tokens[i++];
+  if (cmp?.type !== 'op' || !(COMPARATORS as readonly string[]).includes(cmp.text))
+    throw new Error('expected a comparison (==, !=, <, <=, >, >=)');
+  const right = sum();
+  if (i !== tokens.length) throw new Error('unexpected text after the expression');
+  return { text, left, op: cmp.text as Comparator, right };
+}
+
+function evaluate(node: Node, ctx: ExpectationContext): number {
+  switch (node.kind) {
+    case 'number':
+      return node.value;
+    case 'run':
+      return ctx.run[node.field] ?? Number.NaN;
+    case 'metric': {
+      let total = 0;
+      for (const row of ctx.metrics) {
+        if (row.id !== node.id) continue;
+        if (Object.entries(node.labels).every(([k, v]) => row.labels[k] === v)) total += row[node.figure];
+      }
+      return total;
+    }
+    case 'binary': {
+      const a = evaluate(node.left, ctx);
+      const b = evaluate(node.right, ctx);
+      return node.op === '+' ? a + b : node.op === '-' ? a - b : node.op === '*' ? a * b : a / b;
+    }
+  }
+}
+
+export function checkExpectations(expectations: readonly Expectation[], ctx: ExpectationContext): ExpectationResult[] {
+  return expectations.map((e) => {
+    const left = evaluate(e.left, ctx);
+    const right = evaluate(e.right, ctx);
+    const passed =
+      e.op === '==' ? left === right : e.op === '!=' ? left !== right : e.op === '<' ? left < right : e.op === '<=' ? left <= right : e.op === '>' ? left > right : left >= right;
+    return { expect: e.text, passed, left, right };
+  });
+}

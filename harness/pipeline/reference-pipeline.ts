@@ -1,0 +1,11 @@
+import { createMetricEngine } from '../../simulator/core/domain/metrics/engine.js';
+import type { MeasurementPipeline } from './measurement-pipeline.js';
+
+/**
+ * The reference measurement pipeline: the shared metric definitions over ingested batches. It
+ * computes exactly what the simulator computes as "observed", so on a lossless run every
+ * reported figure equals the observed one; any other pipeline is judged against it.
+ */
+export function createReferencePipeline(): MeasurementPipeline {
+  return createMetricEngine();
+}

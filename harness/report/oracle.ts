@@ -1,0 +1,47 @@
+import { metricKey, type MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
+import type { MetricRow } from '../expect/expectations.js';
+
+/**
+ * Puts the three views of every figure side by side: truth (what devices experienced),
+ * observed (the reference definitions over the traffic that crossed the wire) and reported (what
+ * the pipeline under test said). truth − observed is the measurement's blind spot, a property
+ * of the network; observed − reported is a pipeline bug. A figure missing from a view is 0 there.
+ */
+export function joinFigures(truth: readonly MetricSample[], observed: readonly MetricSample[], reported: readonly MetricSample[]): MetricRow[] {
+  const rows = new Map<string, { id: string; labels: Readonly<Record<string, string>>; truth: number; observed: number; reported: number }>();
+  const put = (samples: readonly MetricSample[], field: 'truth' | 'observed' | 'reported'): void => {
+    for (const s of samples) {
+      const key = metricKey(s.id, s.labels);
+      let row = rows.get(key);
+      if (row === undefined) {
+        row = { id: s.id, labels: s.labels, truth: 0, observed: 0, reported: 0 };
+        rows.set(key, row);
+      }
+      row[field] += s.value;
+    }
+  };
+  put(truth, 'truth');
+  put(observed, 'observed');
+  put(reported, 'reported');
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+export interface MetricTotal {
+  readonly id: string;
+  readonly truth: number;
+  readonly observed: number;
+  readonly reported: number;
+}
+
+/** Sums each metric over its labels (optionally keeping the labels named in `by`). */
+export function totals(rows: readonly MetricRow[], by: readonly string[] = []): Array<MetricTotal & { labels: Record<string, string> }> {
+  const out = new Map<string, MetricTotal & { labels: Record<string, string> }>();
+  for (const r of rows) {
+    const labels: Record<string, string> = {};
+    for (const name of by) if (r.labels[name] !== undefined) labels[name] = r.labels[name] as string;
+    const key = metricKey(r.id, labels);
+    const t = out.get(key) ?? { id: r.id, labels, truth: 0, observed: 0, reported: 0 };
+    out.set(key, { ...t, truth: t.truth + r.truth, observed: t.observed + r.observed, reported: t.reported + r.reported });
+  }
+  return [...out.values()];
+}

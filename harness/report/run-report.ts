@@ -1,0 +1,43 @@
+import type { ExpectationResult, MetricRow } from '../expect/expectations.js';
+
+/**
+ * report.json, schema version 1 (docs/report-schema.md). Fields are only ever added; a change
+ * that removes or renames one bumps schemaVersion.
+ */
+export interface RunReport {
+  readonly schemaVersion: 1;
+  readonly smsimVersion: string;
+  readonly scenario: { readonly name: string; readonly file: string; readonly description: string };
+  readonly seed: string;
+  /** sha256 over the per-shard fingerprints, in shard order: same scenario + seed ⇒ same value. */
+  readonly fingerprint: string;
+  readonly window: { readonly start: string; readonly end: string; readonly startMs: number; readonly endMs: number };
+  readonly pipeline: { readonly kind: 'embedded' | 'external'; readonly target: string };
+  readonly run: RunFigures;
+  readonly shards: ReadonlyArray<{ readonly index: number; readonly events: number; readonly batches: number; readonly fingerprint: string }>;
+  readonly metrics: readonly MetricRow[];
+  readonly expectations: readonly ExpectationResult[];
+  /** true when every expectation passed. */
+  readonly passed: boolean;
+}
+
+export interface RunFigures {
+  readonly workers: number;
+  readonly shards: number;
+  readonly batches: number;
+  readonly bytes: number;
+  /** Events emitted by the simulator. */
+  readonly sent: number;
+  /** Events the pipeline acknowledged as durable. */
+  readonly acked: number;
+  /** Events sent but not counted by the pipeline. */
+  readonly lost: number;
+  /** Events the pipeline counted more than once. */
+  readonly duplicates: number;
+  /** Batches sent again after a reconnect. */
+  readonly resent: number;
+  /** Batches the pipeline refused as invalid. */
+  readonly rejected: number;
+  readonly wallSeconds: number;
+  readonly eventsPerSecond: number;
+}

@@ -1,0 +1,119 @@
+import * as grpc from '@grpc/grpc-js';
+import type { SmsimError } from '../../simulator/core/errors.js';
+import { isSmsimError } from '../../simulator/core/errors.js';
+import {
+  decodeIngestAck,
+  decodeIngestRequest,
+  decodeReportRequest,
+  decodeReportResponse,
+  encodeIngestAck,
+  encodeReportRequest,
+  encodeReportResponse,
+} from './codec.js';
+import type { IngestAck, IngestRequest, ReportRequest, ReportResponse } from './codec.js';
+
+/**
+ * grpc-js service definitions for smsim.v1, built on our own codecs instead of proto-loader
+ * (DESIGN.md §5). The paths are the ones protoc derives from services.proto, so a pipeline
+ * generated from the contract in any language interoperates.
+ */
+
+export const INGEST_STREAM_PATH = '/smsim.v1.Ingest/Stream';
+export const REPORTING_REPORT_PATH = '/smsim.v1.Reporting/Report';
+
+/**
+ * What the server's deserializer yields. A malformed envelope is passed on as a value instead of
+ * thrown: grpc-js answers a throwing deserializer with INTERNAL "Error deserializing request" and
+ * drops our message (unless GRPC_NODE_DEBUG_SEND_ERROR_DETAILS is set), so the handler ends the
+ * call itself with INVALID_ARGUMENT and says what is wrong.
+ */
+export type ReceivedIngestRequest = IngestRequest | { readonly malformed: SmsimError };
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function receiveIngestRequest(bytes: Buffer): ReceivedIngestRequest {
+  try {
+    return decodeIngestRequest(bytes);
+  } catch (err) {
+    if (isSmsimError(err)) return { malformed: err };
+    throw err;
+  }
+}
+
+/**
+ * grpc-js types a method with one request type on both ends; ours differ on purpose (the client
+ * sends pre-framed bytes, the server receives the parsed envelope), hence the explicit shape.
+ */
+interface IngestStreamMethod {
+  readonly path: string;
+  readonly requestStream: true;
+  readonly responseStream: true;
+  readonly requestSerialize: (envelope: Uint8Array) => Buffer;
+  readonly requestDeserialize: (bytes: Buffer) => ReceivedIngestRequest;
+  readonly responseSerialize: (ack: IngestAck) => Buffer;
+  readonly responseDeserialize: (bytes: Buffer) => IngestAck;
+  readonly originalName: string;
+}
+
+const ingestStream: IngestStreamMethod = {
+  path: INGEST_STREAM_PATH,
+  requestStream: true,
+  responseStream: true,
+  // Requests are envelopes already framed by encodeIngestRequest: sent as they are.
+  requestSerialize: toBuffer,
+  requestDeserialize: receiveIngestRequest,
+  responseSerialize: (ack) => toBuffer(encodeIngestAck(ack)),
+  responseDeserialize: decodeIngestAck,
+  originalName: 'stream',
+};
+
+const reportingReport: grpc.MethodDefinition<ReportRequest, ReportResponse> = {
+  path: REPORTING_REPORT_PATH,
+  requestStream: false,
+  responseStream: false,
+  requestSerialize: (req) => toBuffer(encodeReportRequest(req)),
+  requestDeserialize: decodeReportRequest,
+  responseSerialize: (res) => toBuffer(encodeReportResponse(res)),
+  responseDeserialize: decodeReportResponse,
+  originalName: 'report',
+};
+
+export const ingestServiceDefinition = { Stream: ingestStream } satisfies grpc.ServiceDefinition;
+export const reportingServiceDefinition = { Report: reportingReport } satisfies grpc.ServiceDefinition;
+
+export const IngestClient = grpc.makeGenericClientConstructor(ingestServiceDefinition, 'smsim.v1.Ingest');
+export const ReportingClient = grpc.makeGenericClientConstructor(reportingServiceDefinition, 'smsim.v1.Reporting');
+
+/** Opens an Ingest stream, typed (the generic client's own `Stream` method is untyped). */
+export function openIngestStream(
+  client: grpc.Client,
+  options: grpc.CallOptions = {},
+): grpc.ClientDuplexStream<Uint8Array, IngestAck> {
+  return client.makeBidiStreamRequest(
+    ingestStream.path,
+    ingestStream.requestSerialize,
+    ingestStream.responseDeserialize,
+    new grpc.Metadata(),
+    options,
+  );
+}
+
+/** One Report call, typed. */
+export function callReport(
+  client: grpc.Client,
+  request: ReportRequest,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, response?: ReportResponse) => void,
+): grpc.ClientUnaryCall {
+  return client.makeUnaryRequest(
+    reportingReport.path,
+    reportingReport.requestSerialize,
+    reportingReport.responseDeserialize,
+    request,
+    new grpc.Metadata(),
+    options,
+    callback,
+  );
+}

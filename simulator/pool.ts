@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { findPackageRoot } from '../harness/wire/proto-root.js';
+import type { ResolvedScenario } from './core/scenario/resolve.js';
+import type { ShardProgress, ShardResult, ShardSink, ShardTask } from './shard-task.js';
+
+export interface RunShardsOptions {
+  readonly scenario: ResolvedScenario;
+  /** Worker threads (default 2: the machine smsim is sized for). */
+  readonly workers?: number;
+  /** Sink per shard (e.g. a gRPC stream id per shard). */
+  readonly sinkFor: (shard: number) => ShardSink;
+  /** Only these shards (default: all); `--shard i/N` picks a subset. */
+  readonly shards?: readonly number[];
+  readonly onProgress?: (p: ShardProgress) => void;
+}
+
+/**
+ * The compiled worker entry. Workers always run compiled JavaScript from dist/ (the build runs
+ * before start, test and bench), also when the caller is TypeScript run by vitest.
+ */
+export function workerFilename(): string {
+  return join(findPackageRoot(import.meta.url), 'dist', 'simulator', 'worker.js');
+}
+
+/**
+ * Runs one task per shard on a piscina pool and returns the results in shard order, never in
+ * completion order, so everything merged from them is independent of scheduling.
+ */
+export async function runShards(options: RunShardsOptions): Promise<ShardResult[]> {
+  const { scenario } = options;
+  const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
+  const pool = new Piscina<ShardTask, ShardResult>({
+    filename: workerFilename(),
+    minThreads: 1,
+    maxThreads: Math.max(1, options.workers ?? 2),
+    idleTimeout: 1000,
+  });
+  try {
+    return await Promise.all(
+      shards.map((shard) => {
+        const channel = new MessageChannel();
+        channel.port2.on('message', (p: ShardProgress) => options.onProgress?.(p));
+        const task: ShardTask = {
+          scenario,
+          shard,
+          sink: options.sinkFor(shard),
+          progressPort: channel.port1,
+        };
+        return pool.run(task, { transferList: [channel.port1] }).finally(() => channel.port2.close());
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
