@@ -91,21 +91,25 @@ export const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
     description: z.string().max(20_000).optional(),
-    seed: z.union([z.number().int('must be a whole number'), z.string().min(1).max(200)]),
+    seed: z.union([z.number().int('must be a whole number'), z.string().min(1).max(200)], {
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a whole number or a non-empty string'),
+    }),
     start: instant,
     duration: duration('duration'),
     /** Events per batch on the wire (DESIGN.md §5: ~1000 is the sweet spot). */
     batchSize: positiveInt(100_000).default(1000),
     estate: EstateSchema,
-    serviceUsers: z.array(ServiceUserSchema).min(1, 'must list at least one Service User').max(1000),
+    serviceUsers: z
+      .array(ServiceUserSchema)
+      .min(1, 'must list at least one Service User')
+      .max(1000)
+      .superRefine((users, ctx) => {
+        const sum = users.reduce((a, u) => a + u.share, 0);
+        if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', message: `shares must add up to 1 (they add up to ${sum})` });
+      }),
     traffic: TrafficSchema.default({}),
     /** Expectations checked after the run (see docs/expectations.md). */
     expect: z.array(z.string().min(1).max(1000)).max(1000).default([]),
-  })
-  .superRefine((v, ctx) => {
-    const sum = v.serviceUsers.reduce((a, u) => a + u.share, 0);
-    if (Math.abs(sum - 1) > 1e-6)
-      ctx.addIssue({ code: 'custom', path: ['serviceUsers'], message: `shares must add up to 1 (they add up to ${sum})` });
   });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
