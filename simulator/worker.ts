@@ -60,7 +60,7 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       reconnects: stats?.reconnects ?? 0,
     });
   } catch (err) {
-    emitter?.abort?.();
+    emitter?.abort();
     // Errors cross the worker boundary as plain data; the pool rebuilds the SmsimError.
     return result({ error: SmsimError.from(err, 'SMSIM_ERR_WORKER_FAILED').toData() });
   } finally {

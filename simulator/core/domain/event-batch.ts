@@ -60,9 +60,9 @@ export function isIncidentKind(kind: number): boolean {
 }
 
 /**
- * Builds batches into preallocated typed arrays, reused from batch to batch: no per-event
- * objects on the hot path (the `add*` methods take positional numbers). A batch returned by
- * `take()` stays valid until the next `take()`; encode it before building on.
+ * Builds batches into preallocated typed arrays, reused from batch to batch, so building a
+ * batch allocates nothing but its dictionary. A batch returned by `take()` views those arrays:
+ * encode it before adding the next event.
  */
 export class EventBatchBuilder {
   readonly capacity: number;
@@ -153,7 +153,7 @@ export class EventBatchBuilder {
     }
   }
 
-  /** Returns the current batch (views over the builder's arrays) and starts a new one. */
+  /** Returns the current batch and starts a new one. The batch views the builder's arrays: it stays valid until the next `add`. */
   take(): EventBatchView {
     const n = this.n;
     const base = this.base;
@@ -184,4 +184,38 @@ export class EventBatchBuilder {
     this.dictIndex.set('', 0);
     return batch;
   }
+}
+
+/**
+ * The events of a batch as objects (allocates one per event: for tests, tools and baselines,
+ * never for the hot path).
+ */
+export function eventsOf(b: EventBatchView): EventFields[] {
+  const out: EventFields[] = [];
+  let hop = 0;
+  let resolver = 0;
+  for (let i = 0; i < b.eventCount; i++) {
+    const kind = b.kind[i] as EventKind;
+    const e: EventFields = {
+      kind,
+      timeMs: b.baseTimeMs + (b.timeDeltaMs[i] as number),
+      device: b.device[i] as number,
+      deviceType: b.deviceType[i] as number,
+      network: b.network[i] as number,
+      code: b.dictionary[b.code[i] as number] ?? '',
+      requestId: b.requestId[i] as number,
+      user: b.user[i] as number,
+      outcome: b.outcome[i] as number,
+      ref: b.ref[i] as number,
+      value: b.value[i] as number,
+    };
+    if (isAlertKind(kind)) {
+      e.hops = [b.hopDeltaMs[hop] as number, b.hopDeltaMs[hop + 1] as number, b.hopDeltaMs[hop + 2] as number, b.hopDeltaMs[hop + 3] as number];
+      hop += HOPS_PER_ALERT;
+    } else if (isIncidentKind(kind)) {
+      e.resolverGroup = b.resolverGroup[resolver++] as number;
+    }
+    out.push(e);
+  }
+  return out;
 }

@@ -1,0 +1,411 @@
+import { performance } from 'node:perf_hooks';
+import * as grpc from '@grpc/grpc-js';
+import type { StatusObject } from '@grpc/grpc-js';
+import { SmsimError } from '../../simulator/core/errors.js';
+import { AckStatus, encodeIngestRequest } from './codec.js';
+import type { IngestAck } from './codec.js';
+import { isRetryableStreamStatus, streamError } from './grpc-errors.js';
+import { IngestClient, openIngestStream } from './services.js';
+
+/**
+ * The client side of the Ingest contract (services.proto): numbers batches, keeps each until the
+ * pipeline acks it, resends after a reconnect, and bounds memory by waiting on acks and on the
+ * HTTP/2 'drain' when the pipeline is slower than the simulator.
+ */
+
+export interface IngestEmitterOptions {
+  /** host:port of the pipeline. */
+  readonly target: string;
+  /** Stable across reconnects; unique per run and shard, e.g. "<run id>/shard-0003". */
+  readonly streamId: string;
+  /** Unacked batches allowed before send() waits (default 32; ~2 MB of 64 KB batches). */
+  readonly maxInFlightBatches?: number | undefined;
+  /** Give up when no progress is made for this long while (re)connecting (default 10 s). */
+  readonly connectTimeoutMs?: number | undefined;
+  /** Give up after this many consecutive reconnects without progress (default 10). */
+  readonly maxReconnects?: number | undefined;
+  /** Seed of the reconnect jitter (default: a hash of streamId, so shards spread out). */
+  readonly backoffSeed?: number | undefined;
+  /** Largest envelope sent (default 4 MiB, the pipeline server's default receive limit). */
+  readonly maxMessageBytes?: number | undefined;
+  /** Called with the new cumulative ack each time it advances. */
+  readonly onAck?: ((ackedThrough: number) => void) | undefined;
+}
+
+export interface RejectedBatch {
+  readonly sequence: number;
+  readonly eventCount: number;
+  readonly message: string;
+}
+
+export interface EmitterStats {
+  readonly streamId: string;
+  readonly batchesSent: number;
+  readonly eventsSent: number;
+  /** Acked as applied (or as a duplicate of an applied batch); rejected ones are listed apart. */
+  readonly batchesAcked: number;
+  readonly eventsAcked: number;
+  /** Writes beyond the first of a batch (after reconnects or OUT_OF_ORDER rewinds). */
+  readonly resentBatches: number;
+  readonly rejectedBatches: readonly RejectedBatch[];
+  readonly reconnects: number;
+}
+
+export interface IngestEmitter {
+  /**
+   * Sends one encoded EventBatch as the next sequence. Resolves once it is written, fewer than
+   * maxInFlightBatches batches are unacked and the stream is not waiting for 'drain'. Calls are
+   * queued, so overlapping calls keep their order and the bound.
+   */
+  send(batchBytes: Uint8Array, eventCount: number): Promise<void>;
+  /** Waits until every batch is acked, half-closes the stream and closes the channel. */
+  finish(): Promise<EmitterStats>;
+  /** Cuts the stream; pending and later calls reject with SMSIM_ERR_STREAM_FAILED. */
+  abort(): void;
+  /** Batches sent and not yet acked. */
+  readonly unacked: number;
+  stats(): EmitterStats;
+}
+
+export const DEFAULT_MAX_IN_FLIGHT_BATCHES = 32;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RECONNECTS = 10;
+const BACKOFF_BASE_MS = 50;
+const BACKOFF_MAX_MS = 2_000;
+
+/** mulberry32: tiny, seeded, good enough for jitter; grpc-js's own backoff uses Math.random. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+interface Outgoing {
+  readonly seq: number;
+  readonly envelope: Buffer;
+  readonly eventCount: number;
+  writes: number;
+}
+
+interface Waiter {
+  /** Settles the waiter and returns true when it is done. */
+  check(): boolean;
+}
+
+type Phase = 'idle' | 'connecting' | 'open' | 'backoff' | 'finished' | 'failed';
+
+type Failure = Pick<StatusObject, 'code' | 'details'>;
+
+class Emitter implements IngestEmitter {
+  private readonly client: grpc.Client;
+  private readonly maxInFlight: number;
+  private readonly connectTimeoutMs: number;
+  private readonly maxReconnects: number;
+  private readonly maxMessageBytes: number;
+  private readonly random: () => number;
+  private phase: Phase = 'idle';
+  private call: grpc.ClientDuplexStream<Uint8Array, IngestAck> | null = null;
+  private failure: SmsimError | null = null;
+  private finishing = false;
+  private needDrain = false;
+  private nextSeq = 1;
+  private ackedThrough = 0;
+  private highestWritten = 0;
+  /** OUT_OF_ORDER acks for sequences written before the last rewind are stale: ignored. */
+  private rewindFence = 0;
+  /** Oldest first; at most maxInFlight entries, so splice from the front is cheap. */
+  private readonly unackedBatches: Outgoing[] = [];
+  private waiters: Waiter[] = [];
+  private sendQueue: Promise<void> = Promise.resolve();
+  private attempts = 0;
+  private outageSince: number | undefined;
+  private lastFailure: Failure | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private counters = { batchesSent: 0, eventsSent: 0, batchesAcked: 0, eventsAcked: 0, resentBatches: 0, reconnects: 0 };
+  private readonly rejected: RejectedBatch[] = [];
+
+  constructor(private readonly options: IngestEmitterOptions) {
+    this.maxInFlight = Math.max(1, options.maxInFlightBatches ?? DEFAULT_MAX_IN_FLIGHT_BATCHES);
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.maxReconnects = options.maxReconnects ?? DEFAULT_MAX_RECONNECTS;
+    this.maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
+    this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
+    this.client = new IngestClient(options.target, grpc.credentials.createInsecure(), {
+      // Fail locally, with the server's default limit, rather than have the server cut the stream.
+      'grpc.max_send_message_length': this.maxMessageBytes,
+      // We keep and resend unacked batches ourselves; grpc-js's retry layer would buffer copies.
+      'grpc.enable_retries': 0,
+      // The channel's own reconnect backoff starts at 1 s; a restarted pipeline is back sooner.
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
+    });
+  }
+
+  get unacked(): number {
+    return this.unackedBatches.length;
+  }
+
+  send(batchBytes: Uint8Array, eventCount: number): Promise<void> {
+    const sent = this.sendQueue.then(() => this.sendNow(batchBytes, eventCount));
+    this.sendQueue = sent.then(
+      () => undefined,
+      () => undefined,
+    );
+    return sent;
+  }
+
+  async finish(): Promise<EmitterStats> {
+    await this.sendQueue;
+    if (this.failure !== null) throw this.failure;
+    this.finishing = true;
+    if (this.unackedBatches.length === 0 && this.call === null) this.settle('finished');
+    else if (this.call !== null && this.unackedBatches.length === 0) this.endCall(this.call);
+    else if (this.phase === 'idle') this.connect();
+    await this.until(() => this.phase === 'finished');
+    return this.stats();
+  }
+
+  abort(): void {
+    this.fail(new SmsimError('SMSIM_ERR_STREAM_FAILED', `the Ingest stream ${this.options.streamId} to ${this.options.target} was aborted`));
+  }
+
+  stats(): EmitterStats {
+    return { streamId: this.options.streamId, ...this.counters, rejectedBatches: [...this.rejected] };
+  }
+
+  private async sendNow(batchBytes: Uint8Array, eventCount: number): Promise<void> {
+    if (this.failure !== null) throw this.failure;
+    if (this.finishing) throw new SmsimError('SMSIM_ERR_INTERNAL', 'IngestEmitter.send() called after finish()');
+    const seq = this.nextSeq;
+    const envelope = encodeIngestRequest(this.options.streamId, seq, batchBytes);
+    if (envelope.length > this.maxMessageBytes) {
+      throw new SmsimError('SMSIM_ERR_BATCH_TOO_LARGE', `batch of ${envelope.length} bytes exceeds the ${this.maxMessageBytes}-byte message limit`, {
+        details: { bytes: envelope.length, limit: this.maxMessageBytes, target: this.options.target },
+      });
+    }
+    this.nextSeq++;
+    const entry: Outgoing = { seq, envelope, eventCount, writes: 0 };
+    this.unackedBatches.push(entry);
+    this.counters.batchesSent++;
+    this.counters.eventsSent += eventCount;
+    if (this.call !== null) this.write(this.call, entry);
+    else if (this.phase === 'idle') this.connect();
+    await this.until(() => entry.writes > 0 && this.unackedBatches.length < this.maxInFlight && !this.needDrain);
+  }
+
+  /** A promise that settles when `ready()` holds, or rejects once the emitter has failed. */
+  private until(ready: () => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        check: () => {
+          if (this.failure !== null) reject(this.failure);
+          else if (ready()) resolve();
+          else return false;
+          return true;
+        },
+      };
+      if (!waiter.check()) this.waiters.push(waiter);
+    });
+  }
+
+  private wake(): void {
+    if (this.waiters.length > 0) this.waiters = this.waiters.filter((w) => !w.check());
+  }
+
+  private settle(phase: 'finished'): void {
+    this.phase = phase;
+    this.clearTimer();
+    this.client.close();
+    this.wake();
+  }
+
+  private connect(): void {
+    this.phase = 'connecting';
+    this.outageSince ??= performance.now();
+    const deadline = new Date(Date.now() + Math.max(0, this.outageSince + this.connectTimeoutMs - performance.now()));
+    this.client.waitForReady(deadline, (err) => {
+      if (this.phase !== 'connecting') return;
+      if (err !== undefined) {
+        this.lastFailure = { code: grpc.status.UNAVAILABLE, details: `no connection within ${this.connectTimeoutMs} ms (${err.message})` };
+        this.giveUp();
+      } else this.openCall();
+    });
+  }
+
+  private openCall(): void {
+    const call = openIngestStream(this.client);
+    this.call = call;
+    this.phase = 'open';
+    this.needDrain = false;
+    this.rewindFence = 0;
+    call.on('data', (ack: IngestAck) => this.onAck(call, ack));
+    call.on('drain', () => {
+      if (call !== this.call) return;
+      this.needDrain = false;
+      this.wake();
+    });
+    // grpc-js emits 'error' and then 'status' for a failed call; 'status' carries what we need.
+    call.on('error', () => undefined);
+    call.on('status', (status: StatusObject) => this.onCallEnded(call, status));
+    // With nothing to resend, a working connection is all the progress there is to make.
+    if (this.unackedBatches.length === 0) this.progress();
+    for (const entry of this.unackedBatches) this.write(call, entry);
+    if (this.finishing && this.unackedBatches.length === 0) this.endCall(call);
+    this.wake();
+  }
+
+  private write(call: grpc.ClientDuplexStream<Uint8Array, IngestAck>, entry: Outgoing): void {
+    if (entry.writes > 0) this.counters.resentBatches++;
+    entry.writes++;
+    if (entry.seq > this.highestWritten) this.highestWritten = entry.seq;
+    if (!call.write(entry.envelope)) this.needDrain = true;
+  }
+
+  private progress(): void {
+    this.attempts = 0;
+    this.outageSince = undefined;
+  }
+
+  private onAck(call: grpc.ClientDuplexStream<Uint8Array, IngestAck>, ack: IngestAck): void {
+    const current = call === this.call;
+    // grpc-js emits 'status' synchronously but may still hold acks in the stream's buffer; such a
+    // late ack is as true as any other, unless it says nothing new.
+    if (!current && (ack.status === AckStatus.OUT_OF_ORDER || ack.ackedThrough <= this.ackedThrough)) return;
+    if (ack.ackedThrough < this.ackedThrough || ack.ackedThrough >= this.nextSeq) {
+      const why = ack.ackedThrough < this.ackedThrough ? 'it lost batches it had acked' : 'it has batches this emitter never sent (stream id reused?)';
+      this.fail(
+        new SmsimError('SMSIM_ERR_STREAM_FAILED', `the pipeline at ${this.options.target} acked stream ${this.options.streamId} through ${ack.ackedThrough} after ${this.ackedThrough} of ${this.nextSeq - 1} sent: ${why}`, {
+          details: { target: this.options.target, streamId: this.options.streamId, ackedThrough: ack.ackedThrough },
+        }),
+      );
+      return;
+    }
+    let advanced = 0;
+    for (const entry of this.unackedBatches) {
+      if (entry.seq > ack.ackedThrough) break;
+      advanced++;
+      if (ack.status === AckStatus.REJECTED && entry.seq === ack.sequence) {
+        this.rejected.push({ sequence: entry.seq, eventCount: entry.eventCount, message: ack.message });
+      } else {
+        this.counters.batchesAcked++;
+        this.counters.eventsAcked += entry.eventCount;
+      }
+    }
+    if (advanced > 0) {
+      this.unackedBatches.splice(0, advanced);
+      this.ackedThrough = ack.ackedThrough;
+      this.progress();
+      try {
+        this.options.onAck?.(this.ackedThrough);
+      } catch (err) {
+        this.fail(SmsimError.from(err));
+        return;
+      }
+    }
+    if (current && ack.status === AckStatus.OUT_OF_ORDER && ack.sequence > this.rewindFence) this.rewind(call);
+    if (this.finishing && this.unackedBatches.length === 0) {
+      if (this.call !== null) this.endCall(this.call);
+      else this.settle('finished');
+    }
+    this.wake();
+  }
+
+  /** The pipeline saw a gap: resend everything unacked, in order, on the same stream. */
+  private rewind(call: grpc.ClientDuplexStream<Uint8Array, IngestAck>): void {
+    if (++this.attempts > this.maxReconnects) {
+      this.lastFailure = { code: grpc.status.ABORTED, details: `the pipeline keeps answering OUT_OF_ORDER after ${this.maxReconnects} rewinds` };
+      this.giveUp();
+      return;
+    }
+    this.rewindFence = this.highestWritten;
+    for (const entry of this.unackedBatches) this.write(call, entry);
+  }
+
+  /** Everything is acked: half-close; a pipeline that never completes the call gets cut. */
+  private endCall(call: grpc.ClientDuplexStream<Uint8Array, IngestAck>): void {
+    if (call.writableEnded) return;
+    call.end();
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      if (call !== this.call) return;
+      this.call = null;
+      call.cancel();
+      this.settle('finished');
+    }, this.connectTimeoutMs);
+  }
+
+  private onCallEnded(call: grpc.ClientDuplexStream<Uint8Array, IngestAck>, status: StatusObject): void {
+    if (call !== this.call) return;
+    this.call = null;
+    this.needDrain = false;
+    if (this.phase === 'failed' || this.phase === 'finished') return;
+    if (this.finishing && this.unackedBatches.length === 0) {
+      this.settle('finished');
+      return;
+    }
+    if (!isRetryableStreamStatus(status)) {
+      this.fail(streamError(status, this.options.target));
+      return;
+    }
+    this.lastFailure = status;
+    if (this.unackedBatches.length === 0 && !this.finishing) {
+      this.phase = 'idle'; // nothing to deliver: reconnect on the next send()
+      return;
+    }
+    this.attempts++;
+    this.outageSince ??= performance.now();
+    if (this.attempts > this.maxReconnects || performance.now() - this.outageSince >= this.connectTimeoutMs) {
+      this.giveUp();
+      return;
+    }
+    this.counters.reconnects++;
+    this.phase = 'backoff';
+    // Exponential backoff with "equal jitter": half fixed, half seeded-random.
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.attempts - 1));
+    const delay = ceiling / 2 + (ceiling / 2) * this.random();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.phase === 'backoff') this.connect();
+    }, delay);
+  }
+
+  private giveUp(): void {
+    const last = this.lastFailure ?? { code: grpc.status.UNAVAILABLE, details: 'no connection' };
+    const waited = this.outageSince === undefined ? 0 : Math.round(performance.now() - this.outageSince);
+    this.fail(
+      streamError({ code: last.code, details: `${last.details} (gave up after ${this.attempts} attempts and ${waited} ms without progress)` }, this.options.target),
+    );
+  }
+
+  private fail(err: SmsimError): void {
+    if (this.phase === 'failed' || this.phase === 'finished') return;
+    this.failure = err;
+    this.phase = 'failed';
+    this.clearTimer();
+    const call = this.call;
+    this.call = null;
+    call?.cancel();
+    this.client.close();
+    this.wake();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+export function createIngestEmitter(options: IngestEmitterOptions): IngestEmitter {
+  return new Emitter(options);
+}
