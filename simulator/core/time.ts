@@ -62,3 +62,8 @@ export function ukMidnight(ms: number): number {
 export function ukWeekday(ms: number): number {
   return new Date(ms + ukOffsetMs(ms)).getUTCDay();
 }
+
+/** The UK reporting month ("2026-03") of an instant. */
+export function ukMonth(ms: number): string {
+  return ukDate(ms).slice(0, 7);
+}

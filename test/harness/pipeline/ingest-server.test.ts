@@ -11,7 +11,8 @@ import type { MeasurementPipeline } from '../../../harness/pipeline/measurement-
 import { startPipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import type { PipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import { fetchReport } from '../../../harness/pipeline/report-client.js';
-import { AckStatus, encodeEventBatch, encodeIngestRequest } from '../../../harness/wire/codec.js';
+import { AckStatus, decodeEventBatch, encodeEventBatch, encodeIngestRequest } from '../../../harness/wire/codec.js';
+import { protoTypes } from '../../../harness/wire/proto-root.js';
 import type { IngestAck } from '../../../harness/wire/codec.js';
 import { IngestClient, openIngestStream } from '../../../harness/wire/services.js';
 
@@ -22,6 +23,12 @@ export function taggedBatch(tag: number, n = 3): Uint8Array {
   const b = new EventBatchBuilder(n);
   for (let i = 0; i < n; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: T0 + i, code: '8.1.1', requestId: tag + i });
   return encodeEventBatch(b.take());
+}
+
+/** A well-formed protobuf batch with one event of kind 99. */
+function badKindBatch(): Uint8Array {
+  const view = decodeEventBatch(taggedBatch(200, 1));
+  return protoTypes().EventBatch.encode({ ...view, kind: [99] }).finish();
 }
 
 /** A MeasurementPipeline that records the first request id of every applied batch. */
@@ -165,7 +172,7 @@ describe('Ingest server', () => {
     const srv = await start(pipeline);
     const s = open(srv.address);
     s.send('s', 1, taggedBatch(100));
-    s.send('s', 2, Uint8Array.from([0x22, 0x01, 0x63, 0x08, 0x01])); // kind = [99], event_count = 1
+    s.send('s', 2, badKindBatch());
     s.send('s', 3, Uint8Array.from([0xff, 0xff])); // not protobuf
     s.send('s', 4, taggedBatch(400));
     const acks = await s.take(4);
