@@ -19,7 +19,7 @@ import { IngestClient, openIngestStream } from '../../../harness/wire/services.j
 const T0 = 1_772_409_600_000;
 
 /** A batch of `n` service requests whose request ids start at `tag`, so applies are traceable. */
-export function taggedBatch(tag: number, n = 3): Uint8Array {
+function taggedBatch(tag: number, n = 3): Uint8Array {
   const b = new EventBatchBuilder(n);
   for (let i = 0; i < n; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: T0 + i, code: '8.1.1', requestId: tag + i });
   return encodeEventBatch(b.take());
@@ -32,7 +32,7 @@ function badKindBatch(): Uint8Array {
 }
 
 /** A MeasurementPipeline that records the first request id of every applied batch. */
-export function recordingPipeline(opts: { throwOnTag?: number } = {}): MeasurementPipeline & { applied: number[] } {
+function recordingPipeline(opts: { throwOnTag?: number } = {}): MeasurementPipeline & { applied: number[] } {
   const applied: number[] = [];
   return {
     applied,
