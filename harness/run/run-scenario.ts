@@ -13,6 +13,9 @@ import { joinFigures } from '../report/oracle.js';
 import type { RunFigures, RunReport } from '../report/run-report.js';
 import { SMSIM_VERSION } from '../version.js';
 
+/** How long the pre-flight Report call to an external pipeline may take. */
+const PREFLIGHT_TIMEOUT_MS = 5000;
+
 export interface RunOptions {
   readonly scenario: ResolvedScenario;
   readonly scenarioFile: string;
@@ -34,6 +37,9 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
   const expectations = parseExpectations(scenario.expect);
   const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline() }) : undefined;
   const target = options.target ?? (server as { address: string }).address;
+  // An external pipeline is checked once up front, so a wrong --target fails in one clear line
+  // instead of every worker waiting out its own connect timeout.
+  if (options.target !== undefined) await fetchReport(options.target, 0, PREFLIGHT_TIMEOUT_MS);
   const runId = randomUUID();
   const streamId = (shard: number): string => `${runId}/shard-${String(shard).padStart(4, '0')}`;
   const started = performance.now();

@@ -30,7 +30,11 @@ function socketCode(err: unknown): string | undefined {
 }
 
 export function targetUnreachable(target: string, reason: string, cause?: unknown): SmsimError {
-  return new SmsimError('SMSIM_ERR_TARGET_UNREACHABLE', `cannot reach the pipeline at ${target}: ${reason}`, {
+  // grpc-js details run on ("… Last error: Error: connect ECONNREFUSED …. Resolution note: "):
+  // a person needs the socket reason, once.
+  const code = socketCode(cause ?? reason);
+  const why = code === 'ECONNREFUSED' ? 'connection refused (is the pipeline running?)' : code ?? reason.replace(/\.?\s*Resolution note:.*$/s, '');
+  return new SmsimError('SMSIM_ERR_TARGET_UNREACHABLE', `cannot reach the pipeline at ${target}: ${why}`, {
     details: { target },
     ...(cause === undefined ? {} : { cause }),
   });

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const CLI = join('dist', 'harness', 'cli', 'main.js');
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI as a process (bounded in time). */
+function smsim(args: string[], timeoutMs = 60_000): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`smsim ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const SMALL = 'test/fixtures/scenarios/small.yaml';
+
+describe('smsim CLI (real processes)', () => {
+  it('runs a scenario end to end, writes report.json and report.md, exits 0', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'smsim-cli-'));
+    const r = await smsim(['run', SMALL, '--workers', '2', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Install & Leave (8.14.2)');
+    expect(r.stdout).toContain('Result: PASS');
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ schemaVersion: 1, seed: '7', scenario: { name: 'small' }, passed: true, run: { lost: 0, duplicates: 0 } });
+    expect(report.run.sent).toBeGreaterThan(10_000);
+    expect(report.run.acked).toBe(report.run.sent);
+    for (const m of report.metrics) expect(m.reported).toBe(m.observed);
+    expect(report.metrics.find((m: { id: string }) => m.id === 'install.installAndLeave')).toMatchObject({ labels: { region: expect.any(String), day: expect.any(String) } });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# smsim report: small');
+  });
+
+  it('gives the same fingerprint on two runs with different worker counts', async () => {
+    const a = JSON.parse((await smsim(['run', SMALL, '--workers', '1', '--json'])).stdout);
+    const b = JSON.parse((await smsim(['run', SMALL, '--workers', '2', '--json'])).stdout);
+    expect(a.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.metrics).toEqual(b.metrics);
+  });
+
+  it('exits 1 when an expectation fails', async () => {
+    const r = await smsim(['run', 'test/fixtures/scenarios/small-failing.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAIL  install.installAndLeave.reported == install.installAndLeave.truth');
+    expect(r.stdout).toContain('Result: FAIL');
+  });
+
+  it('exits 2 with every problem listed for an invalid scenario', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smsim-bad-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\nseed: 1\nstart: "2026-03-02"\nduration: 1d\nestate: { premises: -5 }\nserviceUsers: [{ name: A, share: 2 }]\ntraffic: { installs: { perDay: -1 } }\n');
+    const r = await smsim(['run', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: estate.premises: must be ≥ 1`);
+    expect(r.stderr).toContain(`${file}: serviceUsers[0].share: must be between 0 and 1`);
+    expect(r.stderr).toContain(`${file}: traffic.installs.perDay: must be ≥ 0`);
+    expect(r.stderr).toContain('[SMSIM_ERR_SCENARIO_INVALID]');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('exits 2 with one clear line for a missing file, bad usage and an unreachable target', async () => {
+    const missing = await smsim(['run', 'scenarios/nope.yaml']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('scenarios/nope.yaml: cannot read scenario (no such file)');
+    const usage = await smsim(['run', SMALL, '--workers', 'lots']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--workers must be a whole number');
+    const noTarget = await smsim(['emit', SMALL]);
+    expect(noTarget.code).toBe(2);
+    // A port nothing listens on: bind one, note it, close it.
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const unreachable = await smsim(['emit', SMALL, '--target', `127.0.0.1:${port}`]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain(`127.0.0.1:${port}`);
+    expect(unreachable.stderr).toContain('[SMSIM_ERR_TARGET_UNREACHABLE]');
+    expect(unreachable.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves the reference pipeline stand-alone and takes traffic from emit', async () => {
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const address = await new Promise<string>((resolve, reject) => {
+        let text = '';
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 15_000);
+        server.stdout.on('data', (d: Buffer) => {
+          text += d.toString();
+          const m = /listening on (\S+)/.exec(text);
+          if (m?.[1] !== undefined) {
+            clearTimeout(timer);
+            resolve(m[1]);
+          }
+        });
+      });
+      expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+      const r = await smsim(['emit', SMALL, '--target', address, '--json']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.pipeline).toEqual({ kind: 'external', target: address });
+      expect(report.run.lost).toBe(0);
+      // The port is taken now: a second server must say so and exit 2.
+      const clash = await smsim(['serve', '--port', address.split(':')[1] as string]);
+      expect(clash.code).toBe(2);
+      expect(clash.stderr).toContain('[SMSIM_ERR_ADDRESS_IN_USE]');
+    } finally {
+      server.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((resolve) => server.on('close', resolve));
+    expect(code).toBe(0);
+  });
+});
