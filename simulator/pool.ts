@@ -3,6 +3,8 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { findPackageRoot } from '../harness/wire/proto-root.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
+import type { Pacing } from './pacing.js';
+import { shardRange } from './core/scenario/resolve.js';
 import type { ShardProgress, ShardResult, ShardSink, ShardTask } from './shard-task.js';
 
 export interface RunShardsOptions {
@@ -14,6 +16,8 @@ export interface RunShardsOptions {
   /** Only these shards (default: all); `--shard i/N` picks a subset. */
   readonly shards?: readonly number[];
   readonly onProgress?: (p: ShardProgress) => void;
+  /** Paced sending: every shard must then run at once (see below). */
+  readonly pacing?: Pacing;
 }
 
 /**
@@ -36,6 +40,9 @@ export async function runShards(options: RunShardsOptions): Promise<ShardResult[
     minThreads: 1,
     maxThreads: Math.max(1, options.workers ?? 2),
     idleTimeout: 1000,
+    // Paced shards keep a schedule, so they all run at once, interleaved on each worker's event
+    // loop; unpaced shards run one at a time per worker, which keeps each thread's cache warm.
+    concurrentTasksPerWorker: options.pacing === undefined ? 1 : Math.ceil(shards.length / Math.max(1, options.workers ?? 2)),
   });
   try {
     return await Promise.all(
@@ -46,6 +53,7 @@ export async function runShards(options: RunShardsOptions): Promise<ShardResult[
           scenario,
           shard,
           sink: options.sinkFor(shard),
+          ...(options.pacing === undefined ? {} : { pacing: options.pacing, rateShare: shardRange(scenario, shard).count / scenario.estate.premises }),
           progressPort: channel.port1,
         };
         return pool.run(task, { transferList: [channel.port1] }).finally(() => channel.port2.close());

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { MetricSample } from './core/domain/metrics/metric-table.js';
 import type { SmsimErrorData } from './core/errors.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
+import type { Pacing, PacingFigures } from './pacing.js';
 
 /** Where a worker sends its shard's batches. */
 export type ShardSink =
@@ -15,6 +16,10 @@ export interface ShardTask {
   readonly scenario: ResolvedScenario;
   readonly shard: number;
   readonly sink: ShardSink;
+  /** Paced (open-model) sending; absent = as fast as the pipeline takes it. */
+  readonly pacing?: Pacing;
+  /** This shard's share of the estate (for a paced `rate`). */
+  readonly rateShare?: number;
   /** Receives ShardProgress messages. */
   readonly progressPort?: MessagePort;
 }
@@ -42,6 +47,8 @@ export interface ShardResult {
   readonly reconnects: number;
   readonly estateBytes: number;
   readonly wallMs: number;
+  /** Present on paced runs. */
+  readonly pacing?: PacingFigures;
   /** Set when the shard failed; the other fields then say how far it got. */
   readonly error?: SmsimErrorData;
 }

@@ -4,6 +4,7 @@ import { createIngestEmitter, type IngestEmitter } from '../harness/wire/emitter
 import { encodeEventBatch } from '../harness/wire/codec.js';
 import { SmsimError } from './core/errors.js';
 import { createShardSimulation } from './core/shard-simulation.js';
+import { Pacer } from './pacing.js';
 import type { ShardResult, ShardTask } from './shard-task.js';
 
 /** Progress messages at most this often per shard (in batches), to keep the port quiet. */
@@ -39,8 +40,19 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     ...extra,
   });
   try {
-    if (task.sink.kind === 'grpc') emitter = createIngestEmitter({ target: task.sink.target, streamId: task.sink.streamId });
-    for (let batch = sim.nextBatch(); batch !== null; batch = sim.nextBatch()) {
+    const pacer = task.pacing === undefined ? undefined : new Pacer(task.pacing, task.scenario.startMs, task.rateShare ?? 1);
+    if (task.sink.kind === 'grpc')
+      emitter = createIngestEmitter({
+        target: task.sink.target,
+        streamId: task.sink.streamId,
+        ...(pacer === undefined ? {} : { onAck: (seq: number) => pacer.onAck(seq) }),
+      });
+    for (;;) {
+      // Paced: wait for the batch's slot first, so a batch is only built (and observed) if sent.
+      if (pacer !== undefined && !(await pacer.beforeSend(sim.nextTime))) break;
+      const batch = sim.nextBatch();
+      if (batch === null) break;
+      pacer?.sent(batch.eventCount);
       const encoded = encodeEventBatch(batch);
       hash.update(encoded);
       batches++;
@@ -51,13 +63,16 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     }
     const stats = emitter === undefined ? undefined : await emitter.finish();
     port?.postMessage({ shard: task.shard, events, progress: 1 });
+    const truncated = pacer?.truncated === true;
     return result({
-      truth: sim.truth(),
+      // A run cut short by --duration: truth covers the simulated time it reached.
+      truth: truncated ? sim.truth(sim.now) : sim.truth(),
       observed: sim.observed(),
       eventsAcked: stats?.eventsAcked ?? events,
       batchesResent: stats?.resentBatches ?? 0,
       batchesRejected: stats?.rejectedBatches.length ?? 0,
       reconnects: stats?.reconnects ?? 0,
+      ...(pacer === undefined ? {} : { pacing: pacer.figures() }),
     });
   } catch (err) {
     emitter?.abort();

@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
+import { parseDuration } from '../../simulator/core/time.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { renderTerminal } from '../report/render-terminal.js';
@@ -34,6 +35,9 @@ export interface CliIo {
 
 interface RunFlags {
   workers: number;
+  rate?: number;
+  speed?: number;
+  duration?: number;
   out?: string;
   target?: string;
   shard?: { index: number; count: number };
@@ -50,6 +54,18 @@ const hostPort = (v: string): string => {
   if (!/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/.test(v) || Number(v.slice(v.lastIndexOf(':') + 1)) > 65535)
     throw new InvalidArgumentError('must be host:port, e.g. 127.0.0.1:50051');
   return v;
+};
+
+const positiveNumber = (name: string) => (v: string): number => {
+  const n = Number(v.replace(/x$/i, ''));
+  if (!Number.isFinite(n) || n <= 0 || n > 1e12) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+
+const wallDuration = (v: string): number => {
+  const ms = parseDuration(v);
+  if (ms === undefined || ms <= 0) throw new InvalidArgumentError('must be a duration such as 60s, 5m or 1h');
+  return ms;
 };
 
 const shardSpec = (v: string): { index: number; count: number } => {
@@ -77,7 +93,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .option('-o, --out <dir>', 'write report.json and report.md into this directory')
       .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
       .option('--json', 'print report.json to stdout instead of the summary')
-      .option('--no-progress', 'no progress bar');
+      .option('--no-progress', 'no progress bar')
+      .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
+      .option('--speed <N>', 'paced: play virtual time N× faster than real time (e.g. 3600 = an hour a second)', positiveNumber('--speed'))
+      .option('--duration <time>', 'paced: stop sending after this much wall time (e.g. 60s)', wallDuration);
     if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
     else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
     return cmd;
@@ -89,6 +108,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       flags.shard === undefined
         ? undefined
         : Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % (flags.shard as { count: number }).count === (flags.shard as { index: number }).index);
+    if (flags.rate !== undefined && flags.speed !== undefined)
+      throw new SmsimError('SMSIM_ERR_USAGE', '--rate and --speed cannot be used together: pick one way to pace the run');
+    if (flags.duration !== undefined && flags.rate === undefined && flags.speed === undefined)
+      throw new SmsimError('SMSIM_ERR_USAGE', '--duration bounds a paced run: give --rate or --speed too');
+    const maxWall = flags.duration === undefined ? {} : { maxWallMs: flags.duration };
+    const pacing =
+      flags.rate !== undefined
+        ? { mode: 'rate' as const, eventsPerSecond: flags.rate, ...maxWall }
+        : flags.speed !== undefined
+          ? { mode: 'speed' as const, speed: flags.speed, ...maxWall }
+          : undefined;
     const bar = flags.progress && io.stderr.isTTY === true ? createProgressBar(io.stderr) : undefined;
     let report;
     try {
@@ -98,6 +128,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         workers: flags.workers,
         ...(flags.target === undefined ? {} : { target: flags.target }),
         ...(shards === undefined ? {} : { shards }),
+        ...(pacing === undefined ? {} : { pacing }),
         ...(bar === undefined ? {} : { onProgress: bar.update }),
       });
     } finally {

@@ -48,7 +48,20 @@ export interface ExpectationResult {
   readonly right: number;
 }
 
-export const RUN_FIELDS: readonly string[] = ['sent', 'acked', 'lost', 'duplicates', 'resent', 'rejected', 'batches', 'wallSeconds', 'eventsPerSecond'];
+export const RUN_FIELDS: readonly string[] = [
+  'sent',
+  'acked',
+  'lost',
+  'duplicates',
+  'resent',
+  'rejected',
+  'batches',
+  'wallSeconds',
+  'eventsPerSecond',
+  // Paced runs only (NaN otherwise, so a comparison with them fails): ms.
+  'scheduleLagP99',
+  'ackLatencyP99',
+];
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const TOKEN = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m|h)?(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\{[^}]*\})?(?:\.[A-Za-z_]\w*)?)|(==|!=|<=|>=|<|>|\+|-|\*|\/|\(|\)))/y;

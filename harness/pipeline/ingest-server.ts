@@ -59,8 +59,8 @@ export interface PipelineServer {
   readonly address: string;
   readonly port: number;
   stats(): IngestStats;
-  /** The local receive window of every open connection (observability; the tests read it). */
-  sessionWindows(): number[];
+  /** Receive windows of every open connection, in bytes (observability; the tests read it). */
+  sessionWindows(): Array<{ readonly connection: number; readonly stream: number }>;
   /** Stops listening; open streams get `graceMs` (default 1000, 0 = none) before being cut. */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
@@ -242,7 +242,11 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
     address: hostPort(host, port),
     port,
     stats: () => ingestStats(state),
-    sessionWindows: () => [...sessions].map((s) => s.state.localWindowSize ?? 0),
+    sessionWindows: () =>
+      [...sessions].map((s) => ({
+        connection: s.state.effectiveLocalWindowSize ?? 0,
+        stream: s.localSettings.initialWindowSize ?? 0,
+      })),
     stop: ({ graceMs = 1000 } = {}) => {
       stopping ??= new Promise<void>((resolve) => {
         // Open Ingest streams never end by themselves; after the grace period they are cut and

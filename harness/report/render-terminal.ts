@@ -15,6 +15,13 @@ export function renderTerminal(report: RunReport): string {
       `${r.wallSeconds.toFixed(2)} s, ${num(r.eventsPerSecond)} events/s`,
   );
   lines.push(`  delivery acked ${num(r.acked)} · lost ${num(r.lost)} · duplicates ${num(r.duplicates)} · resent ${num(r.resent)} batches · rejected ${num(r.rejected)}`);
+  if (r.pacing !== undefined) {
+    const p = r.pacing;
+    const lat = (l: typeof p.scheduleLagMs): string => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · p99.9 ${l.p999} · max ${l.max} ms`;
+    lines.push(`  paced    ${p.mode === 'rate' ? `${num(p.target)} events/s` : `${num(p.target)}× real time`}${p.truncated ? `, stopped after ${p.maxWallSeconds} s` : ''}`);
+    lines.push(`           schedule lag ${lat(p.scheduleLagMs)}`);
+    lines.push(`           ack latency  ${lat(p.ackLatencyMs)} (from intended send time)`);
+  }
   lines.push(`  fingerprint ${report.fingerprint}`);
   const all = totals(report.metrics);
   for (const section of METRIC_SECTIONS) {

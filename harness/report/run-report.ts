@@ -1,3 +1,4 @@
+import type { LatencySummary } from '../../simulator/pacing.js';
 import type { ExpectationResult, MetricRow } from '../expect/expectations.js';
 
 /**
@@ -40,4 +41,17 @@ export interface RunFigures {
   readonly rejected: number;
   readonly wallSeconds: number;
   readonly eventsPerSecond: number;
+  /** Present on paced runs (--rate / --speed). */
+  readonly pacing?: {
+    readonly mode: 'speed' | 'rate';
+    /** The speed (×) or the rate (events/s) asked for. */
+    readonly target: number;
+    readonly maxWallSeconds: number | null;
+    /** The run hit --duration before the scenario's end. */
+    readonly truncated: boolean;
+    /** Intended send time → actual send time, per batch (HDR, ms). */
+    readonly scheduleLagMs: LatencySummary;
+    /** Intended send time → ack, per batch: corrected for coordinated omission (HDR, ms). */
+    readonly ackLatencyMs: LatencySummary;
+  };
 }

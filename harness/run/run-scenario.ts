@@ -5,6 +5,7 @@ import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
 import type { ShardProgress, ShardResult } from '../../simulator/shard-task.js';
+import { mergeHistograms, wallNowMs, type Pacing } from '../../simulator/pacing.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
@@ -16,6 +17,13 @@ import { SMSIM_VERSION } from '../version.js';
 /** How long the pre-flight Report call to an external pipeline may take. */
 const PREFLIGHT_TIMEOUT_MS = 5000;
 
+export type PacingRequest =
+  | { readonly mode: 'speed'; readonly speed: number; readonly maxWallMs?: number }
+  | { readonly mode: 'rate'; readonly eventsPerSecond: number; readonly maxWallMs?: number };
+
+/** Lead time before a paced run's first batch is due, so every worker is up by then. */
+const PACING_LEAD_MS = 1000;
+
 export interface RunOptions {
   readonly scenario: ResolvedScenario;
   readonly scenarioFile: string;
@@ -24,6 +32,8 @@ export interface RunOptions {
   readonly target?: string;
   /** Only these shards (`--shard i/N`). */
   readonly shards?: readonly number[];
+  /** Paced (open-model) sending: a `speed` (virtual ms per wall ms) or an event `rate`; `maxWallMs` bounds the run. */
+  readonly pacing?: PacingRequest;
   /** Called with the share of shard-time done (0–1) and the events sent so far. */
   readonly onProgress?: (fraction: number, events: number) => void;
 }
@@ -46,10 +56,12 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
   try {
     const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
     const progress = new Map<number, ShardProgress>();
+    const pacing: Pacing | undefined = options.pacing === undefined ? undefined : { ...options.pacing, wallStartMs: wallNowMs() + PACING_LEAD_MS };
     const results = await runShards({
       scenario,
       workers: options.workers,
       shards,
+      ...(pacing === undefined ? {} : { pacing }),
       sinkFor: (shard) => ({ kind: 'grpc', target, streamId: streamId(shard) }),
       onProgress: (p) => {
         progress.set(p.shard, p);
@@ -68,7 +80,10 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const report = await fetchReport(target, scenario.endMs);
 
     const accepted = new Map(report.stats.streams.map((s) => [s.streamId, s.eventsAccepted]));
-    const run = runFigures(results, options.workers, wallSeconds, (r) => accepted.get(streamId(r.shard)));
+    const run: RunFigures = {
+      ...runFigures(results, options.workers, wallSeconds, (r) => accepted.get(streamId(r.shard))),
+      ...(options.pacing === undefined ? {} : { pacing: pacingFigures(options.pacing, results) }),
+    };
     const truth = new MetricTable();
     const observed = new MetricTable();
     for (const r of results) {
@@ -76,7 +91,12 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       observed.merge(r.observed);
     }
     const metrics = joinFigures(truth.samples(), observed.samples(), report.metrics);
-    const checked = checkExpectations(expectations, { metrics, run: run as unknown as Record<string, number> });
+    const runContext: Record<string, number> = {
+      ...(run as unknown as Record<string, number>),
+      scheduleLagP99: run.pacing?.scheduleLagMs.p99 ?? Number.NaN,
+      ackLatencyP99: run.pacing?.ackLatencyMs.p99 ?? Number.NaN,
+    };
+    const checked = checkExpectations(expectations, { metrics, run: runContext });
     return {
       schemaVersion: 1,
       smsimVersion: SMSIM_VERSION,
@@ -147,5 +167,17 @@ function runFigures(
     rejected,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
     eventsPerSecond: Math.round(sent / Math.max(wallSeconds, 1e-9)),
+  };
+}
+
+function pacingFigures(request: PacingRequest, results: readonly ShardResult[]): NonNullable<RunFigures['pacing']> {
+  const figures = results.flatMap((r) => (r.pacing === undefined ? [] : [r.pacing]));
+  return {
+    mode: request.mode,
+    target: request.mode === 'speed' ? request.speed : request.eventsPerSecond,
+    maxWallSeconds: request.maxWallMs === undefined ? null : request.maxWallMs / 1000,
+    truncated: figures.some((f) => f.truncated),
+    scheduleLagMs: mergeHistograms(figures.map((f) => f.scheduleLagUs)),
+    ackLatencyMs: mergeHistograms(figures.map((f) => f.ackLatencyUs)),
   };
 }

@@ -22,10 +22,12 @@ export interface ShardSimulation {
   nextBatch(): EventBatchView | null;
   /** Virtual time reached (ms). */
   readonly now: number;
+  /** Virtual time of the next pending action (≈ the next batch's first event), Infinity when done. */
+  readonly nextTime: number;
   /** Share of the scenario's duration simulated, 0–1. */
   readonly progress: number;
-  /** What devices experienced, as of the end of the run. */
-  truth(): MetricSample[];
+  /** What devices experienced, as of `asOfMs` (default: the end of the scenario's window). */
+  truth(asOfMs?: number): MetricSample[];
   /** The reference metric definitions applied to this shard's observed traffic. */
   observed(): MetricSample[];
   readonly estate: ShardEstate;
@@ -87,6 +89,9 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
     get now() {
       return now;
     },
+    get nextTime() {
+      return queue.peekTime();
+    },
     get progress() {
       return done ? 1 : Math.min(1, (now - scenario.startMs) / scenario.durationMs);
     },
@@ -115,9 +120,9 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
       observedEngine.apply(batch);
       return batch;
     },
-    truth() {
+    truth(asOfMs = endMs) {
       const table = new MetricTable();
-      for (const p of processes) p?.truth(table, endMs);
+      for (const p of processes) p?.truth(table, asOfMs);
       return table.samples();
     },
     observed() {
