@@ -5,6 +5,7 @@ import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { runScenario } from '../harness/run/run-scenario.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
 import { findPackageRoot } from '../harness/wire/proto-root.js';
+import { transportCeiling } from './ceiling.js';
 import { unaryBaseline } from './unary-baseline.js';
 
 /*
@@ -57,6 +58,16 @@ async function main(): Promise<void> {
   const w2 = await fullPath(heavy, 2);
   log('fullPath.events', w2.events, 'events');
   log('fullPath.eventsPerSecond', w2.eventsPerSecond, 'events/s');
+  const ceilings: number[] = [];
+  let bytesPerEvent = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const c = await transportCeiling(heavy, 2);
+    ceilings.push(c.eventsPerSecond);
+    bytesPerEvent = c.bytesPerEvent;
+  }
+  log('ceiling.eventsPerSecond', median(ceilings), 'events/s');
+  log('wire.bytesPerEvent', bytesPerEvent, 'bytes');
+  log('ratio.fullPathToCeiling', Math.round((w2.eventsPerSecond / median(ceilings)) * 100) / 100, '×');
   const unary = await unaryBaseline(heavy, 20_000, 20);
   log('unary.eventsPerSecond', unary.eventsPerSecond, 'events/s');
   log('ratio.fullPathToUnary', Math.round((w2.eventsPerSecond / unary.eventsPerSecond) * 10) / 10, '×');

@@ -17,7 +17,8 @@ const SEND = {
   requestSerialize: (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength),
   requestDeserialize: (b: Buffer) => b,
   responseSerialize: () => Buffer.alloc(0),
-  responseDeserialize: () => null,
+  // grpc-js treats a null message as none at all (UNIMPLEMENTED "No message received").
+  responseDeserialize: () => ({}),
 } as const;
 
 export interface UnaryResult {
@@ -42,9 +43,9 @@ export async function unaryBaseline(scenario: ResolvedScenario, maxEvents: numbe
   const pipeline = createReferencePipeline();
   const server = new grpc.Server();
   server.addService({ Send: SEND } as unknown as grpc.ServiceDefinition, {
-    Send: (call: grpc.ServerUnaryCall<Buffer, null>, cb: grpc.sendUnaryData<null>) => {
+    Send: (call: grpc.ServerUnaryCall<Buffer, object>, cb: grpc.sendUnaryData<object>) => {
       pipeline.apply(decodeEventBatch(call.request));
-      cb(null, null);
+      cb(null, {});
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
