@@ -4,6 +4,7 @@ import { MetricTable } from '../../simulator/core/domain/metrics/metric-table.js
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
+import { metricOptions } from '../../simulator/core/shard-simulation.js';
 import type { ShardProgress, ShardResult } from '../../simulator/shard-task.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
@@ -32,7 +33,7 @@ export interface RunOptions {
 export async function runScenario(options: RunOptions): Promise<RunReport> {
   const { scenario } = options;
   const expectations = parseExpectations(scenario.expect);
-  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline() }) : undefined;
+  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline(metricOptions(scenario)) }) : undefined;
   const target = options.target ?? (server as { address: string }).address;
   const runId = randomUUID();
   const streamId = (shard: number): string => `${runId}/shard-${String(shard).padStart(4, '0')}`;
