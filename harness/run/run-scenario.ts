@@ -88,6 +88,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       run,
       shards: results.map((r) => ({ index: r.shard, events: r.events, batches: r.batches, fingerprint: r.fingerprint })),
       metrics,
+      reporting: { asOfMs: scenario.endMs, latenessMs: scenario.latenessMs },
       expectations: checked,
       passed: checked.every((c) => c.passed),
     };
