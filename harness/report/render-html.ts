@@ -7,7 +7,7 @@ import { barChart, esc, lineChart, type Pair } from './svg-charts.js';
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#1d232a;padding:0 16px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #e3e7eb;padding-bottom:4px;margin-top:32px}h3{font-size:15px;margin:20px 0 6px}
-table{border-collapse:collapse;margin:6px 0 12px}td,th{border:1px solid #dde2e7;padding:3px 8px;text-align:right}th{background:#f3f5f7}td:first-child,th:first-child,td.l{text-align:left}
+table{border-collapse:collapse;margin:6px 0 12px}td,th{border:1px solid #dde2e7;padding:3px 8px;text-align:right}th{background:#f3f5f7}td:first-child,th:first-child,td.l,th.l{text-align:left}
 .badge{display:inline-block;border-radius:10px;padding:1px 9px;font-size:12px;font-weight:600;color:#fff}.final{background:#1f8a4c}.provisional{background:#c77700}
 .nm{color:#8a939c;font-style:italic}.diff{color:#b3261e;font-weight:600}.grid{display:flex;flex-wrap:wrap;gap:14px}
 .chart{background:#fbfcfd;border:1px solid #e3e7eb;border-radius:6px}.chart .ttl{font-size:13px;font-weight:600}.chart .lbl,.chart .val,.chart .lg{font-size:11px;fill:#4a535c}.chart .ax{stroke:#b8c0c8}
@@ -41,7 +41,7 @@ function monthHtml(m: PmrMonth): string {
     `<table><tr><th>run covers</th><td>${(m.coverage * 100).toFixed(1)} % of the month</td></tr><tr><th>data complete</th><td>${esc(m.dataCompleteAt)} (${esc(m.dataCompleteDate)})</td></tr>` +
       `<tr><th>PMR due (10th Working Day)</th><td>${esc(m.dueDate)}</td></tr><tr><th>data complete by due date</th><td>${m.completeByDueDate ? 'yes' : '<b>no</b>'}</td></tr></table>`,
   );
-  out.push('<h3>Code Performance Measures</h3><table><tr><th>CPM</th><th>measure</th><th>within / total</th><th>reported</th><th>truth</th><th>target / minimum</th></tr>');
+  out.push('<h3>Code Performance Measures</h3><table><tr><th>CPM</th><th class="l">measure</th><th>within / total</th><th>reported</th><th>truth</th><th>target / minimum</th></tr>');
   for (const c of m.cpms) {
     const tm = `${c.target} % / ${c.minimum} %`;
     if (!c.measured) out.push(`<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td><td class="nm" colspan="3">not measured in this run</td><td>${tm}</td></tr>`);
@@ -69,7 +69,7 @@ function monthHtml(m: PmrMonth): string {
     out.push(barChart(`Availability ${m.month}, % (unplanned downtime excluded)`, m.availability.map((a) => ({ label: a.network, truth: a.truthPercent, reported: a.reportedPercent }))));
   }
   for (const s of m.sections) {
-    out.push(`<h3>${esc(s.title)}</h3><table><tr><th>measure</th><th>truth</th><th>observed</th><th>reported</th></tr>`);
+    out.push(`<h3>${esc(s.title)}</h3><table><tr><th class="l">measure</th><th>truth</th><th>observed</th><th>reported</th></tr>`);
     for (const r of s.rows) out.push(`<tr><td>${esc(r.name)}</td><td>${num(r.truth)}</td><td>${num(r.observed)}</td><td${r.reported !== r.truth ? ' class="diff"' : ''}>${num(r.reported)}</td></tr>`);
     out.push('</table>');
   }
@@ -84,7 +84,7 @@ function chartsHtml(report: RunReport): string {
     const ids = Object.keys(section.names).filter((id) => all.some((t) => t.id === id));
     if (ids.length === 0) continue;
     out.push(`<h3>${esc(section.title)}</h3><div class="grid">`);
-    out.push(barChart(`${section.title}: per measure`, ids.map((id) => {
+    out.push(barChart(`${section.title.replace(/ \(.*$/, "")}: per measure`, ids.map((id) => {
       const t = all.find((x) => x.id === id) as { truth: number; reported: number };
       return { label: metricName(id), truth: t.truth, reported: t.reported };
     })));

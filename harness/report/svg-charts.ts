@@ -32,7 +32,7 @@ export function barChart(title: string, pairs: readonly Pair[], width = 640): st
   const top = 34;
   const height = top + pairs.length * rowH + 10;
   const max = Math.max(1e-9, ...pairs.flatMap((p) => [p.truth, p.reported]));
-  const plotW = width - labelW - 80;
+  const plotW = width - labelW - 140;
   const parts: string[] = [`<text x="4" y="14" class="ttl">${esc(title)}</text>`, legend(width - 150, 14)];
   pairs.forEach((p, i) => {
     const y = top + i * rowH;
