@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BANK_HOLIDAYS_FIRST_YEAR, BANK_HOLIDAYS_LAST_YEAR } from '../calendar/bank-holidays.js';
 import { DEFAULT_TARGET_TEXT, parseTarget } from '../domain/incident-targets.js';
 import { parseDuration } from '../time.js';
 
@@ -177,6 +178,14 @@ export const ScenarioSchema = z
     reporting: ReportingSchema.default({ lateness: '48h' }),
     /** Expectations checked after the run (see docs/expectations.md). */
     expect: z.array(z.string().min(1).max(1000)).max(1000).default([]),
+  })
+  .superRefine((s, ctx) => {
+    // Reporting months and Working Days need the bank-holiday data (R7); it covers these years,
+    // with two months' slack after the run for the PMR due date.
+    const year = Number(s.start.slice(0, 4));
+    const endYear = new Date(Date.parse(s.start.length === 10 ? `${s.start}T00:00:00Z` : s.start) + (parseDuration(s.duration) ?? 0) + 62 * 86_400_000).getUTCFullYear();
+    if (year < BANK_HOLIDAYS_FIRST_YEAR || endYear > BANK_HOLIDAYS_LAST_YEAR)
+      ctx.addIssue({ code: 'custom', path: ['start'], message: `must fall within the Working Day calendar (${BANK_HOLIDAYS_FIRST_YEAR}–${BANK_HOLIDAYS_LAST_YEAR}, with the run and two months after it)` });
   });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

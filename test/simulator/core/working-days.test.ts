@@ -50,3 +50,14 @@ describe('Working Day calendar (England & Wales)', () => {
     expect(new Date(monthEndMs('2026-12')).toISOString()).toBe('2027-01-01T00:00:00.000Z');
   });
 });
+
+describe('scenario start within the calendar', () => {
+  it('refuses a run outside the Working Day data, naming start', async () => {
+    const { ScenarioSchema } = await import('../../../simulator/core/scenario/schema.js');
+    const base = { name: 't', seed: 1, duration: '7d', estate: { premises: 10 }, serviceUsers: [{ name: 'A', share: 1 }] };
+    const bad = ScenarioSchema.safeParse({ ...base, start: '2040-01-01' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.'))).toEqual(['start']);
+    expect(ScenarioSchema.safeParse({ ...base, start: '2026-03-02' }).success).toBe(true);
+  });
+});
