@@ -4,7 +4,7 @@ import { parseDuration } from '../../simulator/core/time.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { renderTerminal } from '../report/render-terminal.js';
-import { writeReport } from '../report/write-report.js';
+import { readRunDir, renderRunDir, writeReport } from '../report/write-report.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { SMSIM_VERSION } from '../version.js';
@@ -136,7 +136,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (flags.out !== undefined) await writeReport(flags.out, report);
     io.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTerminal(report)}\n`);
-    if (flags.out !== undefined && flags.json !== true) io.stdout.write(`\nReport written to ${flags.out}/report.json and ${flags.out}/report.md\n`);
+    if (flags.out !== undefined && flags.json !== true)
+      io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
     exitCode = report.passed ? ExitCode.PASS : ExitCode.EXPECTATIONS_FAILED;
   };
 
@@ -152,6 +153,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (file: string) => {
       const { scenario } = await loadScenario(file);
       io.stdout.write(`${file}: valid (${scenario.estate.premises} premises in ${scenario.estate.shardCount} shards, ${scenario.durationMs / 86_400_000} days)\n`);
+    });
+
+  program
+    .command('report <runDir>')
+    .description('re-render report.md, report.html and pmr.json (the PMR) from a run directory\'s report.json')
+    .action(async (dir: string) => {
+      const report = await readRunDir(dir);
+      const files = await renderRunDir(dir, report);
+      io.stdout.write(`Rendered ${files.join(', ')}\n`);
     });
 
   program

@@ -1,4 +1,4 @@
-import { createMetricEngine } from '../../simulator/core/domain/metrics/engine.js';
+import { createMetricEngine, type MetricOptions } from '../../simulator/core/domain/metrics/engine.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
 
 /**
@@ -6,6 +6,6 @@ import type { MeasurementPipeline } from './measurement-pipeline.js';
  * computes exactly what the simulator computes as "observed", so on a lossless run every
  * reported figure equals the observed one; any other pipeline is judged against it.
  */
-export function createReferencePipeline(): MeasurementPipeline {
-  return createMetricEngine();
+export function createReferencePipeline(options: MetricOptions = {}): MeasurementPipeline {
+  return createMetricEngine(options);
 }

@@ -17,6 +17,32 @@ export const METRIC_SECTIONS: ReadonlyArray<{ readonly title: string; readonly p
       'install.noFaultReturn': 'No-fault returns (8.14.4)',
     },
   },
+  {
+    title: 'Incidents, Category 1–5 (R5; CPM4 / CPM5)',
+    prefix: 'incident.',
+    names: {
+      'incident.raised': 'Incidents raised',
+      'incident.closed': 'Incidents closed',
+      'incident.closedWithinTarget': 'Closed within Target Resolution Time',
+      'incident.reopened': 'Incidents re-opened',
+      'incident.openAtMonthEnd': 'Open at month end',
+    },
+  },
+  {
+    title: 'End-to-end availability per CSP region / SMETS1 SP (R6)',
+    prefix: 'availability.',
+    names: {
+      'availability.downtimeMinutes': 'Downtime (minutes)',
+      'availability.outages': 'Outages',
+    },
+  },
+  {
+    title: 'Reporting months (R7)',
+    prefix: 'pmr.',
+    names: {
+      'pmr.monthEvents': 'Events per reporting month',
+    },
+  },
 ];
 
 export function metricName(id: string): string {

@@ -1,8 +1,11 @@
 import { EventBatchBuilder, type EventBatchView, type EventFields } from './domain/event-batch.js';
-import { createMetricEngine, type MetricEngine } from './domain/metrics/engine.js';
+import { createMetricEngine, type MetricEngine, type MetricOptions } from './domain/metrics/engine.js';
 import { MetricTable, type MetricSample } from './domain/metrics/metric-table.js';
 import { buildShardEstate, PremisesSampler, type ShardEstate } from './estate.js';
 import { EventQueue } from './event-queue.js';
+import { targetsFrom } from './domain/incident-targets.js';
+import { PmrMetric } from './domain/metrics/reporting-windows.js';
+import { buildOutageSchedule } from './outages.js';
 import { PROCESS_FACTORIES } from './processes/index.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';
 import { shardRange, type ResolvedScenario } from './scenario/resolve.js';
@@ -41,7 +44,8 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
   const queue = new EventQueue();
   // Slack over batchSize: one action may emit a burst (an install's inventory) past the mark.
   const builder = new EventBatchBuilder(scenario.batchSize * 2 + 64);
-  const observedEngine: MetricEngine = createMetricEngine();
+  const observedEngine: MetricEngine = createMetricEngine(metricOptions(scenario));
+  const outages = buildOutageSchedule(scenario);
   const deferred: Array<EventFields | undefined> = [];
   const freeSlots: number[] = [];
   const endMs = scenario.endMs;
@@ -59,6 +63,7 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
     shard,
     estate,
     sampler,
+    outages,
     get now() {
       return now;
     },
@@ -123,10 +128,20 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
     truth(asOfMs = endMs) {
       const table = new MetricTable();
       for (const p of processes) p?.truth(table, asOfMs);
+      // Events per reporting month are traffic the DCC saw by definition: truth = observed.
+      table.merge(observedEngine.report(endMs).filter((m) => m.id === PmrMetric.MONTH_EVENTS));
       return table.samples();
     },
     observed() {
       return observedEngine.report(endMs);
     },
+  };
+}
+
+/** The scenario's settings for the reference metric definitions (same in the embedded pipeline). */
+export function metricOptions(scenario: ResolvedScenario): MetricOptions {
+  return {
+    latenessMs: scenario.latenessMs,
+    ...(scenario.incidents === null ? {} : { incidentTargets: targetsFrom(scenario.incidents.targetText) }),
   };
 }

@@ -2,6 +2,7 @@ import type { EventBatchBuilder, EventFields } from './domain/event-batch.js';
 import type { MetricTable } from './domain/metrics/metric-table.js';
 import type { PremisesSampler, ShardEstate } from './estate.js';
 import type { EventQueue } from './event-queue.js';
+import type { OutageSchedule } from './outages.js';
 import type { Rng } from './rng.js';
 import type { ResolvedScenario } from './scenario/resolve.js';
 
@@ -17,6 +18,11 @@ export interface SimContext {
   readonly shard: number;
   readonly estate: ShardEstate;
   readonly sampler: PremisesSampler;
+  /**
+   * Network-wide outages (same for every shard): ask `outages.isUp(network, t)` /
+   * `outages.nextUpTime(network, t)` before using the WAN, and defer or delay accordingly.
+   */
+  readonly outages: OutageSchedule;
   /** Virtual time of the action being handled (ms since the epoch). */
   readonly now: number;
   /** This process's own substream: draws never shift another process's draws. */

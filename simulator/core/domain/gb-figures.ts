@@ -22,4 +22,9 @@ export const GB = {
   /** 8.14.3 fault returns 1–3 %, 8.14.4 no-fault returns 0.5–1 % of installs [ASSUMPTION, §4.2]. */
   faultReturnShare: 0.02,
   noFaultReturnShare: 0.007,
+  /**
+   * Incidents raised per month, GB-wide [ASSUMPTION, DOMAIN.md §4.2 U10: "tens of Category 1–2
+   * per year, hundreds–thousands of Category 3–5 per month"]; no-WAN incidents come on top.
+   */
+  incidentsPerMonth: { cat1: 1, cat2: 4, cat3: 300, cat4: 1500, cat5: 800 },
 } as const;

@@ -1,5 +1,7 @@
 import type { ProcessFactory } from '../sim-context.js';
+import { createIncidentProcess } from './incidents.js';
 import { createInstallProcess } from './install.js';
+import { createOutageProcess } from './outages.js';
 
 /**
  * The business processes every shard runs, in a fixed order (the order is part of the
@@ -8,4 +10,7 @@ import { createInstallProcess } from './install.js';
  */
 export const PROCESS_FACTORIES: readonly ProcessFactory[] = [
   (ctx) => (ctx.scenario.installs === null ? null : createInstallProcess(ctx, ctx.scenario.installs)),
+  (ctx) => (ctx.scenario.incidents === null ? null : createIncidentProcess(ctx, ctx.scenario.incidents)),
+  // Outages are network-wide: every shard obeys ctx.outages, shard 0 alone reports them.
+  (ctx) => (ctx.scenario.outages === null || ctx.shard !== 0 ? null : createOutageProcess(ctx)),
 ];

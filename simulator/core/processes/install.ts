@@ -1,6 +1,8 @@
 import { EventKind, INCIDENT_NO_SM_WAN, NETWORK_LABELS, Network, Outcome, ResolverGroup, Srv } from '../domain/vocabulary.js';
 import { InstallMetric, INSTALL_WINDOW_MS, windowCategory } from '../domain/metrics/install-metrics.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
+import { IncidentLedger } from '../domain/metrics/incident-metrics.js';
+import { DEFAULT_INCIDENT_TARGETS, targetsFrom, type IncidentTargets } from '../domain/incident-targets.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import type { ResolvedInstalls } from '../scenario/resolve.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
@@ -75,9 +77,12 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
           visit();
           break;
         case Action.COMMISSION:
+          // No commissioning over the SM WAN while the region's end-to-end service is down (R6).
+          if (deferForOutage(action, a, b)) break;
           commission(a);
           break;
         case Action.WAN_UP: {
+          if (deferForOutage(action, a, b)) break;
           commission(a);
           const incidentId = b;
           if (incidentId !== 0) {
@@ -96,6 +101,7 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     },
     truth(out, asOfMs) {
       addInstallTruth(t, out, asOfMs);
+      addNoWanIncidentTruth(t, out, asOfMs, scenario.incidents === null ? DEFAULT_INCIDENT_TARGETS : targetsFrom(scenario.incidents.targetText));
     },
   };
 
@@ -173,6 +179,15 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     if (Number.isFinite(wanAt)) ctx.schedule(wanAt, Action.WAN_UP, p, incidentId);
   }
 
+  /** Re-schedules an action for premises `p` to when its network is up again; true if deferred. */
+  function deferForOutage(action: number, p: number, b: number): boolean {
+    const network = estate.network[p] as number;
+    const upAt = ctx.outages.nextUpTime(network, ctx.now);
+    if (upAt === ctx.now) return false;
+    ctx.schedule(upAt, action, p, b);
+    return true;
+  }
+
   /** A Non-Device 8.14.x request and its response (DSP answers in well under a second). */
   function nonDevice(at: number, srv: string, p: number, slot: number, user: number, network: number): void {
     const id = ctx.nextId();
@@ -217,4 +232,22 @@ function addInstallTruth(t: InstallTruth, out: MetricTable, asOfMs: number): voi
     out.add(InstallMetric.INSTALL_AND_LEAVE_VALIDATED, { region, day });
     out.add(windowCategory(installAt, t.wanAt[i] as number, asOfMs), { region });
   }
+}
+
+/**
+ * The no-WAN incidents as incidents (R5): raised at incidentAt, closed when the WAN appears. An
+ * outage can delay the close event past wanAt; truth keeps wanAt (what the CH experienced).
+ */
+function addNoWanIncidentTruth(t: InstallTruth, out: MetricTable, asOfMs: number, targets: IncidentTargets): void {
+  const ledger = new IncidentLedger(targets);
+  for (let i = 0; i < t.premises.length; i++) {
+    const at = t.incidentAt[i] as number;
+    if (!Number.isFinite(at)) continue;
+    const network = t.network[i] as number;
+    const key = `${i}`;
+    ledger.raised(key, at, NO_WAN_INCIDENT_CATEGORY, network, REGION_RESOLVER[network] as number);
+    const wanAt = t.wanAt[i] as number;
+    if (Number.isFinite(wanAt)) ledger.closed(key, wanAt, NO_WAN_INCIDENT_CATEGORY, network, REGION_RESOLVER[network] as number);
+  }
+  ledger.report(asOfMs, out);
 }

@@ -26,6 +26,47 @@ export interface ResolvedInstalls {
   readonly commissionSuccess: number;
 }
 
+export interface ResolvedFixedIncident {
+  readonly category: number;
+  readonly network: number;
+  /** ResolverGroup, or 0 = drawn like the others. */
+  readonly resolver: number;
+  readonly type: string;
+  readonly raisedMs: number;
+  /** NaN when absent. */
+  readonly resolvedAfterMs: number;
+  readonly reopenedAfterMs: number;
+  readonly reclosedAfterMs: number;
+}
+
+export interface ResolvedIncidents {
+  /** Per category 1–5 (index 0 unused), over the whole estate. */
+  readonly perMonth: readonly number[];
+  readonly targetText: { readonly cat1: string; readonly cat2: string; readonly cat3: string; readonly cat4: string; readonly cat5: string };
+  /** Per category 1–5 (index 0 unused). */
+  readonly withinTarget: readonly number[];
+  readonly reopenShare: number;
+  readonly raisedByDcc: number;
+  readonly resolverWeights: { readonly dcc: number; readonly dsp: number; readonly network: number; readonly dco: number; readonly other: number };
+  readonly fixed: readonly ResolvedFixedIncident[];
+}
+
+export interface ResolvedOutages {
+  readonly networks: readonly number[];
+  readonly plannedPerMonth: number;
+  readonly plannedDurationMs: number;
+  readonly unplannedPerMonth: number;
+  readonly unplannedMeanDurationMs: number;
+  readonly fixed: ReadonlyArray<{ readonly network: number; readonly startMs: number; readonly durationMs: number; readonly planned: boolean }>;
+}
+
+const NETWORK_BY_NAME: Readonly<Record<string, number>> = { north: 1, central: 2, south: 3, ioc: 4, moc: 5, foc: 6 };
+const RESOLVER_BY_NAME: Readonly<Record<string, number>> = {
+  dcc: 1, dsp: 2, 'csp-north': 3, 'csp-central': 4, 'csp-south': 5, 'smets1-sp': 6, dco: 7, other: 8,
+};
+const instantMs = (s: string): number => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
+const optionalMs = (s: string | undefined): number => (s === undefined ? Number.NaN : (parseDuration(s) as number));
+
 /**
  * A validated scenario with every default filled in and every time in ms: plain data, so it
  * crosses to workers as it is and is recorded in report.json.
@@ -50,6 +91,10 @@ export interface ResolvedScenario {
   };
   readonly serviceUsers: ReadonlyArray<{ readonly name: string; readonly share: number; readonly installReporting: InstallReporting }>;
   readonly installs: ResolvedInstalls | null;
+  readonly incidents: ResolvedIncidents | null;
+  readonly outages: ResolvedOutages | null;
+  /** How long after month end late events can still arrive (MP122B R7). */
+  readonly latenessMs: number;
   readonly expect: readonly string[];
 }
 
@@ -91,6 +136,9 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
             wanLaterAfter90Days: inst.wanLater.after90Days,
             commissionSuccess: inst.commissionSuccess,
           },
+    incidents: resolveIncidents(s, scale),
+    outages: resolveOutages(s),
+    latenessMs: parseDuration(s.reporting.lateness) as number,
     expect: s.expect,
   };
 }
@@ -100,4 +148,48 @@ export function shardRange(scenario: ResolvedScenario, index: number): { first: 
   const per = scenario.estate.premisesPerShard;
   const first = index * per;
   return { first, count: Math.max(0, Math.min(per, scenario.estate.premises - first)) };
+}
+
+function resolveIncidents(s: Scenario, scale: number): ResolvedIncidents | null {
+  const i = s.traffic.incidents;
+  if (i === undefined) return null;
+  const per = i.perMonth ?? {
+    cat1: GB.incidentsPerMonth.cat1 * scale,
+    cat2: GB.incidentsPerMonth.cat2 * scale,
+    cat3: GB.incidentsPerMonth.cat3 * scale,
+    cat4: GB.incidentsPerMonth.cat4 * scale,
+    cat5: GB.incidentsPerMonth.cat5 * scale,
+  };
+  const w = i.withinTarget;
+  return {
+    perMonth: [0, per.cat1, per.cat2, per.cat3, per.cat4, per.cat5],
+    targetText: i.targetResolution,
+    withinTarget: [0, w.cat1, w.cat2, w.cat3, w.cat4, w.cat5],
+    reopenShare: i.reopenShare,
+    raisedByDcc: i.raisedByDcc,
+    resolverWeights: i.resolverGroups,
+    fixed: i.fixed.map((f) => ({
+      category: f.category,
+      network: NETWORK_BY_NAME[f.network] as number,
+      resolver: f.resolver === undefined ? 0 : (RESOLVER_BY_NAME[f.resolver] as number),
+      type: f.type,
+      raisedMs: instantMs(f.raised),
+      resolvedAfterMs: optionalMs(f.resolvedAfter),
+      reopenedAfterMs: optionalMs(f.reopenedAfter),
+      reclosedAfterMs: optionalMs(f.reclosedAfter),
+    })),
+  };
+}
+
+function resolveOutages(s: Scenario): ResolvedOutages | null {
+  const o = s.traffic.outages;
+  if (o === undefined) return null;
+  return {
+    networks: [...new Set(o.networks.map((n) => NETWORK_BY_NAME[n] as number))].sort((a, b) => a - b),
+    plannedPerMonth: o.planned.perMonth,
+    plannedDurationMs: parseDuration(o.planned.duration) as number,
+    unplannedPerMonth: o.unplanned.perMonth,
+    unplannedMeanDurationMs: parseDuration(o.unplanned.meanDuration) as number,
+    fixed: o.fixed.map((f) => ({ network: NETWORK_BY_NAME[f.network] as number, startMs: instantMs(f.start), durationMs: parseDuration(f.duration) as number, planned: f.planned })),
+  };
 }

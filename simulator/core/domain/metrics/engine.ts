@@ -1,13 +1,35 @@
 import type { EventBatchView } from '../event-batch.js';
+import { DEFAULT_INCIDENT_TARGETS, type IncidentTargets } from '../incident-targets.js';
+import { AvailabilityMetric, createAvailabilityMetrics } from './availability-metrics.js';
+import { createIncidentMetrics, IncidentMetric } from './incident-metrics.js';
 import { createInstallMetrics, InstallMetric } from './install-metrics.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
+import { createReportingWindows, DEFAULT_LATENESS_MS, PmrMetric } from './reporting-windows.js';
+
+/** What the reference definitions need from the scenario; defaults are DOMAIN.md's. */
+export interface MetricOptions {
+  /** Target Resolution Time per Incident Category (R5). */
+  readonly incidentTargets?: IncidentTargets;
+  /** How long after month end late events can still arrive (R7 watermark). */
+  readonly latenessMs?: number;
+}
 
 /** Every metric family, in report order. */
-export const METRIC_FAMILIES: ReadonlyArray<() => MetricFamily> = [createInstallMetrics];
+export const METRIC_FAMILIES: ReadonlyArray<(options: MetricOptions) => MetricFamily> = [
+  () => createInstallMetrics(),
+  (o) => createIncidentMetrics(o.incidentTargets ?? DEFAULT_INCIDENT_TARGETS),
+  () => createAvailabilityMetrics(),
+  (o) => createReportingWindows(o.latenessMs ?? DEFAULT_LATENESS_MS),
+];
 
 /** Every metric id the reference definitions produce (expectations are checked against it). */
-export const METRIC_IDS: ReadonlySet<string> = new Set<string>([...Object.values(InstallMetric)]);
+export const METRIC_IDS: ReadonlySet<string> = new Set<string>([
+  ...Object.values(InstallMetric),
+  ...Object.values(IncidentMetric),
+  ...Object.values(AvailabilityMetric),
+  ...Object.values(PmrMetric),
+]);
 
 /** All metric families behind one apply/report pair: the reference measurement. */
 export interface MetricEngine {
@@ -16,8 +38,8 @@ export interface MetricEngine {
   report(asOfMs: number): MetricSample[];
 }
 
-export function createMetricEngine(): MetricEngine {
-  const families = METRIC_FAMILIES.map((create) => create());
+export function createMetricEngine(options: MetricOptions = {}): MetricEngine {
+  const families = METRIC_FAMILIES.map((create) => create(options));
   let latest = Number.NEGATIVE_INFINITY;
   return {
     apply(batch) {

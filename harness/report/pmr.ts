@@ -1,0 +1,223 @@
+import { monthEndMs, nextMonth, pmrDueDate, ukDateStartMs } from '../../simulator/core/calendar/working-days.js';
+import { DEFAULT_LATENESS_MS, monthStatus } from '../../simulator/core/domain/metrics/reporting-windows.js';
+import { MINUTE, ukDate, ukMonth } from '../../simulator/core/time.js';
+import type { MetricRow } from '../expect/expectations.js';
+import { METRIC_SECTIONS, metricName } from './metric-names.js';
+import type { RunReport } from './run-report.js';
+
+/**
+ * The monthly Performance Measurement Report (MP122B R5–R7), built from report.json alone so
+ * `smsim report <dir>` can re-render it. Everything is generic over the metrics present: any
+ * metric with a `month` or `day` label is totalled per month, so other requirements' sections
+ * appear as soon as their metrics do.
+ */
+export interface Pmr {
+  readonly asOf: string;
+  readonly latenessHours: number;
+  readonly months: readonly PmrMonth[];
+}
+
+export interface Figure {
+  readonly truth: number;
+  readonly reported: number;
+}
+
+export interface CpmRow {
+  readonly cpm: string;
+  readonly name: string;
+  /** false: the run has no data for it ("not measured in this run", never 0). */
+  readonly measured: boolean;
+  readonly within: Figure;
+  readonly total: Figure;
+  /** Percentages, null when the denominator is 0. */
+  readonly truthPercent: number | null;
+  readonly reportedPercent: number | null;
+  readonly target: number;
+  readonly minimum: number;
+}
+
+export interface IncidentRow {
+  readonly category: string;
+  readonly smets: string;
+  readonly resolver: string;
+  readonly openAtMonthEnd: Figure;
+  readonly raised: Figure;
+  readonly closed: Figure;
+  readonly closedWithinTarget: Figure;
+}
+
+export interface AvailabilityRow {
+  readonly network: string;
+  /** Minutes of the month inside the run window. */
+  readonly minutes: number;
+  readonly plannedDowntime: Figure;
+  readonly unplannedDowntime: Figure;
+  /** 1 − unplanned downtime ÷ minutes, in %. */
+  readonly truthPercent: number;
+  readonly reportedPercent: number;
+}
+
+export interface PmrMonth {
+  readonly month: string;
+  /** final once no late event can arrive (month end + lateness ≤ as of), else provisional. */
+  readonly status: 'final' | 'provisional';
+  /** When the month's data is complete: month end + the lateness allowance. */
+  readonly dataCompleteAt: string;
+  readonly dataCompleteDate: string;
+  /** The 10th Working Day after month end (MP122B R7). */
+  readonly dueDate: string;
+  /** Whether the data is complete by the due date (so the PMR can be on time). */
+  readonly completeByDueDate: boolean;
+  /** Share of the month the run covers, 0–1. */
+  readonly coverage: number;
+  readonly cpms: readonly CpmRow[];
+  readonly incidents: readonly IncidentRow[];
+  readonly availability: readonly AvailabilityRow[];
+  readonly sections: ReadonlyArray<{ readonly title: string; readonly rows: ReadonlyArray<{ readonly id: string; readonly name: string; readonly truth: number; readonly observed: number; readonly reported: number }> }>;
+}
+
+/**
+ * The Code Performance Measures the PMR shows. Numerator and denominator are metric ids summed
+ * over the month, filtered by labels. [UNVERIFIED] targets/minimums: DOMAIN.md §2.2 / U5.
+ * CPM1–CPM3 come from the service-request and alert measures: when merging, point
+ * `within`/`total` at those metric ids.
+ */
+export const PMR_CPMS: ReadonlyArray<{
+  readonly cpm: string;
+  readonly name: string;
+  readonly within: string;
+  readonly total: string;
+  readonly filter?: (labels: Readonly<Record<string, string>>) => boolean;
+  readonly target: number;
+  readonly minimum: number;
+}> = [
+  { cpm: 'CPM1', name: 'On-Demand Service Responses within TRT', within: 'cpm.cpm1.withinTarget', total: 'cpm.cpm1.total', target: 99, minimum: 96 },
+  { cpm: 'CPM2', name: 'Future-Dated Service Responses within TRT', within: 'cpm.cpm2.withinTarget', total: 'cpm.cpm2.total', target: 99, minimum: 96 },
+  { cpm: 'CPM3', name: 'Alerts delivered within TRT', within: 'cpm.cpm3.withinTarget', total: 'cpm.cpm3.total', target: 99, minimum: 96 },
+  {
+    cpm: 'CPM4', name: 'Category 1–2 Incidents resolved within Target Resolution Time', within: 'incident.closedWithinTarget', total: 'incident.closed',
+    filter: (l) => l.category === '1' || l.category === '2', target: 100, minimum: 85,
+  },
+  {
+    cpm: 'CPM5', name: 'Category 3–5 Incidents resolved within Target Resolution Time', within: 'incident.closedWithinTarget', total: 'incident.closed',
+    filter: (l) => l.category === '3' || l.category === '4' || l.category === '5', target: 90, minimum: 80,
+  },
+  { cpm: 'CPM6', name: 'Self Service Interface availability', within: 'cpm.cpm6.availableMinutes', total: 'cpm.cpm6.minutes', target: 99.5, minimum: 98 },
+];
+
+const inMonth = (labels: Readonly<Record<string, string>>, month: string): boolean =>
+  labels.month === month || (labels.month === undefined && labels.day !== undefined && labels.day.startsWith(month));
+
+const sum = (rows: readonly MetricRow[], id: string, month: string, filter: (l: Readonly<Record<string, string>>) => boolean = () => true): Figure => {
+  let truth = 0;
+  let reported = 0;
+  for (const r of rows) {
+    if (r.id !== id || !inMonth(r.labels, month) || !filter(r.labels)) continue;
+    truth += r.truth;
+    reported += r.reported;
+  }
+  return { truth, reported };
+};
+
+const percent = (num: number, den: number): number | null => (den === 0 ? null : Math.round((num / den) * 10_000) / 100);
+
+/** The months a run covers (UK reporting months overlapping [startMs, endMs)). */
+export function monthsOf(startMs: number, endMs: number): string[] {
+  const out: string[] = [];
+  for (let m = ukMonth(startMs); ukDateStartMs(`${m}-01`) < endMs; m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+export function buildPmr(report: RunReport): Pmr {
+  const asOfMs = report.reporting?.asOfMs ?? report.window.endMs;
+  const latenessMs = report.reporting?.latenessMs ?? DEFAULT_LATENESS_MS;
+  const rows = report.metrics;
+  const months = monthsOf(report.window.startMs, report.window.endMs).map((month): PmrMonth => {
+    const start = ukDateStartMs(`${month}-01`);
+    const end = monthEndMs(month);
+    const covered = Math.max(0, Math.min(end, report.window.endMs) - Math.max(start, report.window.startMs));
+    const completeMs = end + latenessMs;
+    const dueDate = pmrDueDate(month);
+    return {
+      month,
+      status: monthStatus(month, asOfMs, latenessMs),
+      dataCompleteAt: new Date(completeMs).toISOString(),
+      dataCompleteDate: ukDate(completeMs),
+      dueDate,
+      completeByDueDate: ukDate(completeMs) <= dueDate,
+      coverage: Math.round((covered / (end - start)) * 10_000) / 10_000,
+      cpms: PMR_CPMS.map((c) => {
+        const measured = rows.some((r) => r.id === c.total);
+        const within = sum(rows, c.within, month, c.filter);
+        const total = sum(rows, c.total, month, c.filter);
+        return {
+          cpm: c.cpm, name: c.name, measured, within, total,
+          truthPercent: percent(within.truth, total.truth), reportedPercent: percent(within.reported, total.reported),
+          target: c.target, minimum: c.minimum,
+        };
+      }),
+      incidents: incidentRows(rows, month),
+      availability: availabilityRows(rows, month, covered / MINUTE),
+      sections: METRIC_SECTIONS.map((s) => ({
+        title: s.title,
+        rows: Object.keys(s.names)
+          .filter((id) => rows.some((r) => r.id === id && (r.labels.month !== undefined || r.labels.day !== undefined)))
+          .map((id) => {
+            let truth = 0;
+            let observed = 0;
+            let reported = 0;
+            for (const r of rows) {
+              if (r.id !== id || !inMonth(r.labels, month)) continue;
+              truth += r.truth;
+              observed += r.observed;
+              reported += r.reported;
+            }
+            return { id, name: metricName(id), truth, observed, reported };
+          }),
+      })).filter((s) => s.rows.length > 0),
+    };
+  });
+  return { asOf: new Date(asOfMs).toISOString(), latenessHours: latenessMs / 3_600_000, months };
+}
+
+/** Category 3, 4, 5 by SMETS generation and resolver group (MP122B R5, CR1420). */
+function incidentRows(rows: readonly MetricRow[], month: string): IncidentRow[] {
+  const keys = new Set<string>();
+  for (const r of rows) {
+    if (!r.id.startsWith('incident.') || r.labels.month !== month) continue;
+    const c = r.labels.category;
+    if (c !== '3' && c !== '4' && c !== '5') continue;
+    keys.add(`${c}\u0000${r.labels.smets ?? ''}\u0000${r.labels.resolver ?? ''}`);
+  }
+  return [...keys].sort().map((k) => {
+    const [category, smets, resolver] = k.split('\u0000') as [string, string, string];
+    const f = (l: Readonly<Record<string, string>>): boolean => l.category === category && (l.smets ?? '') === smets && (l.resolver ?? '') === resolver;
+    return {
+      category, smets, resolver,
+      openAtMonthEnd: sum(rows, 'incident.openAtMonthEnd', month, f),
+      raised: sum(rows, 'incident.raised', month, f),
+      closed: sum(rows, 'incident.closed', month, f),
+      closedWithinTarget: sum(rows, 'incident.closedWithinTarget', month, f),
+    };
+  });
+}
+
+/** Availability per network present in the run's availability metrics (MP122B R6). */
+function availabilityRows(rows: readonly MetricRow[], month: string, minutes: number): AvailabilityRow[] {
+  const seen = rows.filter((r) => r.id.startsWith('availability.')).map((r) => r.labels.network ?? '');
+  // Availability is per CSP region (R6): once outages are measured, every region gets a row.
+  const networks = seen.length === 0 ? [] : [...new Set(['north', 'central', 'south', ...seen])].sort(byNetwork);
+  return networks.map((network) => {
+    const planned = sum(rows, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'planned');
+    const unplanned = sum(rows, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'unplanned');
+    const pct = (down: number): number => (minutes === 0 ? 100 : Math.round((1 - down / minutes) * 100_000) / 1000);
+    return { network, minutes, plannedDowntime: planned, unplannedDowntime: unplanned, truthPercent: pct(unplanned.truth), reportedPercent: pct(unplanned.reported) };
+  });
+}
+
+const NETWORK_ORDER = ['north', 'central', 'south', 'ioc', 'moc', 'foc'];
+function byNetwork(a: string, b: string): number {
+  const ia = NETWORK_ORDER.indexOf(a);
+  const ib = NETWORK_ORDER.indexOf(b);
+  return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : a > b ? 1 : 0);
+}

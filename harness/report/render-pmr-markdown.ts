@@ -1,0 +1,61 @@
+import { num } from './format.js';
+import type { Figure, Pmr, PmrMonth } from './pmr.js';
+
+const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+const pct = (p: number | null): string => (p === null ? '–' : `${p.toFixed(2)} %`);
+const fig = (f: Figure): string => (f.truth === f.reported ? num(f.reported) : `${num(f.reported)} (truth ${num(f.truth)})`);
+
+/** The PMR as Markdown: one section per reporting month. */
+export function renderPmrMarkdown(pmr: Pmr): string {
+  const out: string[] = ['# Performance Measurement Report', ''];
+  out.push(
+    `As of ${pmr.asOf}. A month is **final** once ${pmr.latenessHours} h have passed after it ends (the longest target response time: a`,
+    'late response or alert for it can arrive until then); before that its figures are **provisional**. Incidents count in the month',
+    'they are closed. Figures are what the pipeline reported, with the truth in brackets where it differs.',
+    '',
+  );
+  for (const m of pmr.months) out.push(...monthSection(m));
+  return out.join('\n');
+}
+
+function monthSection(m: PmrMonth): string[] {
+  const out: string[] = [`## ${m.month} — ${m.status}`, ''];
+  out.push(
+    row(['', '']),
+    row(['---', '---']),
+    row(['status', m.status]),
+    row(['run covers', `${(m.coverage * 100).toFixed(1)} % of the month`]),
+    row(['data complete', `${m.dataCompleteAt} (${m.dataCompleteDate})`]),
+    row(['PMR due (10th Working Day after month end)', m.dueDate]),
+    row(['data complete by due date', m.completeByDueDate ? 'yes' : '**no**']),
+    '',
+    '### Code Performance Measures',
+    '',
+    row(['CPM', 'measure', 'within / total (reported)', 'reported', 'truth', 'target / minimum']),
+    row(['---', '---', '---:', '---:', '---:', '---:']),
+  );
+  for (const c of m.cpms) {
+    if (!c.measured) out.push(row([c.cpm, c.name, 'not measured in this run', '', '', `${c.target} % / ${c.minimum} %`]));
+    else out.push(row([c.cpm, c.name, `${num(c.within.reported)} / ${num(c.total.reported)}`, pct(c.reportedPercent), pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
+  }
+  out.push('', '### Incidents, Category 3 / 4 / 5 (by SMETS generation and resolver group)', '');
+  if (m.incidents.length === 0) out.push('No Category 3–5 incidents in this month.', '');
+  else {
+    out.push(row(['category', 'SMETS', 'resolver group', 'open at month end', 'raised', 'closed', 'closed within target']), row(['---', '---', '---', '---:', '---:', '---:', '---:']));
+    for (const i of m.incidents) out.push(row([i.category, i.smets, i.resolver, fig(i.openAtMonthEnd), fig(i.raised), fig(i.closed), fig(i.closedWithinTarget)]));
+    out.push('');
+  }
+  out.push('### End-to-end availability per CSP region / SMETS1 SP', '');
+  if (m.availability.length === 0) out.push('Not measured in this run (no outages modelled).', '');
+  else {
+    out.push(row(['network', 'minutes', 'planned downtime (min)', 'unplanned downtime (min)', 'availability (reported)', 'availability (truth)']), row(['---', '---:', '---:', '---:', '---:', '---:']));
+    for (const a of m.availability) out.push(row([a.network, num(a.minutes), fig(a.plannedDowntime), fig(a.unplannedDowntime), `${a.reportedPercent.toFixed(3)} %`, `${a.truthPercent.toFixed(3)} %`]));
+    out.push('');
+  }
+  for (const s of m.sections) {
+    out.push(`### ${s.title}`, '', row(['measure', 'truth', 'observed', 'reported']), row(['---', '---:', '---:', '---:']));
+    for (const r of s.rows) out.push(row([r.name, num(r.truth), num(r.observed), num(r.reported)]));
+    out.push('');
+  }
+  return out;
+}
