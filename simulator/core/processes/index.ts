@@ -1,4 +1,5 @@
 import type { ProcessFactory } from '../sim-context.js';
+import { createFirmwareProcess } from './firmware.js';
 import { createInstallProcess } from './install.js';
 
 /**
@@ -8,4 +9,5 @@ import { createInstallProcess } from './install.js';
  */
 export const PROCESS_FACTORIES: readonly ProcessFactory[] = [
   (ctx) => (ctx.scenario.installs === null ? null : createInstallProcess(ctx, ctx.scenario.installs)),
+  (ctx) => (ctx.scenario.firmware === null ? null : createFirmwareProcess(ctx, ctx.scenario.firmware)),
 ];

@@ -1,13 +1,14 @@
 import type { EventBatchView } from '../event-batch.js';
+import { createFirmwareMetrics, FirmwareMetric } from './firmware-metrics.js';
 import { createInstallMetrics, InstallMetric } from './install-metrics.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
 
 /** Every metric family, in report order. */
-export const METRIC_FAMILIES: ReadonlyArray<() => MetricFamily> = [createInstallMetrics];
+export const METRIC_FAMILIES: ReadonlyArray<() => MetricFamily> = [createInstallMetrics, createFirmwareMetrics];
 
 /** Every metric id the reference definitions produce (expectations are checked against it). */
-export const METRIC_IDS: ReadonlySet<string> = new Set<string>([...Object.values(InstallMetric)]);
+export const METRIC_IDS: ReadonlySet<string> = new Set<string>([...Object.values(InstallMetric), ...Object.values(FirmwareMetric)]);
 
 /** All metric families behind one apply/report pair: the reference measurement. */
 export interface MetricEngine {
