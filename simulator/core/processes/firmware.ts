@@ -286,7 +286,10 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       const i = t.premises * MODEL_SLOTS + t.modelSlot;
       estate.firmware[i] = t.rec.version;
       estate.pendingFirmware[i] = 0;
-      ctx.schedule(at + (cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign).readBackAfterMs, Action.READ_BACK, ti);
+      // The Service User reads the version back when it learns of the activation; nothing tells
+      // it that a model without acknowledgements activated (a PPMID activates by itself).
+      if (t.acks || t.rec.deviceType !== DeviceType.PPMID)
+        ctx.schedule(at + (cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign).readBackAfterMs, Action.READ_BACK, ti);
     } else {
       t.rec.activationFailedAt = at;
       t.rec.activationOutcome = outcome;

@@ -235,7 +235,7 @@ export function createFirmwareMetrics(): MetricFamily {
               activation(byActivation(device, requestId), time, outcome);
             } else if (code === Srv.READ_FIRMWARE_VERSION && outcome === Outcome.SUCCESS) {
               const r = byVersion(device, b.value[i] as number);
-              if (r !== undefined && Number.isNaN(r.confirmedAt) && r.activatedAt <= time) r.confirmedAt = time;
+              if (r !== undefined && Number.isNaN(r.confirmedAt)) r.confirmedAt = time;
             }
             break;
           }
