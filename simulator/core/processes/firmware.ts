@@ -133,7 +133,7 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       // Through the queue, one event at a time: a burst this size would overflow the batch builder.
       ctx.emitAt(ctx.now, {
         kind: EventKind.INVENTORY, timeMs: 0, device: estate.device(p, slot), deviceType: camp.deviceType, network: net, user,
-        code: model.name, ref: slot === Slot.CH ? 0 : estate.device(p, Slot.CH),
+        code: model.name, ref: slot === Slot.CH || isSmets1(net) ? 0 : estate.device(p, Slot.CH),
         value: (capsOf[modelIndex] as number) | (ppmidCh ? ModelCapability.CH_NO_PPMID_FIRMWARE : 0),
       });
     }
