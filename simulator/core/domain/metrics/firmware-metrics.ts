@@ -149,6 +149,11 @@ export function addTargetFigures(out: MetricTable, r: TargetRecord, asOfMs: numb
 
 const isFirmwareListSrv = (srv: string | undefined): boolean => srv === Srv.UPDATE_FIRMWARE || srv === Srv.UPDATE_PPMID_FIRMWARE;
 
+/** Every code this family reads (SRVs 11.x and firmware alerts). */
+const FIRMWARE_CODES: ReadonlySet<string> = new Set<string>([
+  Srv.UPDATE_FIRMWARE, Srv.READ_FIRMWARE_VERSION, Srv.ACTIVATE_FIRMWARE, Srv.UPDATE_PPMID_FIRMWARE, ...Object.values(FirmwareAlert),
+]);
+
 /**
  * R3 from observed traffic only. A device's model and capabilities come from the inventory
  * (EVENT_KIND_INVENTORY: model in `code`, ModelCapability flags in `value`), never from the
@@ -183,13 +188,17 @@ export function createFirmwareMetrics(): MetricFamily {
   return {
     apply(b: EventBatchView) {
       const n = b.eventCount;
+      // Firmware is a sliver of the traffic (DOMAIN.md §6.3: 0.5–2 %): decide per dictionary
+      // entry, once per batch, whether a code matters, so other events cost one array read.
+      const relevant = new Uint8Array(b.dictionary.length);
+      b.dictionary.forEach((c, i) => (relevant[i] = FIRMWARE_CODES.has(c) ? 1 : 0));
       for (let i = 0; i < n; i++) {
         const kind = b.kind[i] as number;
         if (kind === EventKind.INVENTORY) {
           inventory.set(b.device[i] as number, { model: b.dictionary[b.code[i] as number] ?? '', caps: b.value[i] as number });
           continue;
         }
-        if (kind < EventKind.SERVICE_REQUEST || kind > EventKind.DCC_ALERT) continue;
+        if (relevant[b.code[i] as number] !== 1 || kind < EventKind.SERVICE_REQUEST || kind > EventKind.DCC_ALERT) continue;
         const code = b.dictionary[b.code[i] as number];
         const time = b.baseTimeMs + (b.timeDeltaMs[i] as number);
         const device = b.device[i] as number;
