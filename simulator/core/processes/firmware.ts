@@ -1,4 +1,4 @@
-import { campaignLabel, newTargetRecord, NotMeasurableReason, addTargetFigures, type TargetRecord } from '../domain/metrics/firmware-metrics.js';
+import { campaignLabel, FirmwareFigures, newTargetRecord, NotMeasurableReason, type TargetRecord } from '../domain/metrics/firmware-metrics.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { DeviceType, EventKind, FirmwareAlert, isSmets1, ModelCapability, Network, Outcome, Srv } from '../domain/vocabulary.js';
 import { MODEL_SLOTS, PremisesFlag, SLOT_DEVICE_TYPE, Slot } from '../estate.js';
@@ -84,7 +84,9 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       }
     },
     truth(out: MetricTable, asOfMs: number) {
-      for (const t of targets) addTargetFigures(out, t.rec, asOfMs);
+      const figures = new FirmwareFigures();
+      for (const t of targets) figures.add(t.rec, asOfMs);
+      figures.into(out);
     },
   };
 

@@ -68,7 +68,7 @@ const OUTCOME_LABELS: Readonly<Record<number, string>> = {
 /**
  * What is known about one (campaign, target device): by the truth (what the device experienced)
  * or by the observed traffic. Times are ms since the epoch, NaN when it did not happen; both sides
- * turn a record into figures with `addTargetFigures`, so truth and observed share ids and labels.
+ * turn a record into figures with `FirmwareFigures`, so truth and observed share ids and labels.
  */
 export interface TargetRecord {
   readonly campaign: string;
@@ -106,45 +106,86 @@ export function campaignLabel(version: number): string {
   return `v${version}`;
 }
 
+interface FigureCount {
+  readonly id: string;
+  readonly r: TargetRecord;
+  /** '' for a distribution (labelled without month and model). */
+  readonly month: string;
+  readonly extraName: string;
+  readonly extraValue: string;
+  n: number;
+}
+
 /**
- * One target's figures as of `asOfMs`. Precedence (MP122B R3): rejected; else received (a
- * positive acknowledgement wins over an earlier negative one, since a retry may succeed); else
- * failed (negative acknowledgement or N61); else not measurable (the model cannot acknowledge, or
- * a CH image) — never failed; else awaiting acknowledgement.
+ * Turns target records into figures. Targets are counted into a map keyed by a flat string first
+ * and labels are built once per distinct figure, not once per target: a GB-scale campaign has
+ * millions of targets and MetricTable.add sorts label names on every call.
  */
-export function addTargetFigures(out: MetricTable, r: TargetRecord, asOfMs: number): void {
-  if (!(r.listedAt <= asOfMs)) return;
-  const base = {
-    campaign: r.campaign,
-    deviceType: DEVICE_TYPE_NAMES[r.deviceType] ?? 'unspecified',
-    smets: smetsLabel(r.network),
-    network: NETWORK_LABELS[r.network] ?? 'unknown',
-  };
-  const at = (t: number) => ({ ...base, month: ukMonth(t), model: r.model });
-  out.add(FirmwareMetric.TARGETS, at(r.listedAt));
-  if (r.rejectedAt <= asOfMs) {
-    out.add(FirmwareMetric.REJECTED, at(r.rejectedAt));
-    return;
+export class FirmwareFigures {
+  private readonly counts = new Map<string, FigureCount>();
+
+  /**
+   * One target's figures as of `asOfMs`. Precedence (MP122B R3): rejected; else received (a
+   * positive acknowledgement wins over an earlier negative one, since a retry may succeed); else
+   * failed (negative acknowledgement or N61); else not measurable (the model cannot acknowledge,
+   * or a CH image) — never failed; else awaiting acknowledgement.
+   */
+  add(r: TargetRecord, asOfMs: number): void {
+    if (!(r.listedAt <= asOfMs)) return;
+    this.count(FirmwareMetric.TARGETS, r, r.listedAt);
+    if (r.rejectedAt <= asOfMs) {
+      this.count(FirmwareMetric.REJECTED, r, r.rejectedAt);
+      return;
+    }
+    if (r.chDeliveredAt <= asOfMs) this.count(FirmwareMetric.CH_DISTRIBUTED, r, r.chDeliveredAt);
+    else if (r.chFailedAt <= asOfMs) this.count(FirmwareMetric.CH_DISTRIBUTION_FAILED, r, r.chFailedAt);
+    if (r.receivedAt <= asOfMs) {
+      this.count(FirmwareMetric.RECEIVED, r, r.receivedAt);
+      this.count(FirmwareMetric.TIME_TO_RECEIPT_MS, r, Number.NaN, 'bucket', bucketLabel(r.receivedAt - r.listedAt));
+    } else {
+      this.count(FirmwareMetric.NAIVE_FAILED, r, r.listedAt);
+      if (r.failedAt <= asOfMs) this.count(FirmwareMetric.FAILED, r, r.failedAt);
+      else if (r.notMeasurable !== '') this.count(FirmwareMetric.NOT_MEASURABLE, r, r.listedAt, 'reason', r.notMeasurable);
+      else this.count(FirmwareMetric.AWAITING_ACK, r, r.listedAt);
+    }
+    if (r.activatedAt <= asOfMs) {
+      this.count(FirmwareMetric.ACTIVATED, r, r.activatedAt);
+      if (r.deviceType === DeviceType.CH) this.count(FirmwareMetric.CH_ACTIVATED, r, r.activatedAt);
+      this.count(FirmwareMetric.TIME_TO_ACTIVATION_MS, r, Number.NaN, 'bucket', bucketLabel(r.activatedAt - r.listedAt));
+    } else if (r.activationFailedAt <= asOfMs) {
+      this.count(FirmwareMetric.ACTIVATION_FAILED, r, r.activationFailedAt, 'outcome', OUTCOME_LABELS[r.activationOutcome] ?? 'failure');
+    }
+    if (r.confirmedAt <= asOfMs) this.count(FirmwareMetric.VERSION_CONFIRMED, r, r.confirmedAt);
   }
-  if (r.chDeliveredAt <= asOfMs) out.add(FirmwareMetric.CH_DISTRIBUTED, at(r.chDeliveredAt));
-  else if (r.chFailedAt <= asOfMs) out.add(FirmwareMetric.CH_DISTRIBUTION_FAILED, at(r.chFailedAt));
-  if (r.receivedAt <= asOfMs) {
-    out.add(FirmwareMetric.RECEIVED, at(r.receivedAt));
-    out.add(FirmwareMetric.TIME_TO_RECEIPT_MS, { ...base, bucket: bucketLabel(r.receivedAt - r.listedAt) });
-  } else {
-    out.add(FirmwareMetric.NAIVE_FAILED, at(r.listedAt));
-    if (r.failedAt <= asOfMs) out.add(FirmwareMetric.FAILED, at(r.failedAt));
-    else if (r.notMeasurable !== '') out.add(FirmwareMetric.NOT_MEASURABLE, { ...at(r.listedAt), reason: r.notMeasurable });
-    else out.add(FirmwareMetric.AWAITING_ACK, at(r.listedAt));
+
+  /** Adds the figures to `out`, with their labels. */
+  into(out: MetricTable): MetricTable {
+    for (const c of this.counts.values()) {
+      const r = c.r;
+      const labels: Record<string, string> = {
+        campaign: r.campaign,
+        deviceType: DEVICE_TYPE_NAMES[r.deviceType] ?? 'unspecified',
+        smets: smetsLabel(r.network),
+        network: NETWORK_LABELS[r.network] ?? 'unknown',
+      };
+      if (c.month !== '') {
+        labels['month'] = c.month;
+        labels['model'] = r.model;
+      }
+      if (c.extraName !== '') labels[c.extraName] = c.extraValue;
+      out.add(c.id, labels, c.n);
+    }
+    return out;
   }
-  if (r.activatedAt <= asOfMs) {
-    out.add(FirmwareMetric.ACTIVATED, at(r.activatedAt));
-    if (r.deviceType === DeviceType.CH) out.add(FirmwareMetric.CH_ACTIVATED, at(r.activatedAt));
-    out.add(FirmwareMetric.TIME_TO_ACTIVATION_MS, { ...base, bucket: bucketLabel(r.activatedAt - r.listedAt) });
-  } else if (r.activationFailedAt <= asOfMs) {
-    out.add(FirmwareMetric.ACTIVATION_FAILED, { ...at(r.activationFailedAt), outcome: OUTCOME_LABELS[r.activationOutcome] ?? 'failure' });
+
+  /** `at` NaN: a distribution, labelled without month and model. */
+  private count(id: string, r: TargetRecord, at: number, extraName = '', extraValue = ''): void {
+    const month = Number.isNaN(at) ? '' : ukMonth(at);
+    const key = `${id}\u0000${r.campaign}\u0000${r.deviceType}\u0000${r.network}\u0000${month === '' ? '' : r.model}\u0000${month}\u0000${extraValue}`;
+    const c = this.counts.get(key);
+    if (c === undefined) this.counts.set(key, { id, r, month, extraName, extraValue, n: 1 });
+    else c.n++;
   }
-  if (r.confirmedAt <= asOfMs) out.add(FirmwareMetric.VERSION_CONFIRMED, at(r.confirmedAt));
 }
 
 const isFirmwareListSrv = (srv: string | undefined): boolean => srv === Srv.UPDATE_FIRMWARE || srv === Srv.UPDATE_PPMID_FIRMWARE;
@@ -283,11 +324,11 @@ export function createFirmwareMetrics(): MetricFamily {
       }
     },
     report(asOfMs: number): MetricSample[] {
-      const out = new MetricTable();
       // Map iteration order follows arrival order, but the table sorts its samples, so the
       // report does not depend on it.
-      for (const rs of targets.values()) for (const r of rs) addTargetFigures(out, r, asOfMs);
-      return out.samples();
+      const figures = new FirmwareFigures();
+      for (const rs of targets.values()) for (const r of rs) figures.add(r, asOfMs);
+      return figures.into(new MetricTable()).samples();
     },
   };
 }
