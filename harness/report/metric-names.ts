@@ -1,5 +1,18 @@
+/**
+ * A report section. Optional: `note`, a few lines telling the reader how to read the section;
+ * `breakdown`, a table of the listed ids by the listed labels (each cell truth / observed /
+ * reported). Ids ending in `Ms` with a `bucket` label render as p50 / p95 / p99 (distributions.ts).
+ */
+export interface MetricSection {
+  readonly title: string;
+  readonly prefix: string;
+  readonly names: Readonly<Record<string, string>>;
+  readonly note?: string;
+  readonly breakdown?: { readonly by: readonly string[]; readonly ids: readonly string[] };
+}
+
 /** People's names for metric ids, in report order, grouped by MP122B requirement. */
-export const METRIC_SECTIONS: ReadonlyArray<{ readonly title: string; readonly prefix: string; readonly names: Readonly<Record<string, string>> }> = [
+export const METRIC_SECTIONS: ReadonlyArray<MetricSection> = [
   {
     title: 'Install & Commission vs Install & Leave (R2)',
     prefix: 'install.',
@@ -15,6 +28,35 @@ export const METRIC_SECTIONS: ReadonlyArray<{ readonly title: string; readonly p
       'install.notConnectedAfter90Days': 'I&L not connected after 90 days',
       'install.faultReturn': 'Fault returns (8.14.3)',
       'install.noFaultReturn': 'No-fault returns (8.14.4)',
+    },
+  },
+  {
+    title: 'Firmware management (R3)',
+    prefix: 'firmware.',
+    names: {
+      'firmware.targets': 'Targets listed in 11.1 / 11.4',
+      'firmware.rejected': 'Rejected by DSP validation',
+      'firmware.chDistributed': 'Image delivered to the CH (N60)',
+      'firmware.chDistributionFailed': 'Image not delivered to the CH (N61)',
+      'firmware.received': 'HANs received (acknowledged)',
+      'firmware.failed': 'Failed (negative ack or N61)',
+      'firmware.notMeasurable': 'Not measurable (cannot ack)',
+      'firmware.awaitingAck': 'Awaiting acknowledgement',
+      'firmware.naiveFailed': 'Naive "no ack = failure"',
+      'firmware.activated': 'Activations succeeded',
+      'firmware.activationFailed': 'Activations failed',
+      'firmware.chActivated': 'CH firmware, by activation',
+      'firmware.versionConfirmed': 'Version confirmed (11.2)',
+      'firmware.timeToReceiptMs': '11.1 → receipt',
+      'firmware.timeToActivationMs': '11.1 → activation',
+    },
+    note:
+      'Truth: HANs that really received the image. Observed: only acknowledgements (0x8F72, CCS08 0x8F8A) count as received. ' +
+      'Targets whose model cannot acknowledge (IOC/MDS PPMIDs) and CH images are "not measurable", never "failed"; ' +
+      '"naive" is what a reading that counts every missing acknowledgement as a failure would report.',
+    breakdown: {
+      by: ['deviceType', 'network'],
+      ids: ['firmware.targets', 'firmware.received', 'firmware.failed', 'firmware.notMeasurable', 'firmware.naiveFailed', 'firmware.activated'],
     },
   },
   {

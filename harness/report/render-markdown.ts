@@ -1,4 +1,5 @@
 import { delta, num } from './format.js';
+import { breakdownTable, formatQuantiles, isDistribution, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from './oracle.js';
 import type { RunReport } from './run-report.js';
@@ -32,13 +33,36 @@ export function renderMarkdown(report: RunReport): string {
   for (const section of METRIC_SECTIONS) {
     const ids = Object.keys(section.names).filter((id) => all.some((t) => t.id === id));
     if (ids.length === 0) continue;
-    out.push(`## ${section.title}`, '', row(['metric', 'truth', 'observed', 'reported', 'truth − observed', 'observed − reported']), row(['---', '---:', '---:', '---:', '---:', '---:']));
+    out.push(`## ${section.title}`, '');
+    if (section.note !== undefined) out.push(section.note, '');
+    out.push(row(['metric', 'truth', 'observed', 'reported', 'truth − observed', 'observed − reported']), row(['---', '---:', '---:', '---:', '---:', '---:']));
     for (const id of ids) {
       const t = all.find((x) => x.id === id);
-      if (t !== undefined) out.push(row([metricName(id), num(t.truth), num(t.observed), num(t.reported), delta(t.truth - t.observed), delta(t.observed - t.reported)]));
+      if (t === undefined) continue;
+      if (isDistribution(id, report.metrics)) {
+        const [d] = summariseDistribution(report.metrics, id, []);
+        if (d !== undefined) out.push(row([metricName(id), formatQuantiles(d.figures.truth.quantiles), formatQuantiles(d.figures.observed.quantiles), formatQuantiles(d.figures.reported.quantiles), '', '']));
+        continue;
+      }
+      out.push(row([metricName(id), num(t.truth), num(t.observed), num(t.reported), delta(t.truth - t.observed), delta(t.observed - t.reported)]));
     }
     out.push('');
+    if (section.breakdown !== undefined) {
+      const [head, ...body] = breakdownTable(report.metrics, section.breakdown.by, section.breakdown.ids, metricName);
+      out.push(`### By ${section.breakdown.by.join(' and ')} (truth / observed / reported)`, '', row(head ?? []), row((head ?? []).map((_, i) => (i < section.breakdown!.by.length ? '---' : '---:'))));
+      for (const b of body) out.push(row(b));
+      out.push('');
+    }
     for (const id of ids) {
+      if (isDistribution(id, report.metrics)) {
+        const groups = summariseDistribution(report.metrics, id);
+        const labelNames = [...new Set(groups.flatMap((g) => Object.keys(g.labels)))].sort();
+        out.push(`### ${metricName(id)} (\`${id}\`)`, '', row([...labelNames, 'values (truth)', 'truth', 'observed', 'reported']), row([...labelNames.map(() => '---'), '---:', '---', '---', '---']));
+        for (const g of groups)
+          out.push(row([...labelNames.map((l) => g.labels[l] ?? ''), num(g.figures.truth.count), formatQuantiles(g.figures.truth.quantiles), formatQuantiles(g.figures.observed.quantiles), formatQuantiles(g.figures.reported.quantiles)]));
+        out.push('');
+        continue;
+      }
       const rows = report.metrics.filter((m) => m.id === id);
       const labelNames = [...new Set(rows.flatMap((m) => Object.keys(m.labels)))].sort();
       if (labelNames.length === 0) continue;

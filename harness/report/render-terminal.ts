@@ -1,5 +1,6 @@
 import { totals } from './oracle.js';
 import { delta, num, padTable } from './format.js';
+import { breakdownTable, FIGURES, formatMs, isDistribution, QUANTILES, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
 
@@ -31,9 +32,25 @@ export function renderTerminal(report: RunReport): string {
     rows.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     lines.push('', section.title);
     const table: string[][] = [['', 'truth', 'observed', 'reported', 'blind spot', 'pipeline Δ']];
-    for (const t of rows)
+    for (const t of rows) {
+      if (isDistribution(t.id, report.metrics)) {
+        // A distribution: quantiles over all its labels instead of a meaningless bucket sum.
+        const [d] = summariseDistribution(report.metrics, t.id, []);
+        if (d === undefined) continue;
+        QUANTILES.forEach((x, i) => {
+          const [tr, ob, re] = FIGURES.map((f) => d.figures[f].quantiles[i] ?? Number.NaN) as [number, number, number];
+          table.push([`${metricName(t.id)} ${x.label}`, formatMs(tr), formatMs(ob), formatMs(re), '', '']);
+        });
+        continue;
+      }
       table.push([metricName(t.id), num(t.truth), num(t.observed), num(t.reported), delta(t.truth - t.observed), delta(t.observed - t.reported)]);
+    }
     lines.push(...padTable(table).map((l) => `  ${l}`));
+    if (section.breakdown !== undefined) {
+      lines.push('', `  by ${section.breakdown.by.join(' and ')} (truth / observed / reported)`);
+      lines.push(...padTable(breakdownTable(report.metrics, section.breakdown.by, section.breakdown.ids, metricName), section.breakdown.by.length).map((l) => `  ${l}`));
+    }
+    if (section.note !== undefined) lines.push('', `  ${section.note}`);
   }
   lines.push('', '  blind spot = truth − observed (what the network never shows); pipeline Δ = observed − reported (a pipeline bug)');
   if (report.expectations.length > 0) {

@@ -48,7 +48,22 @@ export function deviceEui64(device: number): string {
   return `00-DB-${hex.match(/../g)?.join('-') ?? hex}`;
 }
 
-export const PremisesFlag = { GAS: 1, PPMID: 2 } as const;
+export const PremisesFlag = {
+  GAS: 1,
+  PPMID: 2,
+  /** The premises' CH runs SECMP0007 firmware able to deliver PPMID images (set with the models). */
+  CH_PPMID_FIRMWARE: 4,
+} as const;
+
+/**
+ * Device-model slots per premises (CH, ESME, GSME, PPMID: the devices firmware reaches). The
+ * `models` and firmware arrays hold MODEL_SLOTS bytes per premises.
+ */
+export const MODEL_SLOTS = 4;
+/** The model slot of a premises slot, or -1 for devices without a modelled firmware state. */
+export function modelSlotOf(slot: number): number {
+  return slot === Slot.CH ? 0 : slot === Slot.ESME ? 1 : slot === Slot.GSME ? 2 : slot === Slot.PPMID ? 3 : -1;
+}
 
 /**
  * One shard's premises as struct-of-arrays: a few bytes per premises, so the whole GB estate
@@ -62,6 +77,12 @@ export class ShardEstate {
   network: Uint8Array;
   flags: Uint8Array;
   user: Uint16Array;
+  /** Device model per (premises, model slot): 0 = not yet assigned, else model index + 1. */
+  models: Uint8Array;
+  /** Firmware version running per (premises, model slot): 0 = the factory image. */
+  firmware: Uint8Array;
+  /** Firmware version received and held, not yet activated, per (premises, model slot): 0 = none. */
+  pendingFirmware: Uint8Array;
 
   constructor(shard: number, initialCount: number, capacity: number) {
     this.shard = shard;
@@ -70,6 +91,9 @@ export class ShardEstate {
     this.network = new Uint8Array(cap);
     this.flags = new Uint8Array(cap);
     this.user = new Uint16Array(cap);
+    this.models = new Uint8Array(cap * MODEL_SLOTS);
+    this.firmware = new Uint8Array(cap * MODEL_SLOTS);
+    this.pendingFirmware = new Uint8Array(cap * MODEL_SLOTS);
   }
 
   add(network: number, flags: number, user: number): number {
@@ -95,7 +119,10 @@ export class ShardEstate {
 
   /** Bytes held by the typed arrays (for the memory benchmark). */
   get bytes(): number {
-    return this.network.byteLength + this.flags.byteLength + this.user.byteLength;
+    return (
+      this.network.byteLength + this.flags.byteLength + this.user.byteLength +
+      this.models.byteLength + this.firmware.byteLength + this.pendingFirmware.byteLength
+    );
   }
 
   private grow(): void {
@@ -109,7 +136,16 @@ export class ShardEstate {
     const u = new Uint16Array(cap);
     u.set(this.user);
     this.user = u;
+    this.models = grown(this.models, cap * MODEL_SLOTS);
+    this.firmware = grown(this.firmware, cap * MODEL_SLOTS);
+    this.pendingFirmware = grown(this.pendingFirmware, cap * MODEL_SLOTS);
   }
+}
+
+function grown(a: Uint8Array, length: number): Uint8Array {
+  const b = new Uint8Array(length);
+  b.set(a);
+  return b;
 }
 
 /** Draws the attributes of new premises (network, gas, PPMID, Service User). */

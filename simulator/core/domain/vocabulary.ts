@@ -111,6 +111,43 @@ export const Srv = {
   CH_NO_FAULT_RETURN: '8.14.4',
   COMMISSION_DEVICE: '8.1.1',
   UPDATE_HAN_DEVICE_LOG: '8.11',
+  UPDATE_FIRMWARE: '11.1',
+  READ_FIRMWARE_VERSION: '11.2',
+  ACTIVATE_FIRMWARE: '11.3',
+  UPDATE_PPMID_FIRMWARE: '11.4',
+} as const;
+
+/**
+ * Firmware alert codes (DOMAIN.md §1.5, GP `alertCodes`): the Firmware Distribution Receipt
+ * Alert carries 0x8F72 (verified) or 0x8F1C (verification failed); CCS08 Firmware Transfer Alert
+ * from the CH 0x8F8A / 0x8F89; future-dated 11.3 outcome 0x8F66 / 0x8F67; DCC Alerts N60 / N61
+ * (S7b). GBCS gives CS09 (PPMID Firmware Activation Alert) no alert code in the sources we
+ * have, so its use-case name stands in for one [ASSUMPTION].
+ */
+export const FirmwareAlert = {
+  RECEIPT_VERIFIED: '0x8F72',
+  RECEIPT_VERIFICATION_FAILED: '0x8F1C',
+  TRANSFER_SUCCESS: '0x8F8A',
+  TRANSFER_FAIL: '0x8F89',
+  FUTURE_DATED_SUCCESS: '0x8F66',
+  FUTURE_DATED_FAILURE: '0x8F67',
+  PPMID_ACTIVATION: 'CS09',
+  DELIVERED: 'N60',
+  DELIVERY_FAILED: 'N61',
+} as const;
+
+/**
+ * Capability flags of a device model, sent as the `value` of an EVENT_KIND_INVENTORY event (as
+ * the DCC inventory / Central Products List would hold them). 0 = fully capable, so inventory
+ * events from other processes (value 0) never mark a device as unable to acknowledge.
+ */
+export const ModelCapability = {
+  /** The device cannot acknowledge receipt of a firmware image (IOC/MDS PPMIDs, MP122B R3). */
+  NO_IMAGE_ACK: 1,
+  /** The device cannot activate firmware at a future date-time (11.3 future-dated). */
+  NO_FUTURE_DATED_ACTIVATION: 2,
+  /** PPMIDs: the device's CH does not run SECMP0007 firmware able to deliver PPMID images. */
+  CH_NO_PPMID_FIRMWARE: 4,
 } as const;
 
 /** Incident type raised by a Supplier or CSP when a CH has no SM WAN at install (CR1429). */

@@ -1,5 +1,6 @@
 import type { ProcessFactory } from '../sim-context.js';
 import { createIncidentProcess } from './incidents.js';
+import { createFirmwareProcess } from './firmware.js';
 import { createInstallProcess } from './install.js';
 import { createOutageProcess } from './outages.js';
 
@@ -13,4 +14,5 @@ export const PROCESS_FACTORIES: readonly ProcessFactory[] = [
   (ctx) => (ctx.scenario.incidents === null ? null : createIncidentProcess(ctx, ctx.scenario.incidents)),
   // Outages are network-wide: every shard obeys ctx.outages, shard 0 alone reports them.
   (ctx) => (ctx.scenario.outages === null || ctx.shard !== 0 ? null : createOutageProcess(ctx)),
+  (ctx) => (ctx.scenario.firmware === null ? null : createFirmwareProcess(ctx, ctx.scenario.firmware)),
 ];

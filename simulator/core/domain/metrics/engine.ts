@@ -2,6 +2,7 @@ import type { EventBatchView } from '../event-batch.js';
 import { DEFAULT_INCIDENT_TARGETS, type IncidentTargets } from '../incident-targets.js';
 import { AvailabilityMetric, createAvailabilityMetrics } from './availability-metrics.js';
 import { createIncidentMetrics, IncidentMetric } from './incident-metrics.js';
+import { createFirmwareMetrics, FirmwareMetric } from './firmware-metrics.js';
 import { createInstallMetrics, InstallMetric } from './install-metrics.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
@@ -18,6 +19,7 @@ export interface MetricOptions {
 /** Every metric family, in report order. */
 export const METRIC_FAMILIES: ReadonlyArray<(options: MetricOptions) => MetricFamily> = [
   () => createInstallMetrics(),
+  () => createFirmwareMetrics(),
   (o) => createIncidentMetrics(o.incidentTargets ?? DEFAULT_INCIDENT_TARGETS),
   () => createAvailabilityMetrics(),
   (o) => createReportingWindows(o.latenessMs ?? DEFAULT_LATENESS_MS),
@@ -26,6 +28,7 @@ export const METRIC_FAMILIES: ReadonlyArray<(options: MetricOptions) => MetricFa
 /** Every metric id the reference definitions produce (expectations are checked against it). */
 export const METRIC_IDS: ReadonlySet<string> = new Set<string>([
   ...Object.values(InstallMetric),
+  ...Object.values(FirmwareMetric),
   ...Object.values(IncidentMetric),
   ...Object.values(AvailabilityMetric),
   ...Object.values(PmrMetric),

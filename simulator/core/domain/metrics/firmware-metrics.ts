@@ -1,0 +1,334 @@
+import { ukMonth } from '../../time.js';
+import type { EventBatchView } from '../event-batch.js';
+import {
+  DEVICE_TYPE_NAMES,
+  DeviceType,
+  EventKind,
+  FirmwareAlert,
+  ModelCapability,
+  NETWORK_LABELS,
+  Outcome,
+  smetsLabel,
+  Srv,
+} from '../vocabulary.js';
+import { bucketLabel } from './histogram.js';
+import type { MetricFamily } from './metric-family.js';
+import { MetricTable, type MetricSample } from './metric-table.js';
+
+/**
+ * Metric ids of R3, firmware management (docs/metrics.md). Counts are labelled
+ * {campaign, month, deviceType, smets, network, model}; `month` is the UK month of the event that
+ * decided the figure (listing for targets, the acknowledgement for received, execution for an
+ * activation). Distributions (`…Ms`) are labelled {campaign, deviceType, smets, network, bucket}.
+ */
+export const FirmwareMetric = {
+  /** Devices listed in an 11.1 / 11.4 DeviceIDList, once per (campaign, device). */
+  TARGETS: 'firmware.targets',
+  /** Targets whose request failed DSP validation. */
+  REJECTED: 'firmware.rejected',
+  /** Targets whose image the DCC delivered to their Communications Hub (N60). */
+  CH_DISTRIBUTED: 'firmware.chDistributed',
+  /** Targets whose image the DCC could not deliver to their CH (N61). */
+  CH_DISTRIBUTION_FAILED: 'firmware.chDistributionFailed',
+  /** Targets whose HAN received the image: acknowledged by 0x8F72 or CCS08 0x8F8A (truth: really received). */
+  RECEIVED: 'firmware.received',
+  /** Targets with a negative acknowledgement (0x8F1C, CCS08 0x8F89) or an N61, and no positive one. */
+  FAILED: 'firmware.failed',
+  /** Targets that cannot acknowledge (model flag, or a CH image), kept apart from failed; label `reason`. Never in truth. */
+  NOT_MEASURABLE: 'firmware.notMeasurable',
+  /** Targets that can acknowledge and have not yet, with no negative signal. */
+  AWAITING_ACK: 'firmware.awaitingAck',
+  /** The naive "no ack = failure" reading: accepted targets without a positive acknowledgement. */
+  NAIVE_FAILED: 'firmware.naiveFailed',
+  /** Successful activations: 11.3 Execution Outcome success, 0x8F66, or CS09 success. */
+  ACTIVATED: 'firmware.activated',
+  /** Failed activations, label `outcome`. */
+  ACTIVATION_FAILED: 'firmware.activationFailed',
+  /** CH targets activated: CH firmware is measurable only at activation (R3). */
+  CH_ACTIVATED: 'firmware.chActivated',
+  /** 11.2 Read Firmware Version returned the campaign's version. */
+  VERSION_CONFIRMED: 'firmware.versionConfirmed',
+  /** Time from the 11.1 / 11.4 to the image acknowledgement (truth: to receipt), ms. */
+  TIME_TO_RECEIPT_MS: 'firmware.timeToReceiptMs',
+  /** Time from the 11.1 / 11.4 to a successful activation, ms. */
+  TIME_TO_ACTIVATION_MS: 'firmware.timeToActivationMs',
+} as const;
+
+export const NotMeasurableReason = { NONE: '', NO_ACK: 'modelCannotAck', CH_IMAGE: 'chImage' } as const;
+
+const OUTCOME_LABELS: Readonly<Record<number, string>> = {
+  [Outcome.FAILURE]: 'failure',
+  [Outcome.TIMEOUT]: 'timeout',
+  [Outcome.REJECTED]: 'rejected',
+  [Outcome.NO_IMAGE_HELD]: 'noImageHeld',
+  [Outcome.HASH_MISMATCH]: 'hashMismatch',
+  [Outcome.ACTIVATION_FAILURE]: 'activationFailure',
+};
+
+/**
+ * What is known about one (campaign, target device): by the truth (what the device experienced)
+ * or by the observed traffic. Times are ms since the epoch, NaN when it did not happen; both sides
+ * turn a record into figures with `FirmwareFigures`, so truth and observed share ids and labels.
+ */
+export interface TargetRecord {
+  readonly campaign: string;
+  readonly deviceType: number;
+  readonly network: number;
+  readonly model: string;
+  requestId: number;
+  readonly version: number;
+  listedAt: number;
+  rejectedAt: number;
+  chDeliveredAt: number;
+  chFailedAt: number;
+  receivedAt: number;
+  failedAt: number;
+  notMeasurable: string;
+  activationRequestId: number;
+  activatedAt: number;
+  activationFailedAt: number;
+  activationOutcome: number;
+  confirmedAt: number;
+}
+
+export function newTargetRecord(
+  campaign: string, deviceType: number, network: number, model: string, requestId: number, version: number, listedAt: number, notMeasurable: string,
+): TargetRecord {
+  return {
+    campaign, deviceType, network, model, requestId, version, listedAt,
+    rejectedAt: Number.NaN, chDeliveredAt: Number.NaN, chFailedAt: Number.NaN, receivedAt: Number.NaN, failedAt: Number.NaN,
+    notMeasurable, activationRequestId: 0, activatedAt: Number.NaN, activationFailedAt: Number.NaN, activationOutcome: 0, confirmedAt: Number.NaN,
+  };
+}
+
+/** The campaign label: the image's FirmwareVersion, all the DCC sees of a campaign. */
+export function campaignLabel(version: number): string {
+  return `v${version}`;
+}
+
+interface FigureCount {
+  readonly id: string;
+  readonly r: TargetRecord;
+  /** '' for a distribution (labelled without month and model). */
+  readonly month: string;
+  readonly extraName: string;
+  readonly extraValue: string;
+  n: number;
+}
+
+/**
+ * Turns target records into figures. Targets are counted into a map keyed by a flat string first
+ * and labels are built once per distinct figure, not once per target: a GB-scale campaign has
+ * millions of targets and MetricTable.add sorts label names on every call.
+ */
+export class FirmwareFigures {
+  private readonly counts = new Map<string, FigureCount>();
+
+  /**
+   * One target's figures as of `asOfMs`. Precedence (MP122B R3): rejected; else received (a
+   * positive acknowledgement wins over an earlier negative one, since a retry may succeed); else
+   * failed (negative acknowledgement or N61); else not measurable (the model cannot acknowledge,
+   * or a CH image) — never failed; else awaiting acknowledgement.
+   */
+  add(r: TargetRecord, asOfMs: number): void {
+    if (!(r.listedAt <= asOfMs)) return;
+    this.count(FirmwareMetric.TARGETS, r, r.listedAt);
+    if (r.rejectedAt <= asOfMs) {
+      this.count(FirmwareMetric.REJECTED, r, r.rejectedAt);
+      return;
+    }
+    if (r.chDeliveredAt <= asOfMs) this.count(FirmwareMetric.CH_DISTRIBUTED, r, r.chDeliveredAt);
+    else if (r.chFailedAt <= asOfMs) this.count(FirmwareMetric.CH_DISTRIBUTION_FAILED, r, r.chFailedAt);
+    if (r.receivedAt <= asOfMs) {
+      this.count(FirmwareMetric.RECEIVED, r, r.receivedAt);
+      this.count(FirmwareMetric.TIME_TO_RECEIPT_MS, r, Number.NaN, 'bucket', bucketLabel(r.receivedAt - r.listedAt));
+    } else {
+      this.count(FirmwareMetric.NAIVE_FAILED, r, r.listedAt);
+      if (r.failedAt <= asOfMs) this.count(FirmwareMetric.FAILED, r, r.failedAt);
+      else if (r.notMeasurable !== '') this.count(FirmwareMetric.NOT_MEASURABLE, r, r.listedAt, 'reason', r.notMeasurable);
+      else this.count(FirmwareMetric.AWAITING_ACK, r, r.listedAt);
+    }
+    if (r.activatedAt <= asOfMs) {
+      this.count(FirmwareMetric.ACTIVATED, r, r.activatedAt);
+      if (r.deviceType === DeviceType.CH) this.count(FirmwareMetric.CH_ACTIVATED, r, r.activatedAt);
+      this.count(FirmwareMetric.TIME_TO_ACTIVATION_MS, r, Number.NaN, 'bucket', bucketLabel(r.activatedAt - r.listedAt));
+    } else if (r.activationFailedAt <= asOfMs) {
+      this.count(FirmwareMetric.ACTIVATION_FAILED, r, r.activationFailedAt, 'outcome', OUTCOME_LABELS[r.activationOutcome] ?? 'failure');
+    }
+    if (r.confirmedAt <= asOfMs) this.count(FirmwareMetric.VERSION_CONFIRMED, r, r.confirmedAt);
+  }
+
+  /** Adds the figures to `out`, with their labels. */
+  into(out: MetricTable): MetricTable {
+    for (const c of this.counts.values()) {
+      const r = c.r;
+      const labels: Record<string, string> = {
+        campaign: r.campaign,
+        deviceType: DEVICE_TYPE_NAMES[r.deviceType] ?? 'unspecified',
+        smets: smetsLabel(r.network),
+        network: NETWORK_LABELS[r.network] ?? 'unknown',
+      };
+      if (c.month !== '') {
+        labels['month'] = c.month;
+        labels['model'] = r.model;
+      }
+      if (c.extraName !== '') labels[c.extraName] = c.extraValue;
+      out.add(c.id, labels, c.n);
+    }
+    return out;
+  }
+
+  /** `at` NaN: a distribution, labelled without month and model. */
+  private count(id: string, r: TargetRecord, at: number, extraName = '', extraValue = ''): void {
+    const month = Number.isNaN(at) ? '' : ukMonth(at);
+    const key = `${id}\u0000${r.campaign}\u0000${r.deviceType}\u0000${r.network}\u0000${month === '' ? '' : r.model}\u0000${month}\u0000${extraValue}`;
+    const c = this.counts.get(key);
+    if (c === undefined) this.counts.set(key, { id, r, month, extraName, extraValue, n: 1 });
+    else c.n++;
+  }
+}
+
+const isFirmwareListSrv = (srv: string | undefined): boolean => srv === Srv.UPDATE_FIRMWARE || srv === Srv.UPDATE_PPMID_FIRMWARE;
+
+/** Every code this family reads (SRVs 11.x and firmware alerts). */
+const FIRMWARE_CODES: ReadonlySet<string> = new Set<string>([
+  Srv.UPDATE_FIRMWARE, Srv.READ_FIRMWARE_VERSION, Srv.ACTIVATE_FIRMWARE, Srv.UPDATE_PPMID_FIRMWARE, ...Object.values(FirmwareAlert),
+]);
+
+/**
+ * R3 from observed traffic only. A device's model and capabilities come from the inventory
+ * (EVENT_KIND_INVENTORY: model in `code`, ModelCapability flags in `value`), never from the
+ * scenario. Alerts find their target by (device, ref = the request they report on): device
+ * numbers are unique across streams, request ids only within one. Firmware campaigns are low
+ * volume, so one small object per target is acceptable here.
+ */
+export function createFirmwareMetrics(): MetricFamily {
+  const inventory = new Map<number, { model: string; caps: number }>();
+  const targets = new Map<number, TargetRecord[]>();
+  /** Devices listed per 11.1 / 11.4 request, until its Service Response (firmware request ids are unique across streams). */
+  const listed = new Map<number, number[]>();
+
+  const byRequest = (device: number, requestId: number): TargetRecord | undefined => targets.get(device)?.find((r) => r.requestId === requestId);
+  const byVersion = (device: number, version: number): TargetRecord | undefined => {
+    const rs = targets.get(device);
+    if (rs === undefined) return undefined;
+    for (let i = rs.length - 1; i >= 0; i--) if ((rs[i] as TargetRecord).version === version) return rs[i];
+    return undefined;
+  };
+  const byActivation = (device: number, requestId: number): TargetRecord | undefined =>
+    targets.get(device)?.find((r) => r.activationRequestId === requestId);
+  const activation = (r: TargetRecord | undefined, time: number, outcome: number): void => {
+    if (r === undefined || !Number.isNaN(r.activatedAt)) return;
+    if (outcome === Outcome.SUCCESS) r.activatedAt = time;
+    else if (outcome !== Outcome.ACCEPTED) {
+      r.activationFailedAt = time;
+      r.activationOutcome = outcome;
+    }
+  };
+
+  return {
+    apply(b: EventBatchView) {
+      const n = b.eventCount;
+      // Firmware is a sliver of the traffic (DOMAIN.md §6.3: 0.5–2 %): decide per dictionary
+      // entry, once per batch, whether a code matters, so other events cost one array read.
+      const relevant = new Uint8Array(b.dictionary.length);
+      b.dictionary.forEach((c, i) => (relevant[i] = FIRMWARE_CODES.has(c) ? 1 : 0));
+      for (let i = 0; i < n; i++) {
+        const kind = b.kind[i] as number;
+        if (kind === EventKind.INVENTORY) {
+          inventory.set(b.device[i] as number, { model: b.dictionary[b.code[i] as number] ?? '', caps: b.value[i] as number });
+          continue;
+        }
+        if (relevant[b.code[i] as number] !== 1 || kind < EventKind.SERVICE_REQUEST || kind > EventKind.DCC_ALERT) continue;
+        const code = b.dictionary[b.code[i] as number];
+        const time = b.baseTimeMs + (b.timeDeltaMs[i] as number);
+        const device = b.device[i] as number;
+        switch (kind) {
+          case EventKind.DEVICE_LIST_ENTRY: {
+            if (!isFirmwareListSrv(code)) break;
+            const version = b.ref[i] as number;
+            if (byVersion(device, version) !== undefined) break; // listed again: still one target
+            const inv = inventory.get(device);
+            const deviceType = b.deviceType[i] as number;
+            const reason =
+              deviceType === DeviceType.CH ? NotMeasurableReason.CH_IMAGE
+              : inv !== undefined && (inv.caps & ModelCapability.NO_IMAGE_ACK) !== 0 ? NotMeasurableReason.NO_ACK
+              : NotMeasurableReason.NONE;
+            const requestId = b.requestId[i] as number;
+            const r = newTargetRecord(campaignLabel(version), deviceType, b.network[i] as number, inv?.model ?? 'unknown', requestId, version, time, reason);
+            const list = targets.get(device);
+            if (list === undefined) targets.set(device, [r]);
+            else list.push(r);
+            const devices = listed.get(requestId);
+            if (devices === undefined) listed.set(requestId, [device]);
+            else devices.push(device);
+            break;
+          }
+          case EventKind.SERVICE_REQUEST:
+            if (code === Srv.ACTIVATE_FIRMWARE) {
+              const r = byVersion(device, b.ref[i] as number);
+              if (r !== undefined) r.activationRequestId = b.requestId[i] as number;
+            }
+            break;
+          case EventKind.SERVICE_RESPONSE: {
+            const outcome = b.outcome[i] as number;
+            const requestId = b.requestId[i] as number;
+            if (isFirmwareListSrv(code)) {
+              if (outcome === Outcome.REJECTED) {
+                for (const d of listed.get(requestId) ?? []) {
+                  const r = byRequest(d, requestId);
+                  if (r !== undefined) r.rejectedAt = time;
+                }
+              }
+              listed.delete(requestId);
+            } else if (code === Srv.ACTIVATE_FIRMWARE) {
+              activation(byActivation(device, requestId), time, outcome);
+            } else if (code === Srv.READ_FIRMWARE_VERSION && outcome === Outcome.SUCCESS) {
+              const r = byVersion(device, b.value[i] as number);
+              if (r !== undefined && Number.isNaN(r.confirmedAt)) r.confirmedAt = time;
+            }
+            break;
+          }
+          case EventKind.DCC_ALERT: {
+            const r = byRequest(device, b.ref[i] as number);
+            if (r === undefined) break;
+            if (code === FirmwareAlert.DELIVERED) {
+              if (Number.isNaN(r.chDeliveredAt)) r.chDeliveredAt = time;
+            } else if (code === FirmwareAlert.DELIVERY_FAILED) {
+              r.chFailedAt = time;
+              r.failedAt = time;
+            }
+            break;
+          }
+          case EventKind.DEVICE_ALERT: {
+            const ref = b.ref[i] as number;
+            if (code === FirmwareAlert.FUTURE_DATED_SUCCESS || code === FirmwareAlert.FUTURE_DATED_FAILURE) {
+              const outcome = code === FirmwareAlert.FUTURE_DATED_SUCCESS ? Outcome.SUCCESS : (b.outcome[i] as number) || Outcome.ACTIVATION_FAILURE;
+              activation(byActivation(device, ref), time, outcome);
+              break;
+            }
+            const r = byRequest(device, ref);
+            if (r === undefined) break;
+            if (code === FirmwareAlert.RECEIPT_VERIFIED || code === FirmwareAlert.TRANSFER_SUCCESS) {
+              if (Number.isNaN(r.receivedAt)) r.receivedAt = time;
+            } else if (code === FirmwareAlert.RECEIPT_VERIFICATION_FAILED || code === FirmwareAlert.TRANSFER_FAIL) {
+              r.failedAt = time;
+            } else if (code === FirmwareAlert.PPMID_ACTIVATION) {
+              activation(r, time, (b.outcome[i] as number) || Outcome.SUCCESS);
+            }
+            break;
+          }
+          default:
+            break;
+        }
+      }
+    },
+    report(asOfMs: number): MetricSample[] {
+      // Map iteration order follows arrival order, but the table sorts its samples, so the
+      // report does not depend on it.
+      const figures = new FirmwareFigures();
+      for (const rs of targets.values()) for (const r of rs) figures.add(r, asOfMs);
+      return figures.into(new MetricTable()).samples();
+    },
+  };
+}

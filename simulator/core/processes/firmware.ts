@@ -1,0 +1,346 @@
+import { campaignLabel, FirmwareFigures, newTargetRecord, NotMeasurableReason, type TargetRecord } from '../domain/metrics/firmware-metrics.js';
+import type { MetricTable } from '../domain/metrics/metric-table.js';
+import { DeviceType, EventKind, FirmwareAlert, isSmets1, ModelCapability, Network, Outcome, Srv } from '../domain/vocabulary.js';
+import { MODEL_SLOTS, PremisesFlag, SLOT_DEVICE_TYPE, Slot } from '../estate.js';
+import { cumulative } from '../rng.js';
+import type { ResolvedFirmware, ResolvedFirmwareCampaign } from '../scenario/resolve.js';
+import type { BusinessProcess, SimContext } from '../sim-context.js';
+import { MINUTE, SECOND } from '../time.js';
+
+const Action = { CAMPAIGN: 0, SUBMIT: 1, WAN: 2, HAN: 3, ACTIVATE: 4, EXECUTE: 5, PPMID_ACTIVATE: 6, READ_BACK: 7 } as const;
+
+/** Model slot → premises slot (estate.ts MODEL_SLOTS order: CH, ESME, GSME, PPMID). */
+const MODEL_SLOT_SLOT = [Slot.CH, Slot.ESME, Slot.GSME, Slot.PPMID] as const;
+const DEVICE_TYPE_MODEL_SLOT: Readonly<Record<number, number>> = { [DeviceType.CH]: 0, [DeviceType.ESME]: 1, [DeviceType.GSME]: 2, [DeviceType.PPMID]: 3 };
+/** Spread of the WAN and HAN delivery times around their medians (log-normal shape) [ASSUMPTION]. */
+const DELAY_SIGMA = 0.6;
+const REQUEST_ID_SHARD_STRIDE = 2 ** 32;
+
+/** One (campaign, target device): where it is, what it can do, and its truth record. */
+interface Target {
+  readonly rec: TargetRecord;
+  readonly campaign: number;
+  readonly premises: number;
+  readonly modelSlot: number;
+  readonly acks: boolean;
+  readonly futureDated: boolean;
+  /** The device is unreachable (WAN and HAN) until this time. */
+  readonly offlineUntil: number;
+  requestId: number;
+}
+
+/**
+ * Firmware management (MP122B R3; DOMAIN.md §1.4–1.7). A campaign lists its targets in many
+ * 11.1 requests (11.4 for PPMIDs, SECMP0007); the DSP validates each; the CSP / SMETS1 SP
+ * delivers the image to the CH over the WAN (CS05a for the CH itself), telling the User with DCC
+ * Alert N60 / N61; the CH passes it over the HAN (CS05b / CS05c) and the device acknowledges with
+ * the Firmware Distribution Receipt Alert (0x8F72 / 0x8F1C) or, for PPMIDs, the CH's CCS08
+ * (0x8F8A / 0x8F89). The Service User then sends 11.3, immediate or future-dated (0x8F66 /
+ * 0x8F67), and confirms with 11.2; a PPMID activates by itself and raises CS09. Models that cannot
+ * acknowledge (IOC/MDS PPMIDs) receive and activate images without any HAN-side signal: the truth
+ * knows, the wire does not.
+ */
+export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): BusinessProcess {
+  const rng = ctx.rng('firmware');
+  const modelRng = ctx.rng('models');
+  const { estate } = ctx;
+  const targets: Target[] = [];
+  const campaignTargets: number[][][] = cfg.campaigns.map(() => []);
+  const models = cfg.deviceModels;
+  const capsOf = models.map(
+    (m) => (m.acksImage ? 0 : ModelCapability.NO_IMAGE_ACK) | (m.futureDatedActivation ? 0 : ModelCapability.NO_FUTURE_DATED_ACTIVATION),
+  );
+  // Cumulative model weights per (model slot, network): built once, no per-device allocation.
+  const pick: Array<Array<{ idx: number[]; cum: Float64Array }>> = [];
+  for (let k = 0; k < MODEL_SLOTS; k++) {
+    pick.push([]);
+    const type = SLOT_DEVICE_TYPE[MODEL_SLOT_SLOT[k] as number] as number;
+    for (let net = 0; net <= Network.SMETS1_FOC; net++) {
+      const idx: number[] = [];
+      models.forEach((m, i) => {
+        if (m.deviceType === type && m.share > 0 && m.networks.includes(net)) idx.push(i);
+      });
+      (pick[k] as Array<{ idx: number[]; cum: Float64Array }>).push({ idx, cum: cumulative(idx.map((i) => (models[i] as { share: number }).share)) });
+    }
+  }
+
+  return {
+    name: 'firmware',
+    start() {
+      cfg.campaigns.forEach((c, i) => ctx.schedule(Math.max(c.startMs, ctx.scenario.startMs), Action.CAMPAIGN, i));
+    },
+    handle(action, a, b) {
+      switch (action) {
+        case Action.CAMPAIGN: return startCampaign(a);
+        case Action.SUBMIT: return submit(a, b);
+        case Action.WAN: return wan(a, b);
+        case Action.HAN: return han(a, b);
+        case Action.ACTIVATE: return activate(a);
+        case Action.EXECUTE: return execute(a, b);
+        case Action.PPMID_ACTIVATE: return ppmidActivate(a);
+        case Action.READ_BACK: return readBack(a);
+        default:
+          throw new RangeError(`firmware: unknown action ${action}`);
+      }
+    },
+    truth(out: MetricTable, asOfMs: number) {
+      const figures = new FirmwareFigures();
+      for (const t of targets) figures.add(t.rec, asOfMs);
+      figures.into(out);
+    },
+  };
+
+  /** Draws the device models of a premises once, from the process's own substream. */
+  function ensureModels(p: number): void {
+    const base = p * MODEL_SLOTS;
+    if (estate.models[base] !== 0) return;
+    const net = estate.network[p] as number;
+    for (let k = 0; k < MODEL_SLOTS; k++) {
+      const choice = (pick[k] as Array<{ idx: number[]; cum: Float64Array }>)[net] as { idx: number[]; cum: Float64Array };
+      // resolveFirmware guarantees a model for every (type, network); 0 only if shares are all 0.
+      estate.models[base + k] = choice.idx.length === 0 ? 1 : (choice.idx[modelRng.pickCumulative(choice.cum)] as number) + 1;
+    }
+    if (modelRng.chance(cfg.chPpmidFirmwareShare)) estate.flags[p] = (estate.flags[p] as number) | PremisesFlag.CH_PPMID_FIRMWARE;
+  }
+
+  function startCampaign(c: number): void {
+    const camp = cfg.campaigns[c] as ResolvedFirmwareCampaign;
+    const k = DEVICE_TYPE_MODEL_SLOT[camp.deviceType] as number;
+    const slot = MODEL_SLOT_SLOT[k] as number;
+    const perUser = campaignTargets[c] as number[][];
+    for (let p = 0; p < estate.count; p++) {
+      if (slot === Slot.GSME && !estate.hasGas(p)) continue;
+      if (slot === Slot.PPMID && !estate.hasPpmid(p)) continue;
+      const net = estate.network[p] as number;
+      if (!camp.networks.includes(net)) continue;
+      ensureModels(p);
+      const modelIndex = (estate.models[p * MODEL_SLOTS + k] as number) - 1;
+      const model = models[modelIndex] as { name: string; acksImage: boolean; futureDatedActivation: boolean };
+      if (camp.models !== null && !camp.models.includes(model.name)) continue;
+      if (!rng.chance(camp.targetShare)) continue;
+      const offline = rng.chance(cfg.offlineShare);
+      // The truth always knows whether the HAN received the image: nothing is "not measurable" here.
+      const rec = newTargetRecord(campaignLabel(camp.firmwareVersion), camp.deviceType, net, model.name, 0, camp.firmwareVersion, Number.NaN, NotMeasurableReason.NONE);
+      const t: Target = {
+        rec, campaign: c, premises: p, modelSlot: k, acks: model.acksImage, futureDated: model.futureDatedActivation,
+        offlineUntil: offline ? ctx.now + Math.round(rng.exponential(cfg.offlineMeanMs)) : 0, requestId: 0,
+      };
+      const user = estate.user[p] as number;
+      while (perUser.length <= user) perUser.push([]);
+      (perUser[user] as number[]).push(targets.length);
+      targets.push(t);
+      // What the DCC inventory holds for the target (model, capabilities): the pipeline's only
+      // source for "this device cannot acknowledge".
+      const ppmidCh = slot === Slot.PPMID && ((estate.flags[p] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0;
+      // Through the queue, one event at a time: a burst this size would overflow the batch builder.
+      ctx.emitAt(ctx.now, {
+        kind: EventKind.INVENTORY, timeMs: 0, device: estate.device(p, slot), deviceType: camp.deviceType, network: net, user,
+        code: model.name, ref: slot === Slot.CH || isSmets1(net) ? 0 : estate.device(p, Slot.CH),
+        value: (capsOf[modelIndex] as number) | (ppmidCh ? ModelCapability.CH_NO_PPMID_FIRMWARE : 0),
+      });
+    }
+    // Each Service User sends its own DeviceIDLists, spread over the submission period.
+    let requests = 0;
+    for (const list of perUser) requests += Math.ceil(list.length / camp.requestSize);
+    let r = 0;
+    perUser.forEach((list, user) => {
+      for (let first = 0; first < list.length; first += camp.requestSize) {
+        const at = ctx.now + MINUTE + Math.floor((camp.submitOverMs * r) / Math.max(1, requests));
+        ctx.schedule(at, Action.SUBMIT, c, user * 1_000_000 + first / camp.requestSize);
+        r++;
+      }
+    });
+  }
+
+  function submit(c: number, key: number): void {
+    const camp = cfg.campaigns[c] as ResolvedFirmwareCampaign;
+    const user = Math.floor(key / 1_000_000);
+    const first = (key % 1_000_000) * camp.requestSize;
+    const list = ((campaignTargets[c] as number[][])[user] as number[]).slice(first, first + camp.requestSize);
+    const srv = camp.deviceType === DeviceType.PPMID ? Srv.UPDATE_PPMID_FIRMWARE : Srv.UPDATE_FIRMWARE;
+    // Unique across streams: a rejection (one Service Response for the whole DeviceIDList) must
+    // find its devices in a pipeline that merges every shard's stream.
+    const requestId = (ctx.shard + 1) * REQUEST_ID_SHARD_STRIDE + ctx.nextId();
+    ctx.emit({ kind: EventKind.SERVICE_REQUEST, timeMs: 0, code: srv, requestId, user, ref: camp.firmwareVersion });
+    const listedAt = ctx.now;
+    for (const ti of list) {
+      const t = targets[ti] as Target;
+      const slot = MODEL_SLOT_SLOT[t.modelSlot] as number;
+      t.rec.listedAt = listedAt;
+      t.rec.requestId = requestId;
+      t.requestId = requestId;
+      ctx.emitAt(ctx.now, {
+        kind: EventKind.DEVICE_LIST_ENTRY, timeMs: 0, code: srv, requestId, user, ref: camp.firmwareVersion,
+        device: estate.device(t.premises, slot), deviceType: t.rec.deviceType, network: t.rec.network,
+      });
+    }
+    const responseAt = ctx.now + Math.round(rng.uniform(1 * SECOND, 30 * SECOND));
+    const rejected = rng.chance(cfg.dspRejectShare);
+    ctx.emitAt(responseAt, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId, user, ref: camp.firmwareVersion, outcome: rejected ? Outcome.REJECTED : Outcome.SUCCESS });
+    for (const ti of list) {
+      const t = targets[ti] as Target;
+      if (rejected) {
+        t.rec.rejectedAt = responseAt;
+        continue;
+      }
+      ctx.schedule(responseAt + Math.round(rng.lognormal(cfg.wanDelayMedianMs, DELAY_SIGMA)), Action.WAN, ti, 1);
+      // No acknowledgement will come for a CH image or a model that cannot send one: the Service
+      // User activates on its own timetable (R3 interim: "report 11.3 Activate only").
+      if (t.rec.deviceType !== DeviceType.PPMID && (t.rec.deviceType === DeviceType.CH || !t.acks))
+        ctx.schedule(listedAt + camp.activateAfterMs, Action.ACTIVATE, ti);
+    }
+  }
+
+  function reachable(t: Target): boolean {
+    return ctx.now >= t.offlineUntil;
+  }
+
+  function inOutage(network: number): boolean {
+    for (const o of cfg.outages) if (o.network === network && ctx.now >= o.startMs && ctx.now < o.endMs) return true;
+    return false;
+  }
+
+  function deviceOf(t: Target): number {
+    return estate.device(t.premises, MODEL_SLOT_SLOT[t.modelSlot] as number);
+  }
+
+  /** Hop offsets of an alert (CSP / S1SP, DSP, User, User ack); CSP North and SMETS1 SP hops are invisible to the DSP (CR1438). */
+  function hops(network: number, dcc: boolean): [number, number, number, number] {
+    const csp = dcc || network === Network.CSP_NORTH || isSmets1(network) ? -1 : Math.round(rng.uniform(500, 5000));
+    const dsp = Math.round(rng.uniform(5000, 8000));
+    const toUser = dsp + Math.round(rng.uniform(200, 3000));
+    return [csp, dsp, toUser, toUser + Math.round(rng.uniform(100, 2000))];
+  }
+
+  function alert(kind: typeof EventKind.DEVICE_ALERT | typeof EventKind.DCC_ALERT, at: number, t: Target, code: string, ref: number, outcome = 0): void {
+    ctx.emitAt(at, {
+      kind, timeMs: 0, code, requestId: ctx.nextId(), ref, outcome, device: deviceOf(t), deviceType: t.rec.deviceType,
+      network: t.rec.network, user: estate.user[t.premises] as number, hops: hops(t.rec.network, kind === EventKind.DCC_ALERT),
+    });
+  }
+
+  /** CSP / SMETS1 SP delivery of the image to the CH over the WAN (CS05a for the CH itself). */
+  function wan(ti: number, attempt: number): void {
+    const t = targets[ti] as Target;
+    const ok = reachable(t) && !inOutage(t.rec.network) && !rng.chance(cfg.wanAttemptFailure);
+    if (ok) {
+      if (t.rec.deviceType === DeviceType.CH) {
+        received(t);
+        return;
+      }
+      t.rec.chDeliveredAt = ctx.now;
+      alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.DELIVERED, t.requestId);
+      ctx.schedule(ctx.now + Math.round(rng.lognormal(cfg.hanDelayMedianMs, DELAY_SIGMA)), Action.HAN, ti, 1);
+      return;
+    }
+    if (attempt < cfg.maxWanAttempts) {
+      ctx.schedule(ctx.now + cfg.retryAfterMs, Action.WAN, ti, attempt + 1);
+      return;
+    }
+    t.rec.failedAt = ctx.now;
+    if (t.rec.deviceType === DeviceType.CH) return; // CH images: nothing is told (R3)
+    t.rec.chFailedAt = ctx.now;
+    alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.DELIVERY_FAILED, t.requestId);
+  }
+
+  function received(t: Target): void {
+    t.rec.receivedAt = ctx.now;
+    estate.pendingFirmware[t.premises * MODEL_SLOTS + t.modelSlot] = t.rec.version;
+  }
+
+  /** The CH passes the image to the device over the HAN (CS05b, or CS05c by ZigBee OTA for PPMIDs). */
+  function han(ti: number, attempt: number): void {
+    const t = targets[ti] as Target;
+    const ppmid = t.rec.deviceType === DeviceType.PPMID;
+    const ackAt = ctx.now + Math.round(rng.uniform(5 * SECOND, 60 * SECOND));
+    const negative = (): void => {
+      t.rec.failedAt = ctx.now;
+      if (t.acks) alert(EventKind.DEVICE_ALERT, ackAt, t, ppmid ? FirmwareAlert.TRANSFER_FAIL : FirmwareAlert.RECEIPT_VERIFICATION_FAILED, t.requestId, Outcome.FAILURE);
+    };
+    // A CH without SECMP0007 firmware discards a PPMID image (CCS08 "Image Discarded").
+    if (ppmid && ((estate.flags[t.premises] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0) return negative();
+    if (!reachable(t) || rng.chance(cfg.hanAttemptFailure)) {
+      if (attempt < cfg.maxHanAttempts) ctx.schedule(ctx.now + cfg.retryAfterMs, Action.HAN, ti, attempt + 1);
+      else negative();
+      return;
+    }
+    if (rng.chance(cfg.verificationFailure)) return negative();
+    received(t);
+    const acked = t.acks && !rng.chance(cfg.ackLoss);
+    if (acked) alert(EventKind.DEVICE_ALERT, ackAt, t, ppmid ? FirmwareAlert.TRANSFER_SUCCESS : FirmwareAlert.RECEIPT_VERIFIED, t.requestId, Outcome.SUCCESS);
+    const camp = cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign;
+    // SECMP0007: a PPMID's distribution and activation are one step.
+    if (ppmid) ctx.schedule(ctx.now + Math.round(rng.uniform(1 * MINUTE, 30 * MINUTE)), Action.PPMID_ACTIVATE, ti);
+    else if (acked) ctx.schedule(ackAt + camp.activateAfterMs, Action.ACTIVATE, ti);
+  }
+
+  /** CS06 Execution Outcome for a device asked to run the campaign's image now. */
+  function executionOutcome(t: Target): number {
+    if (estate.pendingFirmware[t.premises * MODEL_SLOTS + t.modelSlot] !== t.rec.version) return Outcome.NO_IMAGE_HELD;
+    if (rng.chance(cfg.hashMismatch)) return Outcome.HASH_MISMATCH;
+    if (rng.chance(cfg.activationFailure)) return Outcome.ACTIVATION_FAILURE;
+    return Outcome.SUCCESS;
+  }
+
+  function activated(ti: number, t: Target, outcome: number, at: number): void {
+    if (outcome === Outcome.SUCCESS) {
+      t.rec.activatedAt = at;
+      const i = t.premises * MODEL_SLOTS + t.modelSlot;
+      estate.firmware[i] = t.rec.version;
+      estate.pendingFirmware[i] = 0;
+      // The Service User reads the version back when it learns of the activation; nothing tells
+      // it that a model without acknowledgements activated (a PPMID activates by itself).
+      if (t.acks || t.rec.deviceType !== DeviceType.PPMID)
+        ctx.schedule(at + (cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign).readBackAfterMs, Action.READ_BACK, ti);
+    } else {
+      t.rec.activationFailedAt = at;
+      t.rec.activationOutcome = outcome;
+    }
+  }
+
+  /** 11.3 Activate Firmware (critical; CV 4 → signed CV 5), immediate or future-dated. */
+  function activate(ti: number): void {
+    const t = targets[ti] as Target;
+    const camp = cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign;
+    const future = t.futureDated && rng.chance(camp.futureDatedShare);
+    const requestId = ctx.nextId();
+    const device = deviceOf(t);
+    const common = { code: Srv.ACTIVATE_FIRMWARE, requestId, device, deviceType: t.rec.deviceType, network: t.rec.network, user: estate.user[t.premises] as number, ref: t.rec.version };
+    ctx.emit({ kind: EventKind.SERVICE_REQUEST, timeMs: 0, ...common, value: future ? camp.futureDatedLeadMs : 0 });
+    t.rec.activationRequestId = requestId;
+    const responseAt = ctx.now + Math.round(rng.lognormal(20 * SECOND, 0.5));
+    const outcome: number = reachable(t) ? (future ? Outcome.ACCEPTED : executionOutcome(t)) : Outcome.TIMEOUT;
+    if (outcome === Outcome.ACCEPTED) ctx.schedule(ctx.now + camp.futureDatedLeadMs, Action.EXECUTE, ti, requestId);
+    else activated(ti, t, outcome, responseAt);
+    ctx.emitAt(responseAt, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, ...common, outcome });
+  }
+
+  /** A future-dated activation runs on the device; 0x8F66 / 0x8F67 tell the outcome. */
+  function execute(ti: number, requestId: number): void {
+    const t = targets[ti] as Target;
+    const outcome = executionOutcome(t);
+    activated(ti, t, outcome, ctx.now);
+    alert(EventKind.DEVICE_ALERT, ctx.now, t, outcome === Outcome.SUCCESS ? FirmwareAlert.FUTURE_DATED_SUCCESS : FirmwareAlert.FUTURE_DATED_FAILURE, requestId, outcome);
+  }
+
+  function ppmidActivate(ti: number): void {
+    const t = targets[ti] as Target;
+    const outcome = rng.chance(cfg.activationFailure) ? Outcome.ACTIVATION_FAILURE : Outcome.SUCCESS;
+    activated(ti, t, outcome, ctx.now);
+    if (t.acks) alert(EventKind.DEVICE_ALERT, ctx.now, t, FirmwareAlert.PPMID_ACTIVATION, t.requestId, outcome);
+  }
+
+  /** 11.2 Read Firmware Version: the Service User's confirmation; `value` of the response = version running. */
+  function readBack(ti: number): void {
+    const t = targets[ti] as Target;
+    const requestId = ctx.nextId();
+    const device = deviceOf(t);
+    const version = estate.firmware[t.premises * MODEL_SLOTS + t.modelSlot] as number;
+    const common = { code: Srv.READ_FIRMWARE_VERSION, requestId, device, deviceType: t.rec.deviceType, network: t.rec.network, user: estate.user[t.premises] as number };
+    ctx.emit({ kind: EventKind.SERVICE_REQUEST, timeMs: 0, ...common });
+    const at = ctx.now + Math.round(rng.lognormal(8 * SECOND, 0.5));
+    const ok = reachable(t);
+    if (ok && version === t.rec.version && at <= ctx.scenario.endMs) t.rec.confirmedAt = at;
+    ctx.emitAt(at, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, ...common, outcome: ok ? Outcome.SUCCESS : Outcome.TIMEOUT, value: ok ? version : 0 });
+  }
+}
