@@ -32,7 +32,7 @@ export interface RunOptions {
 export async function runScenario(options: RunOptions): Promise<RunReport> {
   const { scenario } = options;
   const expectations = parseExpectations(scenario.expect);
-  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline() }) : undefined;
+  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline(scenario.metrics) }) : undefined;
   const target = options.target ?? (server as { address: string }).address;
   const runId = randomUUID();
   const streamId = (shard: number): string => `${runId}/shard-${String(shard).padStart(4, '0')}`;

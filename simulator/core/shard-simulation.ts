@@ -39,7 +39,7 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
   const queue = new EventQueue();
   // Slack over batchSize: one action may emit a burst (an install's inventory) past the mark.
   const builder = new EventBatchBuilder(scenario.batchSize * 2 + 64);
-  const observedEngine: MetricEngine = createMetricEngine();
+  const observedEngine: MetricEngine = createMetricEngine(scenario.metrics);
   const deferred: Array<EventFields | undefined> = [];
   const freeSlots: number[] = [];
   const endMs = scenario.endMs;
@@ -66,6 +66,12 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
       if (time <= endMs) queue.push(time, processIndex * ACTIONS_PER_PROCESS + localAction, a, b);
     },
     emit,
+    emitEvent(kind, device, deviceType, network, code, requestId, user, outcome, ref, value) {
+      builder.addEvent(kind, now, device, deviceType, network, code, requestId, user, outcome, ref, value);
+    },
+    emitAlert(kind, device, deviceType, network, code, alertId, user, ref, h0, h1, h2, h3) {
+      builder.addAlert(kind, now, device, deviceType, network, code, alertId, user, ref, h0, h1, h2, h3);
+    },
     emitAt(time, fields) {
       if (time < now) throw new RangeError(`cannot emit in the past (${time} < ${now})`);
       if (time > endMs) return;

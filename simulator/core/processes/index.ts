@@ -1,5 +1,7 @@
 import type { ProcessFactory } from '../sim-context.js';
+import { createAlertProcess } from './alerts.js';
 import { createInstallProcess } from './install.js';
+import { createServiceRequestProcess } from './service-requests.js';
 
 /**
  * The business processes every shard runs, in a fixed order (the order is part of the
@@ -8,4 +10,6 @@ import { createInstallProcess } from './install.js';
  */
 export const PROCESS_FACTORIES: readonly ProcessFactory[] = [
   (ctx) => (ctx.scenario.installs === null ? null : createInstallProcess(ctx, ctx.scenario.installs)),
+  (ctx) => (ctx.scenario.serviceRequests === null ? null : createServiceRequestProcess(ctx, ctx.scenario.serviceRequests)),
+  (ctx) => (ctx.scenario.alerts === null ? null : createAlertProcess(ctx, ctx.scenario.alerts)),
 ];

@@ -1,13 +1,16 @@
 import type { EventBatchView } from '../event-batch.js';
+import { AlertMetric, createAlertMetrics } from './alert-metrics.js';
 import { createInstallMetrics, InstallMetric } from './install-metrics.js';
+import { DEFAULT_METRIC_CONFIG, type MetricConfig } from './metric-config.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
+import { createSrvMetrics, SrvMetric } from './srv-metrics.js';
 
 /** Every metric family, in report order. */
-export const METRIC_FAMILIES: ReadonlyArray<() => MetricFamily> = [createInstallMetrics];
+export const METRIC_FAMILIES: ReadonlyArray<(config: MetricConfig) => MetricFamily> = [createInstallMetrics, createSrvMetrics, createAlertMetrics];
 
 /** Every metric id the reference definitions produce (expectations are checked against it). */
-export const METRIC_IDS: ReadonlySet<string> = new Set<string>([...Object.values(InstallMetric)]);
+export const METRIC_IDS: ReadonlySet<string> = new Set<string>([...Object.values(InstallMetric), ...Object.values(SrvMetric), ...Object.values(AlertMetric)]);
 
 /** All metric families behind one apply/report pair: the reference measurement. */
 export interface MetricEngine {
@@ -16,8 +19,9 @@ export interface MetricEngine {
   report(asOfMs: number): MetricSample[];
 }
 
-export function createMetricEngine(): MetricEngine {
-  const families = METRIC_FAMILIES.map((create) => create());
+/** `config`: the pipeline configuration (TRTs, exclusion list), the same in simulator and pipeline. */
+export function createMetricEngine(config: MetricConfig = DEFAULT_METRIC_CONFIG): MetricEngine {
+  const families = METRIC_FAMILIES.map((create) => create(config));
   let latest = Number.NEGATIVE_INFINITY;
   return {
     apply(batch) {
