@@ -1,6 +1,7 @@
 import { delta, num } from './format.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from './oracle.js';
+import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
 
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
@@ -39,6 +40,7 @@ export function renderMarkdown(report: RunReport): string {
     }
     out.push('');
     for (const id of ids) {
+      if (COMPACT_IDS.has(id)) continue;
       const rows = report.metrics.filter((m) => m.id === id);
       const labelNames = [...new Set(rows.flatMap((m) => Object.keys(m.labels)))].sort();
       if (labelNames.length === 0) continue;
@@ -47,6 +49,7 @@ export function renderMarkdown(report: RunReport): string {
       out.push('');
     }
   }
+  out.push(...renderServiceMarkdown(report));
   if (report.expectations.length > 0) {
     out.push('## Expectations', '', row(['', 'expectation', 'left', 'right']), row(['---', '---', '---:', '---:']));
     for (const e of report.expectations) out.push(row([e.passed ? 'pass' : '**FAIL**', `\`${e.expect}\``, num(e.left), num(e.right)]));

@@ -2,6 +2,7 @@ import { totals } from './oracle.js';
 import { delta, num, padTable } from './format.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
+import { renderServiceTerminal } from './render-service.js';
 
 /** The terminal summary: run figures, each metric's truth / observed / reported, expectations. */
 export function renderTerminal(report: RunReport): string {
@@ -28,6 +29,7 @@ export function renderTerminal(report: RunReport): string {
       table.push([metricName(t.id), num(t.truth), num(t.observed), num(t.reported), delta(t.truth - t.observed), delta(t.observed - t.reported)]);
     lines.push(...padTable(table).map((l) => `  ${l}`));
   }
+  lines.push(...renderServiceTerminal(report));
   lines.push('', '  blind spot = truth − observed (what the network never shows); pipeline Δ = observed − reported (a pipeline bug)');
   if (report.expectations.length > 0) {
     lines.push('', 'Expectations');

@@ -1,0 +1,117 @@
+import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
+import { metricKey } from '../../simulator/core/domain/metrics/metric-table.js';
+import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
+import type { Figure, MetricRow } from '../expect/expectations.js';
+
+/*
+ * Derived views for people: quantiles of distribution metrics (bucket counts with a `bucket`
+ * label, histogram.ts) and the Code Performance Measures CPM1 / CPM2 computed both the old way
+ * (average of Service Provider service levels) and the MP122 way (actual volumes, exclusions
+ * applied). Ratios are never summed: they are derived here from the additive counts.
+ */
+
+export const FIGURES: readonly Figure[] = ['truth', 'observed', 'reported'];
+
+/** Metric ids whose rows are histogram buckets. */
+export const DISTRIBUTION_IDS: ReadonlySet<string> = new Set(['alert.hopLatency']);
+
+export interface QuantileRow {
+  readonly labels: Readonly<Record<string, string>>;
+  /** Per figure: count, p50, p95, p99 (ms; NaN when the figure has no values). */
+  readonly figures: Readonly<Record<Figure, { count: number; p50: number; p95: number; p99: number }>>;
+}
+
+/** The q-quantile (0–1) of one figure over the rows of a distribution metric. */
+export function quantileOf(rows: readonly MetricRow[], figure: Figure, q: number): number {
+  return quantileOfBuckets(
+    rows.map((r) => ({ lowerBound: Number(r.labels.bucket), count: r[figure] })),
+    q,
+  );
+}
+
+/** p50 / p95 / p99 of a distribution metric for each combination of its other labels. */
+export function quantileTable(rows: readonly MetricRow[], id: string): QuantileRow[] {
+  const groups = new Map<string, { labels: Record<string, string>; rows: MetricRow[] }>();
+  for (const r of rows) {
+    if (r.id !== id) continue;
+    const labels: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.labels)) if (k !== 'bucket') labels[k] = v;
+    const key = metricKey(id, labels);
+    const g = groups.get(key) ?? { labels, rows: [] };
+    g.rows.push(r);
+    groups.set(key, g);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, g]) => {
+      const figures = {} as Record<Figure, { count: number; p50: number; p95: number; p99: number }>;
+      for (const f of FIGURES)
+        figures[f] = {
+          count: g.rows.reduce((s, r) => s + r[f], 0),
+          p50: quantileOf(g.rows, f, 0.5),
+          p95: quantileOf(g.rows, f, 0.95),
+          p99: quantileOf(g.rows, f, 0.99),
+        };
+      return { labels: g.labels, figures };
+    });
+}
+
+/** Service Providers whose service levels the old CPM averaged (DOMAIN.md §2.1). */
+const PROVIDERS: ReadonlyArray<{ name: string; networks: readonly string[] | null }> = [
+  { name: 'DSP', networks: null },
+  { name: 'CSP North', networks: ['north'] },
+  { name: 'CSP Central', networks: ['central'] },
+  { name: 'CSP South', networks: ['south'] },
+  { name: 'SMETS1 SP', networks: ['ioc', 'moc', 'foc'] },
+];
+
+export interface CpmFigure {
+  readonly cpm: 'CPM1' | 'CPM2';
+  /** Per figure, in %: the old way, the MP122 way, and actual volumes without the exclusion list. */
+  readonly oldWay: Readonly<Record<Figure, number>>;
+  readonly mp122: Readonly<Record<Figure, number>>;
+  readonly withoutExclusions: Readonly<Record<Figure, number>>;
+  readonly responses: Readonly<Record<Figure, number>>;
+  readonly excluded: Readonly<Record<Figure, number>>;
+}
+
+function sum(rows: readonly MetricRow[], id: string, figure: Figure, keep: (r: MetricRow) => boolean): number {
+  let s = 0;
+  for (const r of rows) if (r.id === id && keep(r)) s += r[figure];
+  return s;
+}
+
+/**
+ * CPM1 (On-Demand) and CPM2 (Future-Dated) % of responses within TRT. Old way: the unweighted mean
+ * of each Service Provider's service level (DSP over all traffic; each CSP and the SMETS1 SPs over
+ * their own), no exclusions. MP122 way: within target ÷ responses on actual volumes, after the
+ * exclusion list.
+ */
+export function cpmFigures(rows: readonly MetricRow[]): CpmFigure[] {
+  const out: CpmFigure[] = [];
+  for (const [cpm, classes] of [['CPM1', CPM1_CLASSES], ['CPM2', CPM2_CLASSES]] as const) {
+    const inCls = (r: MetricRow): boolean => classes.includes(r.labels.class ?? '');
+    const fig = (f: (figure: Figure) => number): Record<Figure, number> => ({ truth: f('truth'), observed: f('observed'), reported: f('reported') });
+    const pct = (a: number, b: number): number => (b === 0 ? Number.NaN : Math.round((10_000 * a) / b) / 100);
+    const oldWay = fig((figure) => {
+      const levels = PROVIDERS.map((p) => {
+        const keep = (r: MetricRow): boolean => inCls(r) && (p.networks === null || p.networks.includes(r.labels.network ?? ''));
+        return pct(sum(rows, 'srv.withinTarget', figure, keep), sum(rows, 'srv.responses', figure, keep));
+      }).filter((x) => !Number.isNaN(x));
+      return levels.length === 0 ? Number.NaN : Math.round((100 * levels.reduce((a, b) => a + b, 0)) / levels.length) / 100;
+    });
+    const responses = fig((f) => sum(rows, 'srv.responses', f, inCls));
+    const within = fig((f) => sum(rows, 'srv.withinTarget', f, inCls));
+    const excluded = fig((f) => sum(rows, 'srv.excluded', f, inCls));
+    const excludedWithin = fig((f) => sum(rows, 'srv.excludedWithinTarget', f, inCls));
+    out.push({
+      cpm,
+      oldWay,
+      mp122: fig((f) => pct(within[f] - excludedWithin[f], responses[f] - excluded[f])),
+      withoutExclusions: fig((f) => pct(within[f], responses[f])),
+      responses,
+      excluded,
+    });
+  }
+  return out;
+}
