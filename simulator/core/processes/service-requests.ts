@@ -172,15 +172,17 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
     const group = network >= Network.SMETS1_IOC ? 3 : network - Network.CSP_NORTH;
     const l = lat[group]!;
     let rt = Math.max(50, Math.round(rng.lognormal(l.median, l.sigma)));
+    // 6.23 (FD pattern "DSP & Device"): the DSP checks the new Supplier's registration first [ASSUMPTION: 2–10 s].
+    if (srv === cosSrv) rt += Math.round(rng.uniform(2 * SECOND, 10 * SECOND));
     let outcome: number = rng.chance(isSmets1(network) ? cfg.failureShare.smets1 : cfg.failureShare.smets2) ? Outcome.FAILURE : Outcome.SUCCESS;
     if (rt > cfg.timeoutMs) {
       rt = cfg.timeoutMs;
       outcome = Outcome.TIMEOUT;
     }
-    // A dependent SRV that reaches the device before its prerequisite completed fails: the User's doing.
+    // A dependent SRV sent before its prerequisite completed fails at the device: the User's doing.
     const prereq = slots.prereqDoneAt[s] as number;
     let userCaused = 0;
-    if (!Number.isNaN(prereq) && clockStart + rt < prereq) {
+    if (!Number.isNaN(prereq) && now < prereq) {
       outcome = Outcome.FAILURE;
       userCaused = 1;
     }
