@@ -172,8 +172,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
       return Number(v);
     }, 50051)
-    .action(async (flags: { host: string; port: number }) => {
-      const server = await startPipelineServer({ pipeline: createReferencePipeline(), host: flags.host, port: flags.port });
+    .option('--scenario <file>', "take the pipeline configuration (targets, exclusion list) from this scenario's measurement block")
+    .action(async (flags: { host: string; port: number; scenario?: string }) => {
+      const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
+      const server = await startPipelineServer({ pipeline: createReferencePipeline(config), host: flags.host, port: flags.port });
       io.stdout.write(`smsim reference pipeline listening on ${server.address}\n`);
       const signal = await io.untilSignal();
       io.stderr.write(`${signal}: stopping\n`);

@@ -1,5 +1,6 @@
 import { SmsimError } from '../../simulator/core/errors.js';
 import { METRIC_IDS } from '../../simulator/core/domain/metrics/engine.js';
+import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
 
 /*
  * Scenario expectations, e.g.
@@ -8,6 +9,8 @@ import { METRIC_IDS } from '../../simulator/core/domain/metrics/engine.js';
  *   install.installAndLeave{region=north}.reported >= 0.9 * install.installAndLeave{region=north}.truth
  * A metric reference sums the figure over every row whose labels include the given ones.
  * Numbers may carry a time unit (250ms, 2s, 5m, 1h), read as milliseconds.
+ * A distribution metric (bucket counts, histogram.ts) takes a quantile, k6-style:
+ *   alert.hopLatency{hop=ch-user,network=central}.truth.p(99) <= 60s
  */
 
 export type Figure = 'truth' | 'observed' | 'reported';
@@ -19,6 +22,7 @@ type Node =
   | { kind: 'number'; value: number }
   | { kind: 'run'; field: string }
   | { kind: 'metric'; id: string; labels: Readonly<Record<string, string>>; figure: Figure }
+  | { kind: 'quantile'; id: string; labels: Readonly<Record<string, string>>; figure: Figure; q: number }
   | { kind: 'binary'; op: '+' | '-' | '*' | '/'; left: Node; right: Node };
 
 export interface Expectation {
@@ -64,7 +68,7 @@ export const RUN_FIELDS: readonly string[] = [
 ];
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m|h)?(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\{[^}]*\})?(?:\.[A-Za-z_]\w*)?)|(==|!=|<=|>=|<|>|\+|-|\*|\/|\(|\)))/y;
+const TOKEN = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m|h)?(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\{[^}]*\})?(?:\.[A-Za-z_]\w*)?(?:\.p\(\d+(?:\.\d+)?\))?)|(==|!=|<=|>=|<|>|\+|-|\*|\/|\(|\)))/y;
 
 type Token = { type: 'num'; value: number } | { type: 'ref'; text: string } | { type: 'op'; text: string };
 
@@ -90,6 +94,14 @@ function parseRef(text: string): Node {
     const field = text.slice(4);
     if (!RUN_FIELDS.includes(field)) throw new Error(`unknown run field "${field}" (known: ${RUN_FIELDS.join(', ')})`);
     return { kind: 'run', field };
+  }
+  const qm = /\.p\((\d+(?:\.\d+)?)\)$/.exec(text);
+  if (qm !== null) {
+    const q = Number(qm[1]) / 100;
+    if (!(q > 0 && q <= 1)) throw new Error(`quantile in "${text}" must be between 0 (exclusive) and 100`);
+    const inner = parseRef(text.slice(0, qm.index));
+    if (inner.kind !== 'metric') throw new Error(`"${text}": only a metric takes a quantile`);
+    return { kind: 'quantile', id: inner.id, labels: inner.labels, figure: inner.figure, q };
   }
   const m = /^([^{]+?)(?:\{([^}]*)\})?\.(\w+)$/.exec(text);
   const idPart = m?.[1];
@@ -174,6 +186,14 @@ function evaluate(node: Node, ctx: ExpectationContext): number {
         if (Object.entries(node.labels).every(([k, v]) => row.labels[k] === v)) total += row[node.figure];
       }
       return total;
+    }
+    case 'quantile': {
+      const buckets: Array<{ lowerBound: number; count: number }> = [];
+      for (const row of ctx.metrics) {
+        if (row.id !== node.id || row.labels.bucket === undefined) continue;
+        if (Object.entries(node.labels).every(([k, v]) => row.labels[k] === v)) buckets.push({ lowerBound: Number(row.labels.bucket), count: row[node.figure] });
+      }
+      return quantileOfBuckets(buckets, node.q);
     }
     case 'binary': {
       const a = evaluate(node.left, ctx);

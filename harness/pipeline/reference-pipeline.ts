@@ -1,11 +1,14 @@
-import { createMetricEngine, type MetricOptions } from '../../simulator/core/domain/metrics/engine.js';
+import { createMetricEngine } from '../../simulator/core/domain/metrics/engine.js';
+import { DEFAULT_METRIC_CONFIG, type MetricConfig } from '../../simulator/core/domain/metrics/metric-config.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
 
 /**
  * The reference measurement pipeline: the shared metric definitions over ingested batches. It
  * computes exactly what the simulator computes as "observed", so on a lossless run every
- * reported figure equals the observed one; any other pipeline is judged against it.
+ * reported figure equals the observed one; any other pipeline is judged against it. `config` is
+ * the pipeline's configuration (Target Response Times, the governed exclusion list): the
+ * harness passes the scenario's `measurement` block, exactly what the simulator's observed uses.
  */
-export function createReferencePipeline(options: MetricOptions = {}): MeasurementPipeline {
-  return createMetricEngine(options);
+export function createReferencePipeline(config: MetricConfig = DEFAULT_METRIC_CONFIG): MeasurementPipeline {
+  return createMetricEngine(config);
 }

@@ -31,6 +31,32 @@ export const METRIC_SECTIONS: ReadonlyArray<MetricSection> = [
     },
   },
   {
+    title: 'Service requests as Users experience them (R1, CPM1 / CPM2)',
+    prefix: 'srv.',
+    names: {
+      'srv.requests': 'Service Requests',
+      'srv.responses': 'Service Responses',
+      'srv.withinTarget': 'Responses within target response time',
+      'srv.failures': 'Failed / timed-out / rejected responses',
+      'srv.excluded': 'Responses excluded (exclusion list)',
+      'srv.excludedWithinTarget': 'Excluded responses within target',
+      'srv.excludedFailures': 'Excluded failures',
+    },
+  },
+  {
+    title: 'Alerts from the Communications Hub to the Service User (R4)',
+    prefix: 'alert.',
+    names: {
+      'alert.volume': 'Alerts',
+      'alert.measured': 'Alerts with a measurable CH → User time',
+      'alert.withinTarget': 'Alerts delivered within target',
+      'alert.notMeasurable': 'Alerts delivered, CH receipt not visible',
+      'alert.throttled': 'Alerts throttled (Alert Storm Protection)',
+      'alert.throughput': 'Alerts delivered (sum of 15-minute intervals)',
+      'alert.hopLatency': 'Hop latency samples',
+    },
+  },
+  {
     title: 'Firmware management (R3)',
     prefix: 'firmware.',
     names: {

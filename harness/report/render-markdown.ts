@@ -2,6 +2,7 @@ import { delta, num } from './format.js';
 import { breakdownTable, formatQuantiles, isDistribution, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from './oracle.js';
+import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
 
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
@@ -54,6 +55,7 @@ export function renderMarkdown(report: RunReport): string {
       out.push('');
     }
     for (const id of ids) {
+      if (COMPACT_IDS.has(id)) continue;
       if (isDistribution(id, report.metrics)) {
         const groups = summariseDistribution(report.metrics, id);
         const labelNames = [...new Set(groups.flatMap((g) => Object.keys(g.labels)))].sort();
@@ -71,6 +73,7 @@ export function renderMarkdown(report: RunReport): string {
       out.push('');
     }
   }
+  out.push(...renderServiceMarkdown(report));
   if (report.expectations.length > 0) {
     out.push('## Expectations', '', row(['', 'expectation', 'left', 'right']), row(['---', '---', '---:', '---:']));
     for (const e of report.expectations) out.push(row([e.passed ? 'pass' : '**FAIL**', `\`${e.expect}\``, num(e.left), num(e.right)]));

@@ -3,6 +3,7 @@ import { delta, num, padTable } from './format.js';
 import { breakdownTable, FIGURES, formatMs, isDistribution, QUANTILES, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
+import { renderServiceTerminal } from './render-service.js';
 
 /** The terminal summary: run figures, each metric's truth / observed / reported, expectations. */
 export function renderTerminal(report: RunReport): string {
@@ -52,6 +53,7 @@ export function renderTerminal(report: RunReport): string {
     }
     if (section.note !== undefined) lines.push('', `  ${section.note}`);
   }
+  lines.push(...renderServiceTerminal(report));
   lines.push('', '  blind spot = truth − observed (what the network never shows); pipeline Δ = observed − reported (a pipeline bug)');
   if (report.expectations.length > 0) {
     lines.push('', 'Expectations');

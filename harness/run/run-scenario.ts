@@ -4,7 +4,7 @@ import { MetricTable } from '../../simulator/core/domain/metrics/metric-table.js
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
-import { metricOptions } from '../../simulator/core/shard-simulation.js';
+import { metricConfig } from '../../simulator/core/shard-simulation.js';
 import type { ShardProgress, ShardResult } from '../../simulator/shard-task.js';
 import { mergeHistograms, wallNowMs, type Pacing } from '../../simulator/pacing.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
@@ -46,7 +46,7 @@ export interface RunOptions {
 export async function runScenario(options: RunOptions): Promise<RunReport> {
   const { scenario } = options;
   const expectations = parseExpectations(scenario.expect);
-  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline(metricOptions(scenario)) }) : undefined;
+  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline(metricConfig(scenario)) }) : undefined;
   const target = options.target ?? (server as { address: string }).address;
   // An external pipeline is checked once up front, so a wrong --target fails in one clear line
   // instead of every worker waiting out its own connect timeout.

@@ -1,5 +1,6 @@
 import { EventBatchBuilder, type EventBatchView, type EventFields } from './domain/event-batch.js';
-import { createMetricEngine, type MetricEngine, type MetricOptions } from './domain/metrics/engine.js';
+import { createMetricEngine, type MetricEngine } from './domain/metrics/engine.js';
+import type { MetricConfig } from './domain/metrics/metric-config.js';
 import { MetricTable, type MetricSample } from './domain/metrics/metric-table.js';
 import { buildShardEstate, PremisesSampler, type ShardEstate } from './estate.js';
 import { EventQueue } from './event-queue.js';
@@ -44,7 +45,7 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
   const queue = new EventQueue();
   // Slack over batchSize: one action may emit a burst (an install's inventory) past the mark.
   const builder = new EventBatchBuilder(scenario.batchSize * 2 + 64);
-  const observedEngine: MetricEngine = createMetricEngine(metricOptions(scenario));
+  const observedEngine: MetricEngine = createMetricEngine(metricConfig(scenario));
   const outages = buildOutageSchedule(scenario);
   const deferred: Array<EventFields | undefined> = [];
   const freeSlots: number[] = [];
@@ -73,6 +74,12 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
       if (time <= endMs) queue.push(time, processIndex * ACTIONS_PER_PROCESS + localAction, a, b);
     },
     emit,
+    emitEvent(kind, device, deviceType, network, code, requestId, user, outcome, ref, value) {
+      builder.addEvent(kind, now, device, deviceType, network, code, requestId, user, outcome, ref, value);
+    },
+    emitAlert(kind, device, deviceType, network, code, alertId, user, ref, h0, h1, h2, h3) {
+      builder.addAlert(kind, now, device, deviceType, network, code, alertId, user, ref, h0, h1, h2, h3);
+    },
     emitAt(time, fields) {
       if (time < now) throw new RangeError(`cannot emit in the past (${time} < ${now})`);
       if (time > endMs) return;
@@ -138,9 +145,13 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
   };
 }
 
-/** The scenario's settings for the reference metric definitions (same in the embedded pipeline). */
-export function metricOptions(scenario: ResolvedScenario): MetricOptions {
+/**
+ * The pipeline configuration a scenario implies (TRTs, exclusion list, incident targets, the
+ * month watermark): the simulator's observed figures and the embedded pipeline use the same.
+ */
+export function metricConfig(scenario: ResolvedScenario): MetricConfig {
   return {
+    ...scenario.metrics,
     latenessMs: scenario.latenessMs,
     ...(scenario.incidents === null ? {} : { incidentTargets: targetsFrom(scenario.incidents.targetText) }),
   };

@@ -46,6 +46,8 @@ export interface EventFields {
 }
 
 export const HOPS_PER_ALERT = 4;
+/** A kind with no sparse columns, used while an alert's dense columns are written. */
+const EVENT_KIND_PLACEHOLDER = EventKind.SERVICE_REQUEST;
 
 export function isAlertKind(kind: number): boolean {
   return kind === EventKind.DEVICE_ALERT || kind === EventKind.DCC_ALERT;
@@ -151,6 +153,46 @@ export class EventBatchBuilder {
     } else if (isIncidentKind(e.kind)) {
       this.resolverCol[this.resolvers++] = e.resolverGroup ?? 0;
     }
+  }
+
+  /**
+   * Appends one non-alert, non-incident event from positional arguments: the fast path for
+   * high-volume processes (no object per event). Same columns as `add`.
+   */
+  addEvent(kind: number, timeMs: number, device: number, deviceType: number, network: number, code: string, requestId: number, user: number, outcome: number, ref: number, value: number): void {
+    const i = this.n;
+    if (i >= this.capacity) throw new RangeError('EventBatchBuilder is full');
+    if (i === 0) this.base = timeMs;
+    this.n = i + 1;
+    this.kindCol[i] = kind;
+    this.timeCol[i] = timeMs;
+    this.deviceCol[i] = device;
+    this.deviceTypeCol[i] = deviceType;
+    this.networkCol[i] = network;
+    this.codeCol[i] = this.intern(code);
+    this.requestIdCol[i] = requestId;
+    this.userCol[i] = user;
+    this.outcomeCol[i] = outcome;
+    this.refCol[i] = ref;
+    this.valueCol[i] = value;
+    if (isIncidentKind(kind)) this.resolverCol[this.resolvers++] = 0;
+    else if (isAlertKind(kind)) this.addHops(-1, -1, -1, -1);
+  }
+
+  /** Appends one alert from positional arguments, with its 4 hop offsets (-1 = not visible). */
+  addAlert(kind: number, timeMs: number, device: number, deviceType: number, network: number, code: string, alertId: number, user: number, ref: number, h0: number, h1: number, h2: number, h3: number): void {
+    this.addEvent(EVENT_KIND_PLACEHOLDER, timeMs, device, deviceType, network, code, alertId, user, 0, ref, 0);
+    this.kindCol[this.n - 1] = kind;
+    this.addHops(h0, h1, h2, h3);
+  }
+
+  private addHops(h0: number, h1: number, h2: number, h3: number): void {
+    const o = this.hops;
+    this.hopCol[o] = h0;
+    this.hopCol[o + 1] = h1;
+    this.hopCol[o + 2] = h2;
+    this.hopCol[o + 3] = h3;
+    this.hops = o + HOPS_PER_ALERT;
   }
 
   /** Returns the current batch and starts a new one. The batch views the builder's arrays: it stays valid until the next `add`. */

@@ -152,3 +152,16 @@ export const ModelCapability = {
 
 /** Incident type raised by a Supplier or CSP when a CH has no SM WAN at install (CR1429). */
 export const INCIDENT_NO_SM_WAN = 'NO_SM_WAN';
+
+/** GBCS Device Alert codes smsim's alert traffic uses (DOMAIN.md §1.8, [FACT] GP util.ts). */
+export const AlertCode = {
+  SUPPLY_OUTAGE_RESTORED: '0x8F35',
+  SUPPLY_OUTAGE_RESTORED_3MIN: '0x8F36',
+  TAMPER_DETECT: '0x8F3F',
+  LOW_CREDIT: '0x810D',
+  CREDIT_BELOW_DISABLEMENT: '0x8F0F',
+  FIRMWARE_ACTIVATED: '0x8F72',
+  CLOCK_NOT_ADJUSTED: '0x8F0C',
+  /** DCC Alert: result of an 8.11 Update HAN Device Log (§1.6). */
+  DCC_N24: 'N24',
+} as const;

@@ -3,6 +3,8 @@ import { InstallMetric, INSTALL_WINDOW_MS, windowCategory } from '../domain/metr
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { IncidentLedger } from '../domain/metrics/incident-metrics.js';
 import { DEFAULT_INCIDENT_TARGETS, targetsFrom, type IncidentTargets } from '../domain/incident-targets.js';
+import { SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
+import { ResponseClass, srvIndex } from '../domain/srv-catalogue.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import type { ResolvedInstalls } from '../scenario/resolve.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
@@ -41,6 +43,8 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
   const { scenario, estate, sampler } = ctx;
   const shardShare = estate.initialCount / scenario.estate.premises;
   const t = new InstallTruth();
+  /** The 8.14.x requests as Users experienced them, for the SRV measures (R1). */
+  const srvTruth = new SrvCounters();
 
   const request = (srv: string, premises: number, slot: number, user: number, network: number, responseDelayMs: number, outcome: number): void => {
     const id = ctx.nextId();
@@ -102,6 +106,7 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     truth(out, asOfMs) {
       addInstallTruth(t, out, asOfMs);
       addNoWanIncidentTruth(t, out, asOfMs, scenario.incidents === null ? DEFAULT_INCIDENT_TARGETS : targetsFrom(scenario.incidents.targetText));
+      srvTruth.addTo(out);
     },
   };
 
@@ -194,9 +199,13 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     const device = estate.device(p, slot);
     const deviceType = SLOT_DEVICE_TYPE[slot] as number;
     ctx.emitAt(at, { kind: EventKind.SERVICE_REQUEST, timeMs: 0, code: srv, requestId: id, user, device, deviceType, network });
-    ctx.emitAt(at + Math.round(rng.uniform(200, 1500)), {
+    const respondAt = at + Math.round(rng.uniform(200, 1500));
+    ctx.emitAt(respondAt, {
       kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId: id, user, device, deviceType, network, outcome: Outcome.SUCCESS,
     });
+    const key = srvKey(srvIndex(srv), ResponseClass.NON_DEVICE, network);
+    if (at <= scenario.endMs) srvTruth.request(key, at);
+    if (respondAt <= scenario.endMs) srvTruth.response(key, respondAt, respondAt - at <= scenario.metrics.trt.nonDevice, false, -1);
   }
 
   /** 8.1.1 Commission Device for each meter behind the CH, over the SM WAN. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BANK_HOLIDAYS_FIRST_YEAR, BANK_HOLIDAYS_LAST_YEAR } from '../calendar/bank-holidays.js';
 import { DEFAULT_TARGET_TEXT, parseTarget } from '../domain/incident-targets.js';
+import { FdPattern, SRV_CATALOGUE, srvIndex } from '../domain/srv-catalogue.js';
 import { parseDuration } from '../time.js';
 
 /*
@@ -58,8 +59,17 @@ export const InstallReportingSchema = z.strictObject({
   raisesNoWanIncident: share().default(0.3),
 });
 
+/** How a Service User orchestrates dependent SRVs (MP122B R1). */
+export const OrchestrationSchema = z.strictObject({
+  /** Share of dependent SRVs sent without waiting for the previous one's success. */
+  ignoresDependencies: share().default(0),
+});
+
 export const ServiceUserSchema = z.strictObject({
   name: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  /** A Supplier (import / gas) or a network operator (receives power alerts; supplies no premises). */
+  role: z.enum(['supplier', 'networkOperator']).default('supplier'),
+  orchestration: OrchestrationSchema.default({ ignoresDependencies: 0 }),
   /** Share of premises (and of installs) this Service User supplies. */
   share: share(),
   installReporting: InstallReportingSchema.default({ sends8141: 0.99, sends8142: 0.95, raisesNoWanIncident: 0.3 }),
@@ -243,11 +253,88 @@ export const FirmwareSchema = z.strictObject({
   outages: z.array(FirmwareOutageSchema).max(100).default([]),
 });
 
+const latencyProfile = z.strictObject({ median: duration('duration'), sigma: z.number().min(0).max(3) });
+const srvCode = z.string().regex(/^\d+(\.\d+){0,2}$/, 'must be an SRV number such as "4.1.1"');
+
+export const MixEntrySchema = z.strictObject({
+  srv: srvCode,
+  /** Requests per premises per day. */
+  perPremisesPerDay: nonNegative(),
+  dccScheduled: z.boolean().default(false),
+  futureDatedShare: share().default(0),
+  profile: z.enum(['overnight', 'daytime', 'flat']).default('daytime'),
+});
+
+export const ServiceRequestsSchema = z.strictObject({
+  /** Multiplies every rate of the mix (e.g. 0.5 for half the GB traffic per premises). */
+  scale: nonNegative().default(1),
+  /** The daily SRV mix; default: the GB mix (DOMAIN.md §6.3). */
+  mix: z.array(MixEntrySchema).max(200).optional(),
+  /** Change of Supplier chains (6.23 then a dependent 1.1.1) per premises per day. */
+  changeOfSupplierPerPremisesPerDay: nonNegative().optional(),
+  latency: z.strictObject({ north: latencyProfile, central: latencyProfile, south: latencyProfile, smets1: latencyProfile }).partial().optional(),
+  failureShare: z.strictObject({ smets2: share(), smets1: share() }).optional(),
+  timeout: duration('duration').optional(),
+});
+
+export const PowerCutSchema = z.strictObject({
+  region: z.enum(['north', 'central', 'south']),
+  start: instant,
+  duration: duration('duration'),
+  /** Share of the region's premises that lose power. */
+  affectedShare: share(),
+  /** Restore alerts are spread over this long after the power returns (meters randomise). */
+  restoreSpread: duration('duration').default('10m'),
+});
+
+export const AlertsSchema = z.strictObject({
+  perPremisesPerDay: nonNegative().optional(),
+  /** Relative weight per alert code (GBCS "0x8F35" or DCC "N24"). */
+  codes: z.record(z.string().min(1).max(20), nonNegative()).optional(),
+  powerCuts: z.array(PowerCutSchema).max(100).default([]),
+  stormProtection: z
+    .strictObject({ perMinute: nonNegative().optional(), exempt: z.array(z.string().min(1).max(20)).max(100).optional() })
+    .default({}),
+  /** Alerts per second each CSP / the SMETS1 SPs validate over the whole estate. */
+  cspCapacityPerSecond: nonNegative().optional(),
+});
+
 export const TrafficSchema = z.strictObject({
   installs: InstallsSchema.optional(),
   incidents: IncidentsSchema.optional(),
   outages: OutagesSchema.optional(),
   firmware: FirmwareSchema.optional(),
+  serviceRequests: ServiceRequestsSchema.optional(),
+  alerts: AlertsSchema.optional(),
+});
+
+export const ExclusionSchema = z.strictObject({
+  measure: z.enum(['srv', 'cpm1', 'cpm2']).default('srv'),
+  /** Service User name (as in serviceUsers). */
+  user: z.string().min(1).max(100).optional(),
+  srv: srvCode.optional(),
+  network: z.enum(['north', 'central', 'south', 'ioc', 'moc', 'foc']).optional(),
+  device: z.number().int().min(1).optional(),
+  reason: z.enum(['user-orchestration', 'allowed-exception', 'access-not-granted', 'other']),
+  validFrom: instant,
+  validTo: instant,
+});
+
+/** Pipeline configuration: Target Response Times and the governed exclusion list. */
+export const MeasurementSchema = z.strictObject({
+  targets: z
+    .strictObject({
+      onDemand: duration('duration'),
+      critical: duration('duration'),
+      transform: duration('duration'),
+      futureDated: duration('duration'),
+      dccScheduled: duration('duration'),
+      nonDevice: duration('duration'),
+      alert: duration('duration'),
+    })
+    .partial()
+    .default({}),
+  exclusions: z.array(ExclusionSchema).max(10_000).default([]),
 });
 
 /** Monthly reporting (MP122B R7): how long after month end late events can still arrive. */
@@ -278,10 +365,12 @@ export const ScenarioSchema = z
       }),
     traffic: TrafficSchema.default({}),
     reporting: ReportingSchema.default({ lateness: '48h' }),
+    measurement: MeasurementSchema.default({ targets: {}, exclusions: [] }),
     /** Expectations checked after the run (see docs/expectations.md). */
     expect: z.array(z.string().min(1).max(1000)).max(1000).default([]),
   })
   .superRefine((s, ctx) => {
+    checkServiceTraffic(s, ctx);
     // Reporting months and Working Days need the bank-holiday data (R7); it covers these years,
     // with two months' slack after the run for the PMR due date.
     const year = Number(s.start.slice(0, 4));
@@ -289,6 +378,29 @@ export const ScenarioSchema = z
     if (year < BANK_HOLIDAYS_FIRST_YEAR || endYear > BANK_HOLIDAYS_LAST_YEAR)
       ctx.addIssue({ code: 'custom', path: ['start'], message: `must fall within the Working Day calendar (${BANK_HOLIDAYS_FIRST_YEAR}–${BANK_HOLIDAYS_LAST_YEAR}, with the run and two months after it)` });
   });
+
+/** Cross-field checks of the SRV mix and the exclusion list (each issue with its path). */
+function checkServiceTraffic(s: { serviceUsers: ReadonlyArray<{ name: string }>; traffic: z.output<typeof TrafficSchema>; measurement: z.output<typeof MeasurementSchema> }, ctx: z.RefinementCtx): void {
+  (s.traffic.serviceRequests?.mix ?? []).forEach((m, i) => {
+    const path = ['traffic', 'serviceRequests', 'mix', i];
+    const entry = SRV_CATALOGUE[srvIndex(m.srv)];
+    if (entry === undefined) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${m.srv} is not in smsim's SRV catalogue (docs/metrics.md)` });
+      return;
+    }
+    if (m.dccScheduled && !entry.dccScheduled) ctx.addIssue({ code: 'custom', path: [...path, 'dccScheduled'], message: `SRV ${m.srv} cannot be DCC-scheduled (DUIS request matrix)` });
+    if (m.futureDatedShare > 0 && entry.fdPattern === FdPattern.NO)
+      ctx.addIssue({ code: 'custom', path: [...path, 'futureDatedShare'], message: `SRV ${m.srv} cannot be future-dated (DUIS request matrix)` });
+    if (entry.nonDevice) ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${m.srv} is a Non-Device request; the mix sends device SRVs` });
+  });
+  const names = new Set(s.serviceUsers.map((u) => u.name));
+  s.measurement.exclusions.forEach((x, i) => {
+    const path = ['measurement', 'exclusions', i];
+    if (x.user !== undefined && !names.has(x.user)) ctx.addIssue({ code: 'custom', path: [...path, 'user'], message: `no Service User named "${x.user}"` });
+    if (x.srv !== undefined && srvIndex(x.srv) < 0) ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${x.srv} is not in smsim's SRV catalogue` });
+    if (Date.parse(x.validTo) <= Date.parse(x.validFrom)) ctx.addIssue({ code: 'custom', path: [...path, 'validTo'], message: 'must be after validFrom' });
+  });
+}
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;

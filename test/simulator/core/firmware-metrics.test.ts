@@ -31,7 +31,7 @@ function events() {
     ({ kind: K.DEVICE_LIST_ENTRY, at, code: srv, requestId, ref: version, device, deviceType, network });
   const resp = (srv: string, requestId: number, outcome: number, at: string | number, device = 0, value = 0) =>
     ({ kind: K.SERVICE_RESPONSE, at, code: srv, requestId, outcome, device, value });
-  const alert = (kind: number, code: string, device: number, ref: number, at: string | number, outcome = 0) =>
+  const alert = (kind: typeof K.DEVICE_ALERT | typeof K.DCC_ALERT, code: string, device: number, ref: number, at: string | number, outcome = 0) =>
     ({ kind, at, code, device, ref, outcome, requestId: 1, hops: [-1, 1, 2, 3] as const });
   const dev = K.DEVICE_ALERT;
   const dcc = K.DCC_ALERT;

@@ -1,33 +1,32 @@
 import type { EventBatchView } from '../event-batch.js';
-import { DEFAULT_INCIDENT_TARGETS, type IncidentTargets } from '../incident-targets.js';
+import { DEFAULT_INCIDENT_TARGETS } from '../incident-targets.js';
 import { AvailabilityMetric, createAvailabilityMetrics } from './availability-metrics.js';
 import { createIncidentMetrics, IncidentMetric } from './incident-metrics.js';
 import { createFirmwareMetrics, FirmwareMetric } from './firmware-metrics.js';
+import { AlertMetric, createAlertMetrics } from './alert-metrics.js';
 import { createInstallMetrics, InstallMetric } from './install-metrics.js';
+import { DEFAULT_METRIC_CONFIG, type MetricConfig } from './metric-config.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
 import { createReportingWindows, DEFAULT_LATENESS_MS, PmrMetric } from './reporting-windows.js';
-
-/** What the reference definitions need from the scenario; defaults are DOMAIN.md's. */
-export interface MetricOptions {
-  /** Target Resolution Time per Incident Category (R5). */
-  readonly incidentTargets?: IncidentTargets;
-  /** How long after month end late events can still arrive (R7 watermark). */
-  readonly latenessMs?: number;
-}
+import { createSrvMetrics, SrvMetric } from './srv-metrics.js';
 
 /** Every metric family, in report order. */
-export const METRIC_FAMILIES: ReadonlyArray<(options: MetricOptions) => MetricFamily> = [
+export const METRIC_FAMILIES: ReadonlyArray<(config: MetricConfig) => MetricFamily> = [
   () => createInstallMetrics(),
+  (c) => createSrvMetrics(c),
+  (c) => createAlertMetrics(c),
   () => createFirmwareMetrics(),
-  (o) => createIncidentMetrics(o.incidentTargets ?? DEFAULT_INCIDENT_TARGETS),
+  (c) => createIncidentMetrics(c.incidentTargets ?? DEFAULT_INCIDENT_TARGETS),
   () => createAvailabilityMetrics(),
-  (o) => createReportingWindows(o.latenessMs ?? DEFAULT_LATENESS_MS),
+  (c) => createReportingWindows(c.latenessMs ?? DEFAULT_LATENESS_MS),
 ];
 
 /** Every metric id the reference definitions produce (expectations are checked against it). */
 export const METRIC_IDS: ReadonlySet<string> = new Set<string>([
   ...Object.values(InstallMetric),
+  ...Object.values(SrvMetric),
+  ...Object.values(AlertMetric),
   ...Object.values(FirmwareMetric),
   ...Object.values(IncidentMetric),
   ...Object.values(AvailabilityMetric),
@@ -41,8 +40,9 @@ export interface MetricEngine {
   report(asOfMs: number): MetricSample[];
 }
 
-export function createMetricEngine(options: MetricOptions = {}): MetricEngine {
-  const families = METRIC_FAMILIES.map((create) => create(options));
+/** `config`: the pipeline configuration (TRTs, exclusion list), the same in simulator and pipeline. */
+export function createMetricEngine(config: MetricConfig = DEFAULT_METRIC_CONFIG): MetricEngine {
+  const families = METRIC_FAMILIES.map((create) => create(config));
   let latest = Number.NEGATIVE_INFINITY;
   return {
     apply(batch) {

@@ -1,0 +1,113 @@
+import { delta, num, padTable } from './format.js';
+import { cpmFigures, DISTRIBUTION_IDS, FIGURES, quantileTable } from './service-figures.js';
+import { totals } from './oracle.js';
+import type { RunReport } from './run-report.js';
+import type { MetricRow } from '../expect/expectations.js';
+
+/*
+ * Report sections for R1 (service requests) and R4 (alerts): per-process and per-SRV tables,
+ * CPM1 / CPM2 both ways, hop latency quantiles and 15-minute throughput. Their raw rows stay in
+ * report.json; the markdown lists these views instead of every label combination.
+ */
+
+/** Metric ids whose per-label rows the generic markdown listing leaves to this file. */
+export const COMPACT_IDS: ReadonlySet<string> = new Set([
+  'srv.requests',
+  'srv.responses',
+  'srv.withinTarget',
+  'srv.failures',
+  'srv.excluded',
+  'srv.excludedWithinTarget',
+  'srv.excludedFailures',
+  'alert.throughput',
+  ...DISTRIBUTION_IDS,
+]);
+
+const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${x.toFixed(2)} %`);
+const ms = (x: number): string => (Number.isNaN(x) ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${num(x)} ms`);
+const hasAny = (rows: readonly MetricRow[], prefix: string): boolean => rows.some((r) => r.id.startsWith(prefix));
+
+/** SRV figures per `by` label (process or srv): requests, % within target after exclusions, failures, excluded. */
+function srvTable(rows: readonly MetricRow[], by: string): string[] {
+  const t = totals(rows, [by]);
+  const keys = [...new Set(t.filter((x) => x.id.startsWith('srv.')).map((x) => x.labels[by] ?? ''))].sort();
+  const get = (id: string, k: string): { truth: number; observed: number; reported: number } =>
+    t.find((x) => x.id === id && x.labels[by] === k) ?? { truth: 0, observed: 0, reported: 0 };
+  const out = [row([by, 'figure', 'requests', 'responses', 'within target (after exclusions)', 'failures', 'excluded'])];
+  out.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:']));
+  for (const k of keys)
+    for (const f of FIGURES) {
+      const resp = get('srv.responses', k)[f];
+      const ex = get('srv.excluded', k)[f];
+      const within = get('srv.withinTarget', k)[f] - get('srv.excludedWithinTarget', k)[f];
+      const share = resp - ex === 0 ? Number.NaN : Math.round((10_000 * within) / (resp - ex)) / 100;
+      out.push(row([f === 'truth' ? k : '', f, num(get('srv.requests', k)[f]), num(resp), `${num(within)} (${pct(share)})`, num(get('srv.failures', k)[f]), num(ex)]));
+    }
+  return out;
+}
+
+export function renderServiceMarkdown(report: RunReport): string[] {
+  const rows = report.metrics;
+  const out: string[] = [];
+  if (hasAny(rows, 'srv.')) {
+    out.push('## CPM1 / CPM2: old way vs MP122 way', '');
+    out.push('Old way: the unweighted mean of the Service Providers\' service levels (DSP, CSP North / Central / South, SMETS1 SP), no exclusions. MP122 way: actual volumes, exclusion list applied.', '');
+    out.push(row(['CPM', 'figure', 'old way', 'MP122 way', 'volumes, no exclusions', 'responses', 'excluded']), row(['---', '---', '---:', '---:', '---:', '---:', '---:']));
+    for (const c of cpmFigures(rows))
+      for (const f of FIGURES)
+        out.push(row([f === 'truth' ? c.cpm : '', f, pct(c.oldWay[f]), pct(c.mp122[f]), pct(c.withoutExclusions[f]), num(c.responses[f]), num(c.excluded[f])]));
+    out.push('', '### Per business process', '', ...srvTable(rows, 'process'), '', '### Per SRV', '', ...srvTable(rows, 'srv'), '');
+    const excl = rows.filter((r) => r.id === 'srv.excluded');
+    if (excl.length > 0) {
+      out.push('### Excluded responses', '', row(['srv', 'class', 'network', 'month', 'reason', 'truth', 'observed', 'reported']), row(['---', '---', '---', '---', '---', '---:', '---:', '---:']));
+      for (const r of excl) out.push(row([r.labels.srv ?? '', r.labels.class ?? '', r.labels.network ?? '', r.labels.month ?? '', r.labels.reason ?? '', num(r.truth), num(r.observed), num(r.reported)]));
+      out.push('');
+    }
+  }
+  if (hasAny(rows, 'alert.')) {
+    out.push('## Alert hop latency (p50 / p95 / p99)', '', 'A dash: the hop is not visible in that figure (CSP North and SMETS1 SP hops are not visible to the DSP, CR1438).', '');
+    out.push(row(['hop', 'network', 'figure', 'count', 'p50', 'p95', 'p99']), row(['---', '---', '---', '---:', '---:', '---:', '---:']));
+    for (const q of quantileTable(rows, 'alert.hopLatency'))
+      for (const f of FIGURES) {
+        const x = q.figures[f];
+        out.push(row([f === 'truth' ? (q.labels.hop ?? '') : '', f === 'truth' ? (q.labels.network ?? '') : '', f, num(x.count), ms(x.p50), ms(x.p95), ms(x.p99)]));
+      }
+    out.push('');
+    const series = rows.filter((r) => r.id === 'alert.throughput').sort((a, b) => ((a.labels.interval ?? '') < (b.labels.interval ?? '') ? -1 : 1));
+    if (series.length > 0) {
+      const peak = Math.max(...series.map((r) => r.truth));
+      const mean = series.reduce((s, r) => s + r.truth, 0) / series.length;
+      out.push('## Alert throughput per 15 minutes (CR1418)', '');
+      // A long run lists only the busy intervals: those above twice the mean.
+      const shown = series.length <= 200 ? series : series.filter((r) => r.truth > 2 * mean || r.observed > 2 * mean);
+      if (shown.length < series.length) out.push(`${series.length} intervals, mean ${num(Math.round(mean))}, peak ${num(peak)} (truth); intervals above twice the mean:`, '');
+      out.push(row(['interval (UTC)', 'truth', 'observed', 'reported', 'observed − reported']), row(['---', '---:', '---:', '---:', '---:']));
+      for (const r of shown) out.push(row([r.labels.interval ?? '', num(r.truth), num(r.observed), num(r.reported), delta(r.observed - r.reported)]));
+      out.push('');
+    }
+  }
+  return out;
+}
+
+export function renderServiceTerminal(report: RunReport): string[] {
+  const rows = report.metrics;
+  const lines: string[] = [];
+  if (hasAny(rows, 'srv.')) {
+    lines.push('', 'CPM1 / CPM2 (% within target)      old way = mean of provider levels; MP122 = actual volumes, exclusions applied');
+    const table: string[][] = [['', 'figure', 'old way', 'MP122 way', 'no exclusions', 'excluded']];
+    for (const c of cpmFigures(rows))
+      for (const f of FIGURES) table.push([f === 'truth' ? c.cpm : '', f, pct(c.oldWay[f]), pct(c.mp122[f]), pct(c.withoutExclusions[f]), num(c.excluded[f])]);
+    lines.push(...padTable(table, 2).map((l) => `  ${l}`));
+  }
+  if (hasAny(rows, 'alert.hopLatency')) {
+    lines.push('', 'Alert CH → Service User latency (p50 / p95 / p99)');
+    const table: string[][] = [['network', 'truth', 'observed', 'reported']];
+    for (const q of quantileTable(rows, 'alert.hopLatency').filter((x) => x.labels.hop === 'ch-user' || x.labels.hop === 'dsp-user')) {
+      const cell = (f: 'truth' | 'observed' | 'reported'): string => (q.figures[f].count === 0 ? '—' : `${ms(q.figures[f].p50)} / ${ms(q.figures[f].p95)} / ${ms(q.figures[f].p99)}`);
+      table.push([`${q.labels.hop} ${q.labels.network}`, cell('truth'), cell('observed'), cell('reported')]);
+    }
+    lines.push(...padTable(table).map((l) => `  ${l}`));
+  }
+  return lines;
+}

@@ -1,0 +1,91 @@
+import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
+import type { Figure, MetricRow } from '../expect/expectations.js';
+import { FIGURES, summariseDistribution } from './distributions.js';
+
+/*
+ * Derived service figures for people: the Code Performance Measures CPM1 / CPM2 computed both the
+ * old way (average of Service Provider service levels) and the MP122 way (actual volumes,
+ * exclusions applied), and p50 / p95 / p99 tables of the alert hop latencies. Ratios are never
+ * summed: they are derived here from the additive counts.
+ */
+
+export { FIGURES };
+
+/** Metric ids whose rows are histogram buckets, shown by the service section. */
+export const DISTRIBUTION_IDS: ReadonlySet<string> = new Set(['alert.hopLatency']);
+
+export interface QuantileRow {
+  readonly labels: Readonly<Record<string, string>>;
+  /** Per figure: count, p50, p95, p99 (ms; NaN when the figure has no values). */
+  readonly figures: Readonly<Record<Figure, { count: number; p50: number; p95: number; p99: number }>>;
+}
+
+/** p50 / p95 / p99 of a distribution metric for each combination of its other labels. */
+export function quantileTable(rows: readonly MetricRow[], id: string): QuantileRow[] {
+  return summariseDistribution(rows, id).map((g) => {
+    const f = (figure: Figure) => {
+      const x = g.figures[figure];
+      return { count: x.count, p50: x.quantiles[0] as number, p95: x.quantiles[1] as number, p99: x.quantiles[2] as number };
+    };
+    return { labels: g.labels, figures: { truth: f('truth'), observed: f('observed'), reported: f('reported') } };
+  });
+}
+
+const PROVIDERS: ReadonlyArray<{ name: string; networks: readonly string[] | null }> = [
+  { name: 'DSP', networks: null },
+  { name: 'CSP North', networks: ['north'] },
+  { name: 'CSP Central', networks: ['central'] },
+  { name: 'CSP South', networks: ['south'] },
+  { name: 'SMETS1 SP', networks: ['ioc', 'moc', 'foc'] },
+];
+
+export interface CpmFigure {
+  readonly cpm: 'CPM1' | 'CPM2';
+  /** Per figure, in %: the old way, the MP122 way, and actual volumes without the exclusion list. */
+  readonly oldWay: Readonly<Record<Figure, number>>;
+  readonly mp122: Readonly<Record<Figure, number>>;
+  readonly withoutExclusions: Readonly<Record<Figure, number>>;
+  readonly responses: Readonly<Record<Figure, number>>;
+  readonly excluded: Readonly<Record<Figure, number>>;
+}
+
+function sum(rows: readonly MetricRow[], id: string, figure: Figure, keep: (r: MetricRow) => boolean): number {
+  let s = 0;
+  for (const r of rows) if (r.id === id && keep(r)) s += r[figure];
+  return s;
+}
+
+/**
+ * CPM1 (On-Demand) and CPM2 (Future-Dated) % of responses within TRT. Old way: the unweighted mean
+ * of each Service Provider's service level (DSP over all traffic; each CSP and the SMETS1 SPs over
+ * their own), no exclusions. MP122 way: within target ÷ responses on actual volumes, after the
+ * exclusion list.
+ */
+export function cpmFigures(rows: readonly MetricRow[]): CpmFigure[] {
+  const out: CpmFigure[] = [];
+  for (const [cpm, classes] of [['CPM1', CPM1_CLASSES], ['CPM2', CPM2_CLASSES]] as const) {
+    const inCls = (r: MetricRow): boolean => classes.includes(r.labels.class ?? '');
+    const fig = (f: (figure: Figure) => number): Record<Figure, number> => ({ truth: f('truth'), observed: f('observed'), reported: f('reported') });
+    const pct = (a: number, b: number): number => (b === 0 ? Number.NaN : Math.round((10_000 * a) / b) / 100);
+    const oldWay = fig((figure) => {
+      const levels = PROVIDERS.map((p) => {
+        const keep = (r: MetricRow): boolean => inCls(r) && (p.networks === null || p.networks.includes(r.labels.network ?? ''));
+        return pct(sum(rows, 'srv.withinTarget', figure, keep), sum(rows, 'srv.responses', figure, keep));
+      }).filter((x) => !Number.isNaN(x));
+      return levels.length === 0 ? Number.NaN : Math.round((100 * levels.reduce((a, b) => a + b, 0)) / levels.length) / 100;
+    });
+    const responses = fig((f) => sum(rows, 'srv.responses', f, inCls));
+    const within = fig((f) => sum(rows, 'srv.withinTarget', f, inCls));
+    const excluded = fig((f) => sum(rows, 'srv.excluded', f, inCls));
+    const excludedWithin = fig((f) => sum(rows, 'srv.excludedWithinTarget', f, inCls));
+    out.push({
+      cpm,
+      oldWay,
+      mp122: fig((f) => pct(within[f] - excludedWithin[f], responses[f] - excluded[f])),
+      withoutExclusions: fig((f) => pct(within[f], responses[f])),
+      responses,
+      excluded,
+    });
+  }
+  return out;
+}

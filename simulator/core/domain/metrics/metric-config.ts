@@ -1,0 +1,48 @@
+import type { IncidentTargets } from '../incident-targets.js';
+import { DEFAULT_TRT, type TargetResponseTimes } from '../srv-catalogue.js';
+
+/**
+ * Why a request is left out of a measure. A closed list, so the simulator's truth (which knows
+ * why each request failed) and the governed exclusion list (DOMAIN.md §5.3) use the same words.
+ */
+export const EXCLUSION_REASONS = ['user-orchestration', 'allowed-exception', 'access-not-granted', 'other'] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/** Measures an exclusion entry can apply to: every SRV measure, or only CPM1 / CPM2 classes. */
+export const EXCLUSION_MEASURES = ['srv', 'cpm1', 'cpm2'] as const;
+export type ExclusionMeasure = (typeof EXCLUSION_MEASURES)[number];
+
+/**
+ * One row of the DCC Exclusion List (MP122B R1; DOMAIN.md §5.3 [ASSUMPTION] table keyed by
+ * measure, key, reason, valid from / to). Key fields left at 0 / '' match anything. A Service
+ * Response is excluded when its response time lies in [validFromMs, validToMs).
+ */
+export interface ExclusionEntry {
+  readonly measure: ExclusionMeasure;
+  /** Service User number (1-based), 0 = any. */
+  readonly user: number;
+  /** SRV, '' = any. */
+  readonly srv: string;
+  /** Network (proto enum), 0 = any. */
+  readonly network: number;
+  /** Device number, 0 = any. */
+  readonly device: number;
+  readonly reason: ExclusionReason;
+  readonly validFromMs: number;
+  readonly validToMs: number;
+}
+
+/**
+ * Pipeline configuration: what a measurement pipeline must be told beside the traffic. The
+ * simulator (observed) and the embedded pipeline (reported) are built from the same values.
+ */
+export interface MetricConfig {
+  readonly trt: TargetResponseTimes;
+  readonly exclusions: readonly ExclusionEntry[];
+  /** Target Resolution Time per Incident Category (R5); default DOMAIN.md §2.4. */
+  readonly incidentTargets?: IncidentTargets;
+  /** How long after month end late events can still arrive (R7 watermark); default 48 h. */
+  readonly latenessMs?: number;
+}
+
+export const DEFAULT_METRIC_CONFIG: MetricConfig = { trt: DEFAULT_TRT, exclusions: [] };

@@ -1,0 +1,266 @@
+import type { EventBatchView } from '../event-batch.js';
+import {
+  CPM1_CLASSES,
+  CPM2_CLASSES,
+  RESPONSE_CLASS_COUNT,
+  RESPONSE_CLASS_LABELS,
+  responseClassOf,
+  SRV_CATALOGUE,
+  SRV_COUNT,
+  srvIndex,
+  trtByClass,
+} from '../srv-catalogue.js';
+import { EventKind, NETWORK_LABELS, NETWORK_MAX, Outcome, smetsLabel } from '../vocabulary.js';
+import { EXCLUSION_REASONS, type ExclusionEntry, type MetricConfig } from './metric-config.js';
+import type { MetricFamily } from './metric-family.js';
+import { MetricTable, type MetricSample } from './metric-table.js';
+import { MonthIndex } from './month-index.js';
+
+/** Metric ids of R1, service requests as Users experience them (docs/metrics.md). */
+export const SrvMetric = {
+  /** Service Requests received, by {srv, process, class, network, smets, month}. */
+  REQUESTS: 'srv.requests',
+  /** Service Responses (any outcome), before exclusions; same labels, month of the response. */
+  RESPONSES: 'srv.responses',
+  /** Successful responses within the class's Target Response Time (≤ TRT), before exclusions. */
+  WITHIN_TARGET: 'srv.withinTarget',
+  /** Responses with a failure, timeout or rejection, before exclusions. */
+  FAILURES: 'srv.failures',
+  /** Responses left out by the exclusion list, labels + {reason}. */
+  EXCLUDED: 'srv.excluded',
+  /** Of the excluded responses, those within target, labels + {reason}. */
+  EXCLUDED_WITHIN_TARGET: 'srv.excludedWithinTarget',
+  /** Of the excluded responses, the failures, labels + {reason}. */
+  EXCLUDED_FAILURES: 'srv.excludedFailures',
+} as const;
+
+const NETS = NETWORK_MAX + 1;
+const REASONS = EXCLUSION_REASONS.length;
+const KEYS = SRV_COUNT * RESPONSE_CLASS_COUNT * NETS;
+const C_REQ = 0;
+const C_RESP = 1;
+const C_WITHIN = 2;
+const C_FAIL = 3;
+const COUNTERS = 4;
+const X_ALL = 0;
+const X_WITHIN = 1;
+const X_FAIL = 2;
+const XCOUNTERS = 3;
+
+/** A numeric key for (srv, class, network): the hot path never builds label objects. */
+export function srvKey(srv: number, cls: number, network: number): number {
+  return (srv * RESPONSE_CLASS_COUNT + cls) * NETS + network;
+}
+
+export function isFailure(outcome: number): boolean {
+  return outcome === Outcome.FAILURE || outcome === Outcome.TIMEOUT || outcome === Outcome.REJECTED;
+}
+
+/**
+ * Additive SRV counters in flat typed arrays per reporting month. The simulator's truth and the
+ * metric family write the same counters, so truth and observed share ids and labels exactly.
+ */
+export class SrvCounters {
+  private readonly months = new MonthIndex();
+  private readonly counts: Float64Array[] = [];
+  private readonly excluded: Float64Array[] = [];
+
+  private month(timeMs: number): number {
+    const m = this.months.of(timeMs);
+    while (this.counts.length <= m) {
+      this.counts.push(new Float64Array(KEYS * COUNTERS));
+      this.excluded.push(new Float64Array(KEYS * REASONS * XCOUNTERS));
+    }
+    return m;
+  }
+
+  request(key: number, timeMs: number): void {
+    (this.counts[this.month(timeMs)] as Float64Array)[key * COUNTERS + C_REQ]! += 1;
+  }
+
+  /** One response; `reason` is an EXCLUSION_REASONS index, or -1 when it is not excluded. */
+  response(key: number, timeMs: number, withinTarget: boolean, failed: boolean, reason: number): void {
+    const m = this.month(timeMs);
+    const c = this.counts[m] as Float64Array;
+    const o = key * COUNTERS;
+    c[o + C_RESP]! += 1;
+    if (withinTarget) c[o + C_WITHIN]! += 1;
+    if (failed) c[o + C_FAIL]! += 1;
+    if (reason < 0) return;
+    const x = this.excluded[m] as Float64Array;
+    const xo = (key * REASONS + reason) * XCOUNTERS;
+    x[xo + X_ALL]! += 1;
+    if (withinTarget) x[xo + X_WITHIN]! += 1;
+    if (failed) x[xo + X_FAIL]! += 1;
+  }
+
+  addTo(out: MetricTable): void {
+    this.counts.forEach((c, m) => {
+      const month = this.months.labels[m] as string;
+      for (let key = 0; key < KEYS; key++) {
+        const o = key * COUNTERS;
+        const any = c[o + C_REQ]! + c[o + C_RESP]!;
+        const xo = key * REASONS * XCOUNTERS;
+        let anyExcluded = 0;
+        for (let r = 0; r < REASONS * XCOUNTERS; r++) anyExcluded += (this.excluded[m] as Float64Array)[xo + r]!;
+        if (any === 0 && anyExcluded === 0) continue;
+        const labels = labelsOf(key, month);
+        if (c[o + C_REQ]! > 0) out.add(SrvMetric.REQUESTS, labels, c[o + C_REQ]);
+        if (c[o + C_RESP]! > 0) out.add(SrvMetric.RESPONSES, labels, c[o + C_RESP]);
+        if (c[o + C_WITHIN]! > 0) out.add(SrvMetric.WITHIN_TARGET, labels, c[o + C_WITHIN]);
+        if (c[o + C_FAIL]! > 0) out.add(SrvMetric.FAILURES, labels, c[o + C_FAIL]);
+        if (anyExcluded === 0) continue;
+        const x = this.excluded[m] as Float64Array;
+        for (let r = 0; r < REASONS; r++) {
+          const ro = (key * REASONS + r) * XCOUNTERS;
+          if (x[ro + X_ALL] === 0) continue;
+          const rl = { ...labels, reason: EXCLUSION_REASONS[r] as string };
+          out.add(SrvMetric.EXCLUDED, rl, x[ro + X_ALL]);
+          if (x[ro + X_WITHIN]! > 0) out.add(SrvMetric.EXCLUDED_WITHIN_TARGET, rl, x[ro + X_WITHIN]);
+          if (x[ro + X_FAIL]! > 0) out.add(SrvMetric.EXCLUDED_FAILURES, rl, x[ro + X_FAIL]);
+        }
+      }
+    });
+  }
+}
+
+function labelsOf(key: number, month: string): Record<string, string> {
+  const network = key % NETS;
+  const rest = (key - network) / NETS;
+  const cls = rest % RESPONSE_CLASS_COUNT;
+  const srv = (rest - cls) / RESPONSE_CLASS_COUNT;
+  const entry = SRV_CATALOGUE[srv]!;
+  return {
+    srv: entry.srv,
+    process: entry.process,
+    class: RESPONSE_CLASS_LABELS[cls] as string,
+    network: NETWORK_LABELS[network] as string,
+    smets: smetsLabel(network),
+    month,
+  };
+}
+
+/** Compiled exclusion list: the first matching entry wins; -1 = not excluded. */
+export function compileExclusions(entries: readonly ExclusionEntry[]): (srv: number, cls: number, network: number, user: number, device: number, timeMs: number) => number {
+  const rows = entries.map((e) => ({
+    srv: e.srv === '' ? -1 : srvIndex(e.srv),
+    anySrv: e.srv === '',
+    classes: e.measure === 'cpm1' ? CPM1_CLASSES : e.measure === 'cpm2' ? CPM2_CLASSES : null,
+    user: e.user,
+    network: e.network,
+    device: e.device,
+    reason: EXCLUSION_REASONS.indexOf(e.reason),
+    from: e.validFromMs,
+    to: e.validToMs,
+  }));
+  return (srv, cls, network, user, device, timeMs) => {
+    for (const r of rows) {
+      if (!r.anySrv && r.srv !== srv) continue;
+      if (r.user !== 0 && r.user !== user) continue;
+      if (r.network !== 0 && r.network !== network) continue;
+      if (r.device !== 0 && r.device !== device) continue;
+      if (timeMs < r.from || timeMs >= r.to) continue;
+      if (r.classes !== null && !r.classes.includes(RESPONSE_CLASS_LABELS[cls] as string)) continue;
+      return r.reason;
+    }
+    return -1;
+  };
+}
+
+/**
+ * R1 from observed traffic: each Service Response is matched to its request by (request id,
+ * device) — ids are unique per stream and devices never span streams — and timed from the start
+ * of the TRT clock: receipt, or the execution date-time of a future-dated request (its `value`).
+ * The exclusion list is applied to each response before it is counted.
+ */
+export function createSrvMetrics(config: MetricConfig): MetricFamily {
+  const counters = new SrvCounters();
+  const trt = trtByClass(config.trt);
+  const excluded = config.exclusions.length === 0 ? null : compileExclusions(config.exclusions);
+  // In-flight requests: requestId → first slot; slots chain on the (rare) id shared by streams.
+  const head = new Map<number, number>();
+  let cap = 1024;
+  let slotDevice: Float64Array = new Float64Array(cap);
+  let slotClock: Float64Array = new Float64Array(cap);
+  let slotKey: Int32Array = new Int32Array(cap);
+  let slotNext: Int32Array = new Int32Array(cap);
+  const free: number[] = [];
+  let used = 0;
+  let srvOfCode = new Int16Array(64);
+
+  const grow = (): void => {
+    cap *= 2;
+    const f = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const g = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    slotDevice = f(slotDevice);
+    slotClock = f(slotClock);
+    slotKey = g(slotKey);
+    slotNext = g(slotNext);
+  };
+
+  return {
+    apply(b: EventBatchView) {
+      const dict = b.dictionary;
+      if (srvOfCode.length < dict.length) srvOfCode = new Int16Array(dict.length * 2);
+      for (let d = 0; d < dict.length; d++) srvOfCode[d] = srvIndex(dict[d] as string);
+      const n = b.eventCount;
+      for (let i = 0; i < n; i++) {
+        const kind = b.kind[i] as number;
+        if (kind !== EventKind.SERVICE_REQUEST && kind !== EventKind.SERVICE_RESPONSE) continue;
+        const srv = srvOfCode[b.code[i] as number] as number;
+        if (srv < 0) continue;
+        const time = b.baseTimeMs + (b.timeDeltaMs[i] as number);
+        const id = b.requestId[i] as number;
+        const device = b.device[i] as number;
+        if (kind === EventKind.SERVICE_REQUEST) {
+          const offset = b.value[i] as number;
+          const cls = responseClassOf(SRV_CATALOGUE[srv]!, b.ref[i] as number, offset);
+          const key = srvKey(srv, cls, b.network[i] as number);
+          counters.request(key, time);
+          const s = free.pop() ?? used++;
+          if (s >= cap) grow();
+          slotDevice[s] = device;
+          slotClock[s] = time + (offset > 0 ? offset : 0);
+          slotKey[s] = key;
+          slotNext[s] = head.get(id) ?? -1;
+          head.set(id, s);
+          continue;
+        }
+        // A response: find its request.
+        let prev = -1;
+        let s = head.get(id) ?? -1;
+        while (s >= 0 && slotDevice[s] !== device) {
+          prev = s;
+          s = slotNext[s] as number;
+        }
+        if (s < 0) continue;
+        if (prev < 0) {
+          const next = slotNext[s] as number;
+          if (next < 0) head.delete(id);
+          else head.set(id, next);
+        } else slotNext[prev] = slotNext[s] as number;
+        free.push(s);
+        const key = slotKey[s] as number;
+        const cls = Math.floor(key / NETS) % RESPONSE_CLASS_COUNT;
+        const outcome = b.outcome[i] as number;
+        const failed = isFailure(outcome);
+        const within = outcome === Outcome.SUCCESS && time - (slotClock[s] as number) <= (trt[cls] as number);
+        const reason = excluded === null ? -1 : excluded(srv, cls, b.network[i] as number, b.user[i] as number, device, time);
+        counters.response(key, time, within, failed, reason);
+      }
+    },
+    report(): MetricSample[] {
+      const out = new MetricTable();
+      counters.addTo(out);
+      return out.samples();
+    },
+  };
+}
