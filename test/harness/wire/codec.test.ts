@@ -66,8 +66,8 @@ describe('EventBatch codec', () => {
     const view = sampleBatch();
     const decoded = decodeEventBatch(encodeEventBatch(view));
     expect(plain(decoded)).toEqual(plain(view));
-    expect(decoded.hopDeltaMs).toEqual([10, 20, 30, -1, -1, 5, 6, 7]);
-    expect(decoded.resolverGroup).toEqual([ResolverGroup.CSP_NORTH]);
+    expect(Array.from(decoded.hopDeltaMs)).toEqual([10, 20, 30, -1, -1, 5, 6, 7]);
+    expect(Array.from(decoded.resolverGroup)).toEqual([ResolverGroup.CSP_NORTH]);
     expect(decoded.dictionary[0]).toBe('');
   });
 
@@ -116,9 +116,9 @@ describe('EventBatch codec', () => {
     const decoded = decodeEventBatch(new Uint8Array(0));
     expect(decoded.eventCount).toBe(0);
     expect(decoded.dictionary).toEqual([]);
-    expect(decoded.kind).toEqual([]);
-    expect(decoded.hopDeltaMs).toEqual([]);
-    expect(decoded.resolverGroup).toEqual([]);
+    expect(Array.from(decoded.kind)).toEqual([]);
+    expect(Array.from(decoded.hopDeltaMs)).toEqual([]);
+    expect(Array.from(decoded.resolverGroup)).toEqual([]);
     expect(decodeEventBatch(encodeEventBatch(new EventBatchBuilder(4).take())).eventCount).toBe(0);
   });
 

@@ -16,11 +16,17 @@ const SUB = 1 << SUB_BITS;
 export function bucketIndex(value: number): number {
   const v = value <= 0 ? 0 : Math.floor(value);
   if (v < LINEAR) return v;
-  const e = Math.floor(Math.log2(v));
-  // Math.log2 can round up just below a power of two; fix the exponent exactly.
-  const exp = 2 ** e > v ? e - 1 : 2 ** (e + 1) <= v ? e + 1 : e;
+  // clz32 for the exponent below 2^32 (every latency in ms): ~7 % of a profiled run went to
+  // Math.log2 here before.
+  const exp = v < 4_294_967_296 ? 31 - Math.clz32(v) : exactExponent(v);
   const sub = Math.floor(v / 2 ** (exp - SUB_BITS)) - SUB;
   return LINEAR + (exp - 6) * SUB + sub;
+}
+
+function exactExponent(v: number): number {
+  const e = Math.floor(Math.log2(v));
+  // Math.log2 can round up just below a power of two; fix the exponent exactly.
+  return 2 ** e > v ? e - 1 : 2 ** (e + 1) <= v ? e + 1 : e;
 }
 
 /** Smallest value in the bucket. */

@@ -1,0 +1,35 @@
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { decodeColumnar, encodeColumnar } from '../harness/wire/columnar-codec.js';
+import { protoTypes } from '../harness/wire/proto-root.js';
+import { loadScenario } from '../harness/scenario/load-scenario.js';
+import { findPackageRoot } from '../harness/wire/proto-root.js';
+import type { EventBatchView } from '../simulator/core/domain/event-batch.js';
+import { createShardSimulation } from '../simulator/core/shard-simulation.js';
+
+/** Encode and decode events/s of the hand codec against protobufjs reflection, same batches. */
+export async function codecBench(): Promise<Record<string, number>> {
+  const { scenario } = await loadScenario(join(findPackageRoot(import.meta.url), 'scenarios', 'default.yaml'));
+  const sim = createShardSimulation(scenario, 0);
+  const views: EventBatchView[] = [];
+  for (let b = sim.nextBatch(); b !== null && views.length < 150; b = sim.nextBatch()) views.push(structuredClone(b));
+  const events = views.reduce((s, v) => s + v.eventCount, 0);
+  const T = protoTypes().EventBatch;
+  const time = (f: () => void): number => {
+    for (let i = 0; i < 3; i++) f(); // warm up
+    const t = performance.now();
+    const rounds = 10;
+    for (let i = 0; i < rounds; i++) f();
+    return Math.round((events * rounds) / ((performance.now() - t) / 1000));
+  };
+  const encoded = views.map((v) => encodeColumnar(v));
+  return {
+    'codec.protobufjs.encodeEventsPerSecond': time(() => views.forEach((v) => T.encode({ ...v }).finish())),
+    'codec.hand.encodeEventsPerSecond': time(() => views.forEach((v) => encodeColumnar(v))),
+    'codec.protobufjs.decodeEventsPerSecond': time(() => encoded.forEach((b) => T.decode(b))),
+    'codec.hand.decodeEventsPerSecond': time(() => encoded.forEach((b) => decodeColumnar(b))),
+    'wire.bytesPerEvent': Math.round((encoded.reduce((s, b) => s + b.length, 0) / events) * 10) / 10,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await codecBench());
