@@ -1,24 +1,40 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { runScenario } from '../harness/run/run-scenario.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
 import { findPackageRoot } from '../harness/wire/proto-root.js';
+import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { transportCeiling } from './ceiling.js';
+import { codecBench } from './codec.js';
+import { estateMemory } from './estate-memory.js';
 import { unaryBaseline } from './unary-baseline.js';
 
 /*
- * `npm run bench`: end-to-end figures measured in one run on this machine, each beside the
- * baseline it is compared with, written to bench/results/latest.json. Never run by the tests.
+ * `npm run bench`: figures measured in one run on this machine, each beside the baseline it is
+ * compared with, written to bench/results/latest.json. Never run by the tests.
+ *
+ *   SMSIM_BENCH_RUNS=3    runs per full-path figure (the median is reported)
+ *   SMSIM_BENCH_GB=0      skip gb-day (the whole GB estate for a day: minutes)
+ *   SMSIM_BENCH_PACED=0   skip the 60 s paced run
  */
 
 const RUNS = Number(process.env.SMSIM_BENCH_RUNS ?? 3);
+const root = findPackageRoot(import.meta.url);
+const cli = join(root, 'dist', 'harness', 'cli', 'main.js');
 
-function median(xs: number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] as number;
 }
+
+const figures: Record<string, number> = {};
+function log(name: string, value: number, unit: string): void {
+  figures[name] = value;
+  console.log(`${name.padEnd(40)} ${value.toLocaleString('en-GB').padStart(16)} ${unit}`);
+}
+const ratio = (a: number, b: number, digits = 2): number => Math.round((a / b) * 10 ** digits) / 10 ** digits;
 
 async function fullPath(scenario: ResolvedScenario, workers: number): Promise<{ eventsPerSecond: number; wallSeconds: number; events: number }> {
   const eps: number[] = [];
@@ -34,44 +50,59 @@ async function fullPath(scenario: ResolvedScenario, workers: number): Promise<{ 
   return { eventsPerSecond: median(eps), wallSeconds: median(wall), events };
 }
 
-async function main(): Promise<void> {
-  const root = findPackageRoot(import.meta.url);
-  const { scenario: defaultScenario } = await loadScenario(join(root, 'scenarios', 'default.yaml'));
-  // The default week at 30× the GB install rate: enough traffic to measure throughput.
-  const heavy: ResolvedScenario = {
-    ...defaultScenario,
-    name: 'default-installs-x30',
-    installs: defaultScenario.installs === null ? null : { ...defaultScenario.installs, perDay: defaultScenario.installs.perDay * 30 },
-  };
-  const figures: Record<string, number> = {};
-  const log = (name: string, value: number, unit: string): void => {
-    figures[name] = value;
-    console.log(`${name.padEnd(36)} ${value.toLocaleString('en-GB').padStart(14)} ${unit}`);
-  };
+/** Runs the CLI in its own process (so its peak RSS is its own) and returns report.json. */
+function cliRun(args: readonly string[]): { run: Record<string, number> & { pacing?: { scheduleLagMs: Record<string, number>; ackLatencyMs: Record<string, number> } }; passed: boolean } {
+  const r = spawnSync(process.execPath, [cli, 'run', ...args, '--json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`smsim ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
 
-  const d = await fullPath(defaultScenario, 2);
-  log('default.wallSeconds', d.wallSeconds, 's');
-  log('default.events', d.events, 'events');
-  log('default.eventsPerSecond', d.eventsPerSecond, 'events/s');
-  const w1 = await fullPath(heavy, 1);
-  log('fullPath.workers1.eventsPerSecond', w1.eventsPerSecond, 'events/s');
-  const w2 = await fullPath(heavy, 2);
-  log('fullPath.events', w2.events, 'events');
+async function main(): Promise<void> {
+  const { scenario } = await loadScenario(join(root, 'scenarios', 'default.yaml'));
+
+  const w2 = await fullPath(scenario, 2);
+  log('default.events', w2.events, 'events');
+  log('default.wallSeconds', w2.wallSeconds, 's');
   log('fullPath.eventsPerSecond', w2.eventsPerSecond, 'events/s');
+  const w1 = await fullPath(scenario, 1);
+  log('fullPath.workers1.eventsPerSecond', w1.eventsPerSecond, 'events/s');
+  log('ratio.workers2ToWorkers1', ratio(w2.eventsPerSecond, w1.eventsPerSecond), '×');
+
   const ceilings: number[] = [];
-  let bytesPerEvent = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const c = await transportCeiling(heavy, 2);
-    ceilings.push(c.eventsPerSecond);
-    bytesPerEvent = c.bytesPerEvent;
-  }
+  for (let i = 0; i < RUNS; i++) ceilings.push((await transportCeiling(scenario, 2)).eventsPerSecond);
   log('ceiling.eventsPerSecond', median(ceilings), 'events/s');
-  log('wire.bytesPerEvent', bytesPerEvent, 'bytes');
-  log('ratio.fullPathToCeiling', Math.round((w2.eventsPerSecond / median(ceilings)) * 100) / 100, '×');
-  const unary = await unaryBaseline(heavy, 20_000, 20);
+  log('ratio.fullPathToCeiling', ratio(w2.eventsPerSecond, median(ceilings)), '×');
+
+  const unary = await unaryBaseline(scenario, 20_000, 20);
   log('unary.eventsPerSecond', unary.eventsPerSecond, 'events/s');
-  log('ratio.fullPathToUnary', Math.round((w2.eventsPerSecond / unary.eventsPerSecond) * 10) / 10, '×');
-  log('ratio.workers2ToWorkers1', Math.round((w2.eventsPerSecond / w1.eventsPerSecond) * 100) / 100, '×');
+  log('ratio.fullPathToUnary', ratio(w2.eventsPerSecond, unary.eventsPerSecond, 1), '×');
+
+  for (const [name, value] of Object.entries(await codecBench())) log(name, value, name.endsWith('bytesPerEvent') ? 'bytes' : 'events/s');
+
+  const estate = estateMemory(1_000_000);
+  log('estate.bytesPerPremises', estate.bytesPerPremises, 'bytes');
+  log('estate.bytesPerDevice', estate.bytesPerDevice, 'bytes');
+  log('estate.gbEstateBytes', estate.gbEstateBytes, 'bytes');
+
+  if (process.env.SMSIM_BENCH_GB !== '0') {
+    const gb = cliRun([join(root, 'scenarios', 'gb-day.yaml')]);
+    log('gbDay.events', gb.run.sent as number, 'events');
+    log('gbDay.wallSeconds', gb.run.wallSeconds as number, 's');
+    log('gbDay.eventsPerSecond', gb.run.eventsPerSecond as number, 'events/s');
+    log('gbDay.peakRssBytes', gb.run.peakRssBytes as number, 'bytes');
+    log('gbDay.lost', gb.run.lost as number, 'events');
+  }
+
+  if (process.env.SMSIM_BENCH_PACED !== '0') {
+    // A tenth of gb-day (≈ 6.6 M events) paced at 100 k events/s for 60 s.
+    const paced = cliRun([join(root, 'scenarios', 'gb-day.yaml'), '--shard', '0/10', '--rate', '100000', '--duration', '60s']);
+    log('paced.targetEventsPerSecond', 100_000, 'events/s');
+    log('paced.eventsPerSecond', paced.run.eventsPerSecond as number, 'events/s');
+    log('paced.scheduleLagP99Ms', paced.run.pacing?.scheduleLagMs.p99 ?? Number.NaN, 'ms');
+    log('paced.scheduleLagMaxMs', paced.run.pacing?.scheduleLagMs.max ?? Number.NaN, 'ms');
+    log('paced.ackLatencyP99Ms', paced.run.pacing?.ackLatencyMs.p99 ?? Number.NaN, 'ms');
+    log('paced.lost', paced.run.lost as number, 'events');
+  }
 
   const result = {
     date: new Date().toISOString(),

@@ -62,6 +62,7 @@ export const RUN_FIELDS: readonly string[] = [
   'batches',
   'wallSeconds',
   'eventsPerSecond',
+  'peakRssBytes',
   // Paced runs only (NaN otherwise, so a comparison with them fails): ms.
   'scheduleLagP99',
   'ackLatencyP99',

@@ -14,7 +14,7 @@ export function renderTerminal(report: RunReport): string {
   lines.push(`  pipeline ${report.pipeline.kind} at ${report.pipeline.target}`);
   lines.push(
     `  run      ${num(r.sent)} events in ${num(r.batches)} batches from ${r.shards} shards on ${r.workers} workers, ` +
-      `${r.wallSeconds.toFixed(2)} s, ${num(r.eventsPerSecond)} events/s`,
+      `${r.wallSeconds.toFixed(2)} s, ${num(r.eventsPerSecond)} events/s, peak RSS ${num(Math.round(r.peakRssBytes / 1_048_576))} MiB`,
   );
   lines.push(`  delivery acked ${num(r.acked)} · lost ${num(r.lost)} · duplicates ${num(r.duplicates)} · resent ${num(r.resent)} batches · rejected ${num(r.rejected)}`);
   if (r.pacing !== undefined) {

@@ -43,6 +43,8 @@ export interface RunFigures {
   readonly rejected: number;
   readonly wallSeconds: number;
   readonly eventsPerSecond: number;
+  /** Peak resident memory of the smsim process (workers and embedded pipeline included), bytes. */
+  readonly peakRssBytes: number;
   /** Present on paced runs (--rate / --speed). */
   readonly pacing?: {
     readonly mode: 'speed' | 'rate';

@@ -169,6 +169,9 @@ function runFigures(
     rejected,
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
     eventsPerSecond: Math.round(sent / Math.max(wallSeconds, 1e-9)),
+    // Worker threads share the process, so its peak RSS covers the simulator and the embedded
+    // pipeline together (ru_maxrss is in KiB on Linux).
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
   };
 }
 

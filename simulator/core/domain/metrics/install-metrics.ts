@@ -30,6 +30,16 @@ export const InstallMetric = {
   NO_FAULT_RETURN: 'install.noFaultReturn',
 } as const;
 
+/** The codes this family reads (SRVs and the incident type); every other code is skipped. */
+const INSTALL_CODES: ReadonlySet<string> = new Set([
+  Srv.CH_INSTALL_SUCCESS,
+  Srv.CH_INSTALL_NO_SM_WAN,
+  Srv.CH_FAULT_RETURN,
+  Srv.CH_NO_FAULT_RETURN,
+  Srv.COMMISSION_DEVICE,
+  INCIDENT_NO_SM_WAN,
+]);
+
 /** The investigation window for CHs installed without SM WAN (MP122B R2; PMM PM1.2): 90 days. */
 export const INSTALL_WINDOW_MS = 90 * 24 * 3600 * 1000;
 
@@ -51,6 +61,7 @@ export function createInstallMetrics(): MetricFamily {
   const counts = new MetricTable();
   const chs = new Map<number, ChState>();
   const chOf = new Map<number, number>();
+  let relevant = new Uint8Array(64);
 
   const ch = (device: number, network: number): ChState => {
     let s = chs.get(device);
@@ -63,9 +74,15 @@ export function createInstallMetrics(): MetricFamily {
 
   return {
     apply(b: EventBatchView) {
+      // Which of the batch's codes matter here, looked up once per batch: most events are other
+      // processes' traffic and are skipped on one array read.
+      const dict = b.dictionary;
+      if (relevant.length < dict.length) relevant = new Uint8Array(dict.length * 2);
+      for (let d = 0; d < dict.length; d++) relevant[d] = INSTALL_CODES.has(dict[d] as string) ? 1 : 0;
       const n = b.eventCount;
       for (let i = 0; i < n; i++) {
         const kind = b.kind[i] as number;
+        if (kind !== EventKind.INVENTORY && relevant[b.code[i] as number] === 0) continue;
         const time = b.baseTimeMs + (b.timeDeltaMs[i] as number);
         const device = b.device[i] as number;
         const network = b.network[i] as number;
