@@ -5,6 +5,7 @@ import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import { readRunDir, renderRunDir, writeReport } from '../report/write-report.js';
+import { metricConfig } from '../../simulator/core/shard-simulation.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { SMSIM_VERSION } from '../version.js';
@@ -172,9 +173,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
       return Number(v);
     }, 50051)
-    .option('--scenario <file>', "take the pipeline configuration (targets, exclusion list) from this scenario's measurement block")
+    .option('--scenario <file>', "take the pipeline configuration (TRTs, exclusion list, incident targets, lateness) from this scenario's measurement block")
     .action(async (flags: { host: string; port: number; scenario?: string }) => {
-      const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
+      const config = flags.scenario === undefined ? undefined : metricConfig((await loadScenario(flags.scenario)).scenario);
       const server = await startPipelineServer({ pipeline: createReferencePipeline(config), host: flags.host, port: flags.port });
       io.stdout.write(`smsim reference pipeline listening on ${server.address}\n`);
       const signal = await io.untilSignal();
