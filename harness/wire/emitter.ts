@@ -4,7 +4,9 @@ import type { StatusObject } from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { AckStatus, encodeIngestRequest } from './codec.js';
 import type { IngestAck } from './codec.js';
+import { BACKOFF_MAX_MS, backoffDelayMs, fnv1a, mulberry32 } from './backoff.js';
 import { isRetryableStreamStatus, streamError } from './grpc-errors.js';
+import { authMetadata, channelCredentials, type ClientSecurity } from './security.js';
 import { IngestClient, openIngestStream } from './services.js';
 
 /**
@@ -28,6 +30,13 @@ export interface IngestEmitterOptions {
   readonly backoffSeed?: number | undefined;
   /** Largest envelope sent (default 4 MiB, the pipeline server's default receive limit). */
   readonly maxMessageBytes?: number | undefined;
+  /**
+   * A call with unacked batches that gets no ack for this long is treated as a stalled pipeline:
+   * cut and resumed on a new call, within the connect timeout like any other outage (default 30 s).
+   */
+  readonly ackTimeoutMs?: number | undefined;
+  /** TLS (a CA to verify the pipeline) and the bearer token. */
+  readonly security?: ClientSecurity | undefined;
   /** Called with the new cumulative ack each time it advances. */
   readonly onAck?: ((ackedThrough: number) => void) | undefined;
 }
@@ -70,27 +79,7 @@ export interface IngestEmitter {
 export const DEFAULT_MAX_IN_FLIGHT_BATCHES = 32;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RECONNECTS = 10;
-const BACKOFF_BASE_MS = 50;
-const BACKOFF_MAX_MS = 2_000;
-
-/** mulberry32: tiny, seeded, good enough for jitter; grpc-js's own backoff uses Math.random. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
+export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
 interface Outgoing {
   readonly seq: number;
   readonly envelope: Buffer;
@@ -113,6 +102,8 @@ class Emitter implements IngestEmitter {
   private readonly connectTimeoutMs: number;
   private readonly maxReconnects: number;
   private readonly maxMessageBytes: number;
+  private readonly ackTimeoutMs: number;
+  private ackTimer: NodeJS.Timeout | undefined;
   private readonly random: () => number;
   private phase: Phase = 'idle';
   private call: grpc.ClientDuplexStream<Uint8Array, IngestAck> | null = null;
@@ -140,8 +131,9 @@ class Emitter implements IngestEmitter {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.maxReconnects = options.maxReconnects ?? DEFAULT_MAX_RECONNECTS;
     this.maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
-    this.client = new IngestClient(options.target, grpc.credentials.createInsecure(), {
+    this.client = new IngestClient(options.target, channelCredentials(options.security), {
       // Fail locally, with the server's default limit, rather than have the server cut the stream.
       'grpc.max_send_message_length': this.maxMessageBytes,
       // We keep and resend unacked batches ourselves; grpc-js's retry layer would buffer copies.
@@ -244,7 +236,7 @@ class Emitter implements IngestEmitter {
   }
 
   private openCall(): void {
-    const call = openIngestStream(this.client);
+    const call = openIngestStream(this.client, {}, authMetadata(this.options.security));
     this.call = call;
     this.phase = 'open';
     this.needDrain = false;
@@ -270,6 +262,24 @@ class Emitter implements IngestEmitter {
     entry.writes++;
     if (entry.seq > this.highestWritten) this.highestWritten = entry.seq;
     if (!call.write(entry.envelope)) this.needDrain = true;
+    if (this.ackTimer === undefined) this.armAckTimer();
+  }
+
+  /** (Re)starts the stall watchdog: due ackTimeoutMs after the last ack progress. */
+  private armAckTimer(): void {
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.unackedBatches.length === 0 || this.call === null) return;
+    const call = this.call;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      if (call !== this.call || this.unackedBatches.length === 0) return;
+      // Cut the call ourselves and resume on a new one; the pipeline dedupes what it had.
+      this.call = null;
+      this.needDrain = false;
+      call.cancel();
+      this.retry({ code: grpc.status.DEADLINE_EXCEEDED, details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)` });
+    }, this.ackTimeoutMs);
   }
 
   private progress(): void {
@@ -306,6 +316,7 @@ class Emitter implements IngestEmitter {
       this.unackedBatches.splice(0, advanced);
       this.ackedThrough = ack.ackedThrough;
       this.progress();
+      this.armAckTimer();
       try {
         this.options.onAck?.(this.ackedThrough);
       } catch (err) {
@@ -358,11 +369,17 @@ class Emitter implements IngestEmitter {
       this.fail(streamError(status, this.options.target));
       return;
     }
-    this.lastFailure = status;
     if (this.unackedBatches.length === 0 && !this.finishing) {
+      this.lastFailure = status;
       this.phase = 'idle'; // nothing to deliver: reconnect on the next send()
       return;
     }
+    this.retry(status);
+  }
+
+  /** The call is gone with batches unacked: back off and reconnect, or give up. */
+  private retry(failure: Failure): void {
+    this.lastFailure = failure;
     this.attempts++;
     this.outageSince ??= performance.now();
     if (this.attempts > this.maxReconnects || performance.now() - this.outageSince >= this.connectTimeoutMs) {
@@ -371,9 +388,7 @@ class Emitter implements IngestEmitter {
     }
     this.counters.reconnects++;
     this.phase = 'backoff';
-    // Exponential backoff with "equal jitter": half fixed, half seeded-random.
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.attempts - 1));
-    const delay = ceiling / 2 + (ceiling / 2) * this.random();
+    const delay = backoffDelayMs(this.attempts, this.random);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.phase === 'backoff') this.connect();
@@ -403,6 +418,8 @@ class Emitter implements IngestEmitter {
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
   }
 }
 

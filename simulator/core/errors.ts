@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   SMSIM_ERR_REPORT_FAILED: 'The pipeline\'s Report RPC failed.',
   SMSIM_ERR_WORKER_FAILED: 'A simulator worker failed.',
   SMSIM_ERR_RUN_DIR_INVALID: 'A run directory has no readable report.json.',
+  SMSIM_ERR_UNAUTHENTICATED: 'The pipeline refused the call: missing or wrong bearer token (--token / SMSIM_TOKEN).',
+  SMSIM_ERR_JOURNAL_FAILED: 'The pipeline\'s ingest journal cannot be opened, read or appended to.',
+  SMSIM_ERR_TLS_INVALID: 'A TLS certificate, key or CA file cannot be read.',
   SMSIM_ERR_INTERNAL: 'An unexpected internal error (a bug: please report it).',
 } as const;
 
