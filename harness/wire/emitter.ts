@@ -104,6 +104,8 @@ class Emitter implements IngestEmitter {
   private readonly maxMessageBytes: number;
   private readonly ackTimeoutMs: number;
   private ackTimer: NodeJS.Timeout | undefined;
+  /** Set when the current outage began with an ack timeout. */
+  private stall: Failure | undefined;
   private readonly random: () => number;
   private phase: Phase = 'idle';
   private call: grpc.ClientDuplexStream<Uint8Array, IngestAck> | null = null;
@@ -229,7 +231,9 @@ class Emitter implements IngestEmitter {
     this.client.waitForReady(deadline, (err) => {
       if (this.phase !== 'connecting') return;
       if (err !== undefined) {
-        this.lastFailure = { code: grpc.status.UNAVAILABLE, details: `no connection within ${this.connectTimeoutMs} ms (${err.message})` };
+        const noConnection = `no connection within ${this.connectTimeoutMs} ms (${err.message})`;
+        // A pipeline that stopped acking is stalled, not unreachable, even if it stops talking HTTP/2 too.
+        this.lastFailure = this.stall === undefined ? { code: grpc.status.UNAVAILABLE, details: noConnection } : { code: this.stall.code, details: `${this.stall.details}; then ${noConnection}` };
         this.giveUp();
       } else this.openCall();
     });
@@ -278,11 +282,13 @@ class Emitter implements IngestEmitter {
       this.call = null;
       this.needDrain = false;
       call.cancel();
-      this.retry({ code: grpc.status.DEADLINE_EXCEEDED, details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)` });
+      this.stall = { code: grpc.status.DEADLINE_EXCEEDED, details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)` };
+      this.retry(this.stall);
     }, this.ackTimeoutMs);
   }
 
   private progress(): void {
+    this.stall = undefined;
     this.attempts = 0;
     this.outageSince = undefined;
   }

@@ -1,0 +1,193 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/**
+ * Fault injection with real processes on 127.0.0.1 (docs/reliability.md): a journalled
+ * `smsim serve` is killed with SIGKILL and restarted, its connections are cut, and it is
+ * stalled with SIGSTOP, while `smsim emit` streams a paced scenario into it. Every run must end
+ * with every event counted exactly once. Each test prints one `FAULT {...}` line: the figures in
+ * docs/reliability.md come from those lines.
+ */
+
+const CLI = join('dist', 'harness', 'cli', 'main.js');
+const SMALL = 'test/fixtures/scenarios/small.yaml';
+/** Paced so the run spans several seconds and the faults land mid-run (~24.6 k events). */
+const RATE = '5000';
+
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const c of children) c.kill('SIGKILL');
+  children.clear();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** `smsim serve` on a fixed port and data dir; resolves once it listens. */
+async function serve(port: number, dataDir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let text = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 15_000);
+    const onData = (d: Buffer): void => {
+      text += d.toString();
+      if (text.includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited ${code}: ${text}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return child;
+}
+
+async function kill9(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+  children.delete(child);
+}
+
+interface EmitResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function emit(target: string, extra: string[] = []): { done: Promise<EmitResult> } {
+  const child = spawn(process.execPath, [CLI, 'emit', SMALL, '--target', target, '--rate', RATE, '--json', '--no-progress', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+}
+
+interface Report {
+  run: { sent: number; acked: number; lost: number; duplicates: number; resent: number };
+  metrics: Array<{ id: string; observed: number; reported: number }>;
+  passed: boolean;
+}
+
+function exactlyOnce(r: EmitResult, fault: string): Report {
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const report = JSON.parse(r.stdout) as Report;
+  expect(report.run.lost).toBe(0);
+  expect(report.run.duplicates).toBe(0);
+  expect(report.run.acked).toBe(report.run.sent);
+  expect(report.metrics.length).toBeGreaterThan(0);
+  for (const m of report.metrics) expect(m.reported, `${m.id}`).toBe(m.observed);
+  expect(report.passed).toBe(true);
+  console.log(`FAULT ${JSON.stringify({ fault, sent: report.run.sent, lost: report.run.lost, duplicates: report.run.duplicates, resent: report.run.resent })}`);
+  return report;
+}
+
+describe('fault injection (real processes)', () => {
+  it('kill -9 of the pipeline server three times mid-run: nothing lost, nothing counted twice', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'smsim-kill-'));
+    let server = await serve(port, dir);
+    const run = emit(`127.0.0.1:${port}`, ['--reconnect-timeout', '20s']);
+    for (const at of [1800, 1000, 1000]) {
+      await sleep(at);
+      await kill9(server);
+      await sleep(200);
+      server = await serve(port, dir);
+    }
+    const report = exactlyOnce(await run.done, 'kill -9 ×3 + restart');
+    // The faults landed mid-run: unacked batches were resent and recognised as duplicates.
+    expect(report.run.resent).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('connections cut twice mid-run (TCP proxy): nothing lost, nothing counted twice', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'smsim-cut-'));
+    await serve(port, dir);
+    const sockets = new Set<Socket>();
+    // While set, the server's answers (acks) are swallowed, so the cut finds batches unacked.
+    let holdAcks = false;
+    const proxy = createServer((client) => {
+      const upstream = connect(port, '127.0.0.1');
+      sockets.add(client).add(upstream);
+      client.pipe(upstream);
+      upstream.on('data', (d: Buffer) => {
+        if (!holdAcks) client.write(d);
+      });
+      const drop = (): void => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const run = emit(`127.0.0.1:${(proxy.address() as { port: number }).port}`, ['--reconnect-timeout', '20s']);
+      let cuts = 0;
+      for (const at of [1500, 800]) {
+        await sleep(at);
+        holdAcks = true;
+        await sleep(800);
+        cuts += sockets.size;
+        for (const s of sockets) s.resetAndDestroy();
+        holdAcks = false;
+      }
+      const report = exactlyOnce(await run.done, 'connections reset ×2');
+      expect(cuts).toBeGreaterThan(0);
+      expect(report.run.resent).toBeGreaterThan(0);
+    } finally {
+      proxy.close();
+    }
+  }, 90_000);
+
+  it('a stalled pipeline (SIGSTOP 3 s, acks time out after 1 s) that recovers: nothing lost, nothing counted twice', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'smsim-stall-'));
+    const server = await serve(port, dir);
+    const run = emit(`127.0.0.1:${port}`, ['--reconnect-timeout', '20s', '--ack-timeout', '1s']);
+    await sleep(2000);
+    server.kill('SIGSTOP');
+    await sleep(3000);
+    server.kill('SIGCONT');
+    const report = exactlyOnce(await run.done, 'stall 3 s (SIGSTOP) then recover');
+    expect(report.run.resent).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('a pipeline that stays stalled ends the run with SMSIM_ERR_STREAM_FAILED, not a hang', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'smsim-hang-'));
+    const server = await serve(port, dir);
+    const run = emit(`127.0.0.1:${port}`, ['--reconnect-timeout', '2s', '--ack-timeout', '1s']);
+    // After every shard's first batch (1 s pacing lead + one batch interval), so all are mid-stream.
+    await sleep(3000);
+    server.kill('SIGSTOP');
+    const r = await run.done;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('[SMSIM_ERR_STREAM_FAILED]');
+    expect(r.stderr).toMatch(/no ack for 1000 ms/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }, 90_000);
+});
