@@ -158,10 +158,12 @@ export function receiveBatch(
       onConsumed?.(req);
       return ack(AckStatus.OK);
     } catch (err) {
-      message = `the pipeline failed to apply the batch: ${err instanceof Error ? err.message : String(err)}`;
+      message = `SMSIM_ERR_INTERNAL: the pipeline failed to apply the batch: ${err instanceof Error ? err.message : String(err)}`;
     }
   } catch (err) {
-    message = SmsimError.from(err, 'SMSIM_ERR_BATCH_INVALID').message;
+    // The code first, so a pipeline author can match on it (docs/reliability.md lists them).
+    const e = SmsimError.from(err, 'SMSIM_ERR_BATCH_INVALID');
+    message = `${e.code}: ${e.message}`;
   }
   // The sequence is consumed so one bad batch cannot wedge the stream (services.proto).
   s.ackedThrough = sequence;
