@@ -244,12 +244,18 @@ function handleIngestStream(ctx: ServerContext) {
     // Acks leave in request order, each after the journal holds everything it covers.
     let acks: Promise<void> = Promise.resolve();
     let ended = false;
+    let paused = false;
     const send = (ack: IngestAck): void => {
       if (call.cancelled || call.destroyed || call.writableEnded) return;
-      // Acks are tiny, but a client that never reads them must not grow our buffers.
-      if (!call.write(ack)) {
+      // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
+      // acks are written in bursts after each commit, so one 'drain' listener serves them all.
+      if (!call.write(ack) && !paused) {
+        paused = true;
         call.pause();
-        call.once('drain', () => call.resume());
+        call.once('drain', () => {
+          paused = false;
+          call.resume();
+        });
       }
     };
     call.on('data', (req: ReceivedIngestRequest) => {
