@@ -276,7 +276,16 @@ function handleIngestStream(ctx: ServerContext) {
         send(receiveBatch(ctx.state, ctx.pipeline, req));
         return;
       }
-      const ack = receiveBatch(ctx.state, ctx.pipeline, req, (r) => journal.append(encodeIngestRequest(r.streamId, r.sequence, r.batchBytes)));
+      let ack: IngestAck;
+      try {
+        ack = receiveBatch(ctx.state, ctx.pipeline, req, (r) => journal.append(encodeIngestRequest(r.streamId, r.sequence, r.batchBytes)));
+      } catch (err) {
+        // The journal has failed: nothing is acked from now on (durable() rejects), the emitter
+        // keeps its batches, and a restart recovers exactly what was journalled.
+        ended = true;
+        call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
+        return;
+      }
       // Even a duplicate's ack waits: the acked_through it carries may still be in flight.
       const durable = journal.durable();
       acks = acks.then(

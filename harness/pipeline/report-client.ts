@@ -16,7 +16,9 @@ export interface FetchedReport {
  * waiting out the timeout: the report is asked for right after the run, the pipeline is up.
  */
 export async function fetchReport(target: string, asOfMs: number, timeoutMs = 30_000, security?: ClientSecurity): Promise<FetchedReport> {
-  const client = new ReportingClient(target, channelCredentials(security), {
+  const channel = channelCredentials(security, target);
+  const client = new ReportingClient(target, channel.credentials, {
+    ...channel.options,
     // A report of many labelled figures can pass grpc-js's 4 MiB default.
     'grpc.max_receive_message_length': 256 * 1024 * 1024,
     'grpc.enable_retries': 0,

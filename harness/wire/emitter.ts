@@ -135,7 +135,9 @@ class Emitter implements IngestEmitter {
     this.maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
-    this.client = new IngestClient(options.target, channelCredentials(options.security), {
+    const channel = channelCredentials(options.security, options.target);
+    this.client = new IngestClient(options.target, channel.credentials, {
+      ...channel.options,
       // Fail locally, with the server's default limit, rather than have the server cut the stream.
       'grpc.max_send_message_length': this.maxMessageBytes,
       // We keep and resend unacked batches ourselves; grpc-js's retry layer would buffer copies.

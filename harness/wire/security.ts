@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
+import { checkServerIdentity } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 
 /**
@@ -23,8 +25,31 @@ export interface ServerSecurity {
 
 export const AUTHORIZATION_KEY = 'authorization';
 
-export function channelCredentials(security: ClientSecurity | undefined): grpc.ChannelCredentials {
-  return security?.caPem === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(Buffer.from(security.caPem));
+/** The host part of host:port, without IPv6 brackets. */
+function hostOf(target: string): string {
+  const host = target.slice(0, target.lastIndexOf(':'));
+  return host.startsWith('[') ? host.slice(1, -1) : host;
+}
+
+/** A TLS SNI name for IP targets; the identity check ignores it (see below). */
+const IP_TARGET_SNI = 'smsim-pipeline';
+
+/**
+ * Credentials and channel options for dialling `target`. For an IP target (127.0.0.1:50051)
+ * grpc-js would pass the IP as the TLS server name, which Node deprecates (DEP0123, RFC 6066
+ * forbids IPs in SNI) and warns about on every connection. So an IP target gets a plain SNI name
+ * and an identity check against the IP itself: the certificate must still carry that IP.
+ */
+export function channelCredentials(security: ClientSecurity | undefined, target: string): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
+  if (security?.caPem === undefined) return { credentials: grpc.credentials.createInsecure(), options: {} };
+  const host = hostOf(target);
+  if (isIP(host) === 0) return { credentials: grpc.credentials.createSsl(Buffer.from(security.caPem)), options: {} };
+  return {
+    credentials: grpc.credentials.createSsl(Buffer.from(security.caPem), null, null, {
+      checkServerIdentity: (_sni, cert) => checkServerIdentity(host, cert),
+    }),
+    options: { 'grpc.ssl_target_name_override': IP_TARGET_SNI, 'grpc.default_authority': target },
+  };
 }
 
 export function authMetadata(security: ClientSecurity | undefined): grpc.Metadata {

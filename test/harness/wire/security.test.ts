@@ -26,13 +26,13 @@ function batch(): Uint8Array {
  * A throw-away self-signed certificate for 127.0.0.1, made with openssl at test time (test-only:
  * nothing is committed). It is its own CA, so the client trusts exactly it.
  */
-function makeCertificate(): { certPem: string; keyPem: string } {
+function makeCertificate(san = 'IP:127.0.0.1,DNS:localhost'): { certPem: string; keyPem: string } {
   const dir = mkdtempSync(join(tmpdir(), 'smsim-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   execFileSync('openssl', [
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=smsim test', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-subj', '/CN=smsim test', '-addext', `subjectAltName=${san}`,
     '-keyout', key, '-out', cert,
   ], { stdio: 'ignore' });
   return { certPem: readFileSync(cert, 'utf8'), keyPem: readFileSync(key, 'utf8') };
@@ -134,5 +134,12 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
       expect(['SMSIM_ERR_TARGET_UNREACHABLE', 'SMSIM_ERR_REPORT_FAILED']).toContain((err as { code: string }).code);
     }
     expect(srv.stats().batchesAccepted).toBe(0);
+  });
+
+  it('checks the certificate against the IP dialled: a trusted certificate for another name is refused', async () => {
+    const elsewhere = makeCertificate('DNS:pipeline.example');
+    const srv = await start({ security: elsewhere });
+    const err: unknown = await fetchReport(srv.address, 0, 3000, { caPem: elsewhere.certPem }).catch((e: unknown) => e);
+    expect(isSmsimError(err, 'SMSIM_ERR_TARGET_UNREACHABLE')).toBe(true);
   });
 });
