@@ -4,6 +4,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fetchReport } from '../../harness/pipeline/report-client.js';
 
 /**
  * Fault injection with real processes on 127.0.0.1 (docs/reliability.md): a journalled
@@ -16,7 +17,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 const CLI = join('dist', 'harness', 'cli', 'main.js');
 const SMALL = 'test/fixtures/scenarios/small.yaml';
 /** Paced so the run spans several seconds and the faults land mid-run (~24.6 k events). */
-const RATE = '5000';
+const RATE = '4000';
 
 const children = new Set<ChildProcess>();
 afterEach(() => {
@@ -25,6 +26,20 @@ afterEach(() => {
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits until the pipeline has accepted at least `events` events (asked over Report), so a fault
+ * is injected while traffic flows rather than at a guessed moment; returns the count.
+ */
+async function acceptedAtLeast(target: string, events: number): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const accepted = await fetchReport(target, 0, 1000).then((r) => r.stats.eventsAccepted, () => 0);
+    if (accepted >= events) return accepted;
+    if (Date.now() > deadline) throw new Error(`the pipeline at ${target} accepted only ${accepted} of ${events} events`);
+    await sleep(50);
+  }
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -107,12 +122,16 @@ describe('fault injection (real processes)', () => {
   it('kill -9 of the pipeline server three times mid-run: nothing lost, nothing counted twice', async () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'smsim-kill-'));
+    const target = `127.0.0.1:${port}`;
     let server = await serve(port, dir);
-    const run = emit(`127.0.0.1:${port}`, ['--reconnect-timeout', '20s']);
-    for (const at of [1800, 1000, 1000]) {
-      await sleep(at);
+    const run = emit(target, ['--reconnect-timeout', '20s']);
+    let accepted = 0;
+    for (let kill = 0; kill < 3; kill++) {
+      accepted = await acceptedAtLeast(target, accepted + 3000);
+      // Stopped first, so batches pile up unacked (some journalled, some not) when SIGKILL lands.
+      server.kill('SIGSTOP');
+      await sleep(500);
       await kill9(server);
-      await sleep(200);
       server = await serve(port, dir);
     }
     const report = exactlyOnce(await run.done, 'kill -9 ×3 + restart');
@@ -124,6 +143,7 @@ describe('fault injection (real processes)', () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'smsim-cut-'));
     await serve(port, dir);
+    const direct = `127.0.0.1:${port}`;
     const sockets = new Set<Socket>();
     // While set, the server's answers (acks) are swallowed, so the cut finds batches unacked.
     let holdAcks = false;
@@ -147,8 +167,9 @@ describe('fault injection (real processes)', () => {
     try {
       const run = emit(`127.0.0.1:${(proxy.address() as { port: number }).port}`, ['--reconnect-timeout', '20s']);
       let cuts = 0;
-      for (const at of [1500, 800]) {
-        await sleep(at);
+      let accepted = 0;
+      for (let cut = 0; cut < 2; cut++) {
+        accepted = await acceptedAtLeast(direct, accepted + 3000);
         holdAcks = true;
         await sleep(800);
         cuts += sockets.size;
@@ -168,7 +189,7 @@ describe('fault injection (real processes)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsim-stall-'));
     const server = await serve(port, dir);
     const run = emit(`127.0.0.1:${port}`, ['--reconnect-timeout', '20s', '--ack-timeout', '1s']);
-    await sleep(2000);
+    await acceptedAtLeast(`127.0.0.1:${port}`, 3000);
     server.kill('SIGSTOP');
     await sleep(3000);
     server.kill('SIGCONT');
@@ -181,8 +202,8 @@ describe('fault injection (real processes)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsim-hang-'));
     const server = await serve(port, dir);
     const run = emit(`127.0.0.1:${port}`, ['--reconnect-timeout', '2s', '--ack-timeout', '1s']);
-    // After every shard's first batch (1 s pacing lead + one batch interval), so all are mid-stream.
-    await sleep(3000);
+    // Every shard mid-stream (3 shards of ~1000-event batches), so each has a call to stall.
+    await acceptedAtLeast(`127.0.0.1:${port}`, 6000);
     server.kill('SIGSTOP');
     const r = await run.done;
     expect(r.code).toBe(3);
