@@ -49,7 +49,7 @@ describe('ingest journal', () => {
     ['a partial payload', (f) => truncateSync(f, statSync(f).size - 40), /torn record at byte 116 \(100 bytes announced, 60 present\)/],
     ['a checksum mismatch', (f) => {
       const bytes = readFileSync(f);
-      bytes[bytes.length - 1] ^= 0xff;
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
       writeFileSync(f, bytes);
     }, /checksum mismatch in the record at byte 116/],
     ['an absurd length', (f) => {

@@ -314,7 +314,7 @@ describe('Ingest emitter', () => {
 
   it('fails when the pipeline already holds more of this stream than was sent (stream id reused)', async () => {
     const state = createIngestState();
-    state.streams.set('s', { ackedThrough: 10, batchesAccepted: 10, eventsAccepted: 50, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0 });
+    state.streams.set('s', { ackedThrough: 10, batchesAccepted: 10, eventsAccepted: 50, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: 0 });
     const srv = await pipelineServer(recordingPipeline(), { state });
     const e = emitter({ target: srv.address, streamId: 's' });
     const sent = e.send(taggedBatch(1), EVENTS_PER_BATCH);
