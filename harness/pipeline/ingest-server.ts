@@ -288,10 +288,11 @@ function handleIngestStream(ctx: ServerContext) {
       }
       // Even a duplicate's ack waits: the acked_through it carries may still be in flight.
       const durable = journal.durable();
-      acks = acks.then(
-        () => durable.then(() => send(ack)),
-        () => undefined,
-      );
+      // A failed journal ends the call below; the chain itself must never reject unhandled.
+      acks = acks
+        .then(() => durable)
+        .then(() => send(ack))
+        .catch(() => undefined);
       durable.catch((err: unknown) => {
         if (ended) return;
         ended = true;

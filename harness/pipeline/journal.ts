@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync, writev } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync, writev } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SmsimError } from '../../simulator/core/errors.js';
@@ -18,6 +18,8 @@ import { SmsimError } from '../../simulator/core/errors.js';
  */
 
 export const JOURNAL_FILE = 'ingest.journal';
+/** Holds the pid of the process that has the journal open: two writers would interleave records. */
+export const LOCK_FILE = 'ingest.lock';
 const MAGIC = Buffer.from('SMSIMJ01', 'latin1');
 const HEADER_BYTES = 8;
 /** Larger than any envelope the server accepts; a bigger length can only be garbage. */
@@ -153,6 +155,7 @@ class FileJournal implements Journal {
     private readonly fd: number,
     private position: number,
     readonly fsync: FsyncMode,
+    private readonly unlock: () => void,
   ) {}
 
   append(payload: Uint8Array): void {
@@ -183,6 +186,7 @@ class FileJournal implements Journal {
     } finally {
       this.closed = true;
       closeSync(this.fd);
+      this.unlock();
     }
   }
 
@@ -233,25 +237,63 @@ class FileJournal implements Journal {
  * Opens (creating if needed) the journal in `dataDir`, replays its intact records through
  * `onRecord`, cuts a torn tail, and returns it ready to append.
  */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data dir's lock: a lock left by a process that is gone (kill -9) is taken over; one
+ * held by a live process, this one included, is refused.
+ */
+function lock(dataDir: string, file: string): () => void {
+  const lockFile = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw journalError(`cannot lock the data dir: ${(err as Error).message}`, file, err);
+      const holder = Number(readFileSync(lockFile, 'utf8').trim());
+      if (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw journalError(`is in use by process ${holder} (${lockFile}); one pipeline per data dir`, file);
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw journalError(`cannot lock the data dir (${lockFile} keeps coming back)`, file);
+}
+
 export function openJournal(
   dataDir: string,
   options: { readonly fsync?: FsyncMode | undefined; readonly onRecord: (payload: Buffer) => void },
 ): { journal: Journal; recovery: RecoveryInfo } {
   const file = join(dataDir, JOURNAL_FILE);
-  let fd: number;
   try {
     mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw journalError(`cannot create the data dir: ${err instanceof Error ? err.message : String(err)}`, file, err);
+  }
+  const unlock = lock(dataDir, file);
+  let fd: number;
+  try {
     fd = openSync(file, 'a+');
     closeSync(fd);
     fd = openSync(file, 'r+');
   } catch (err) {
+    unlock();
     throw journalError(`cannot open the journal: ${err instanceof Error ? err.message : String(err)}`, file, err);
   }
   try {
     const recovery = recover(fd, file, options.onRecord);
-    return { journal: new FileJournal(file, fd, recovery.bytes, options.fsync ?? 'batch'), recovery };
+    return { journal: new FileJournal(file, fd, recovery.bytes, options.fsync ?? 'batch', unlock), recovery };
   } catch (err) {
     closeSync(fd);
+    unlock();
     throw err;
   }
 }

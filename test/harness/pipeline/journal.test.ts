@@ -1,10 +1,11 @@
-import { appendFileSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isSmsimError } from '../../../simulator/core/errors.js';
-import { JOURNAL_FILE, openJournal, type FsyncMode } from '../../../harness/pipeline/journal.js';
+import { JOURNAL_FILE, LOCK_FILE, openJournal, type FsyncMode } from '../../../harness/pipeline/journal.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'smsim-journal-'));
 const payload = (i: number, size = 100): Buffer => Buffer.alloc(size, i % 256);
@@ -99,6 +100,20 @@ describe('ingest journal', () => {
       expect((err as Error).message).toContain('is not an smsim ingest journal');
     }
     expect(readFileSync(join(d, JOURNAL_FILE), 'utf8')).toBe('name: not a journal\n');
+  });
+
+  it('one process per data dir: a live holder is refused, a lock left by a killed process is taken over', async () => {
+    const d = dir();
+    const first = reopen(d);
+    expect(() => reopen(d)).toThrow(expect.objectContaining({ code: 'SMSIM_ERR_JOURNAL_FAILED', message: expect.stringContaining(`is in use by process ${process.pid}`) as string }));
+    await first.journal.close();
+    // The pid of a process that has exited, as after kill -9.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    writeFileSync(join(d, LOCK_FILE), String(dead));
+    const second = reopen(d);
+    expect(readFileSync(join(d, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    await second.journal.close();
+    expect(existsSync(join(d, LOCK_FILE))).toBe(false);
   });
 
   it('group-commits: records appended while a commit runs share the next one (batch), one each (always)', async () => {
