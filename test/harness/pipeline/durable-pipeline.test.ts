@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { EventBatchBuilder } from '../../../simulator/core/domain/event-batch.js
 import { EventKind } from '../../../simulator/core/domain/vocabulary.js';
 import { openDurablePipeline } from '../../../harness/pipeline/durable-pipeline.js';
 import { ingestStats, startPipelineServer, type PipelineServer } from '../../../harness/pipeline/ingest-server.js';
-import type { Journal } from '../../../harness/pipeline/journal.js';
+import { JOURNAL_FILE, type Journal } from '../../../harness/pipeline/journal.js';
 import { createReferencePipeline } from '../../../harness/pipeline/reference-pipeline.js';
 import { AckStatus, encodeEventBatch } from '../../../harness/wire/codec.js';
 import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
@@ -35,7 +35,7 @@ function open(address: string): RawIngestStream {
 }
 
 describe('durable reference pipeline', () => {
-  it('rebuilds metrics, ackedThrough and counters from the journal; a resumed stream gets duplicates acked, not re-applied', async () => {
+  it('rebuilds metrics, ackedThrough and counters from the journal (torn tail cut); a resumed stream gets duplicates acked, not re-applied', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsim-durable-'));
     const batches = [1, 2, 3, 4].map(batch);
     const first = openDurablePipeline(dir);
@@ -51,8 +51,10 @@ describe('durable reference pipeline', () => {
     await srv.stop({ graceMs: 0 });
     await first.journal.close();
 
+    // A crash mid-append leaves a torn record: a header announcing 500 bytes, 3 of them written.
+    appendFileSync(join(dir, JOURNAL_FILE), Buffer.from([0xf4, 0x01, 0, 0, 1, 2, 3, 4, 9, 9, 9]));
     const second = openDurablePipeline(dir);
-    expect(second.recovery).toMatchObject({ records: 4, discardedBytes: 0 });
+    expect(second.recovery).toMatchObject({ records: 4, discardedBytes: 11, discardReason: expect.stringMatching(/torn record at byte \d+ \(500 bytes announced, 3 present\)/) as string });
     expect(ingestStats(second.state)).toEqual(before.stats);
     expect(second.pipeline.report(0)).toEqual(before.metrics);
     expect(before.metrics.length).toBeGreaterThan(0);
