@@ -7,6 +7,7 @@ import { DeviceType, EventKind } from '../../../simulator/core/domain/vocabulary
 import { createIngestState, receiveBatch, startPipelineServer, type PipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import type { MeasurementPipeline } from '../../../harness/pipeline/measurement-pipeline.js';
 import { AckStatus, decodeEventBatch, encodeEventBatch, encodeIngestRequest } from '../../../harness/wire/codec.js';
+import { createIngestEmitter } from '../../../harness/wire/emitter.js';
 import { protoTypes } from '../../../harness/wire/proto-root.js';
 import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
 
@@ -135,6 +136,13 @@ describe('hostile batches', () => {
     expect(status.code).toBe(grpc.status.UNAVAILABLE);
     expect(status.details).toMatch(/server busy: 1 Ingest streams open \(limit 1\)/);
     expect(server.stats().refusedCalls).toBe(1);
+    // A slot frees when a stream is cancelled, and when it ends normally (emitter finish()).
+    first.close();
+    for (let i = 0; i < 3; i++) {
+      const e = createIngestEmitter({ target: server.address, streamId: `run/seq-${i}` });
+      await e.send(valid(10 + i), 3);
+      expect((await e.finish()).batchesAcked).toBe(1);
+    }
   });
 });
 
