@@ -4,10 +4,21 @@ import type { SmsimErrorData } from './core/errors.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
 import type { Pacing, PacingFigures } from './pacing.js';
 
+/** How an emitter connects and how long it waits (all optional: the emitter's defaults). */
+export interface DeliveryOptions {
+  /** PEM of the CA that signed the pipeline's TLS certificate. */
+  readonly caPem?: string;
+  readonly token?: string;
+  /** Give up after this long without progress while reconnecting. */
+  readonly reconnectTimeoutMs?: number;
+  /** Cut and resume a call that gets no ack for this long. */
+  readonly ackTimeoutMs?: number;
+}
+
 /** Where a worker sends its shard's batches. */
 export type ShardSink =
   /** Stream to a pipeline over gRPC (one stream per shard). */
-  | { readonly kind: 'grpc'; readonly target: string; readonly streamId: string }
+  | { readonly kind: 'grpc'; readonly target: string; readonly streamId: string; readonly delivery?: DeliveryOptions }
   /** Encode and fingerprint only: the in-memory seam for tests and dry runs. */
   | { readonly kind: 'none' };
 

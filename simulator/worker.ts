@@ -45,6 +45,12 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       emitter = createIngestEmitter({
         target: task.sink.target,
         streamId: task.sink.streamId,
+        security: { caPem: task.sink.delivery?.caPem, token: task.sink.delivery?.token },
+        connectTimeoutMs: task.sink.delivery?.reconnectTimeoutMs,
+        ackTimeoutMs: task.sink.delivery?.ackTimeoutMs,
+        // Bounded by the reconnect timeout instead: a pipeline restarted several times in a run
+        // makes progress between outages, and each outage is judged on its own.
+        ...(task.sink.delivery?.reconnectTimeoutMs === undefined ? {} : { maxReconnects: 1_000_000 }),
         ...(pacer === undefined ? {} : { onAck: (seq: number) => pacer.onAck(seq) }),
       });
     for (;;) {

@@ -5,6 +5,7 @@ import { runCli } from './program.js';
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
+  env: process.env,
   untilSignal: () =>
     new Promise((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

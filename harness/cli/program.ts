@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { parseDuration } from '../../simulator/core/time.js';
+import { openDurablePipeline } from '../pipeline/durable-pipeline.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
+import { FSYNC_MODES, type FsyncMode } from '../pipeline/journal.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import { readRunDir, renderRunDir, writeReport } from '../report/write-report.js';
@@ -24,6 +27,8 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   'SMSIM_ERR_ADDRESS_IN_USE',
   'SMSIM_ERR_TARGET_UNREACHABLE',
   'SMSIM_ERR_RUN_DIR_INVALID',
+  'SMSIM_ERR_UNAUTHENTICATED',
+  'SMSIM_ERR_TLS_INVALID',
 ]);
 
 /** The CLI's only contact with the process: streams and a way to wait for a stop signal. */
@@ -32,6 +37,8 @@ export interface CliIo {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Resolves when the user asks a long-running command (serve) to stop. */
   readonly untilSignal: () => Promise<string>;
+  /** Environment (SMSIM_TOKEN), so a token need not appear in `ps`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 interface RunFlags {
@@ -44,7 +51,39 @@ interface RunFlags {
   shard?: { index: number; count: number };
   json?: boolean;
   progress: boolean;
+  tlsCa?: string;
+  token?: string;
+  reconnectTimeout?: number;
+  ackTimeout?: number;
 }
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  scenario?: string;
+  dataDir?: string;
+  fsync: FsyncMode;
+  tlsCert?: string;
+  tlsKey?: string;
+  token?: string;
+  maxMessageBytes?: number;
+  maxStreams?: number;
+}
+
+async function readPem(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new SmsimError('SMSIM_ERR_TLS_INVALID', `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { details: { file }, cause: err });
+  }
+}
+
+const byteSize = (name: string) => (v: string): number => {
+  const m = /^(\d+)(k|m)?i?b?$/i.exec(v);
+  const n = m === null ? Number.NaN : Number(m[1]) * (m[2] === undefined ? 1 : m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024);
+  if (!Number.isSafeInteger(n) || n < 1024 || n > 1024 * 1024 * 1024) throw new InvalidArgumentError(`${name} must be a size from 1KiB to 1GiB, e.g. 4MiB`);
+  return n;
+};
 
 const positiveInt = (name: string) => (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError(`${name} must be a whole number from 1 to 256`);
@@ -97,7 +136,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .option('--no-progress', 'no progress bar')
       .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
       .option('--speed <N>', 'paced: play virtual time N× faster than real time (e.g. 3600 = an hour a second)', positiveNumber('--speed'))
-      .option('--duration <time>', 'paced: stop sending after this much wall time (e.g. 60s)', wallDuration);
+      .option('--duration <time>', 'paced: stop sending after this much wall time (e.g. 60s)', wallDuration)
+      .option('--tls-ca <file>', 'dial the pipeline over TLS, trusting this CA (PEM)')
+      .option('--token <token>', 'bearer token for the pipeline (default: $SMSIM_TOKEN)')
+      .option('--reconnect-timeout <time>', 'give up on a pipeline that stays unreachable this long (default 10s)', wallDuration)
+      .option('--ack-timeout <time>', 'a call with no ack for this long is cut and resumed (default 30s)', wallDuration);
     if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
     else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
     return cmd;
@@ -120,6 +163,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         : flags.speed !== undefined
           ? { mode: 'speed' as const, speed: flags.speed, ...maxWall }
           : undefined;
+    const token = flags.token ?? io.env?.['SMSIM_TOKEN'];
+    const delivery = {
+      ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }),
+      ...(token === undefined || token === '' ? {} : { token }),
+      ...(flags.reconnectTimeout === undefined ? {} : { reconnectTimeoutMs: flags.reconnectTimeout }),
+      ...(flags.ackTimeout === undefined ? {} : { ackTimeoutMs: flags.ackTimeout }),
+    };
     const bar = flags.progress && io.stderr.isTTY === true ? createProgressBar(io.stderr) : undefined;
     let report;
     try {
@@ -130,6 +180,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ...(flags.target === undefined ? {} : { target: flags.target }),
         ...(shards === undefined ? {} : { shards }),
         ...(pacing === undefined ? {} : { pacing }),
+        ...(Object.keys(delivery).length === 0 ? {} : { delivery }),
         ...(bar === undefined ? {} : { onProgress: bar.update }),
       });
     } finally {
@@ -174,13 +225,53 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return Number(v);
     }, 50051)
     .option('--scenario <file>', "take the pipeline configuration (TRTs, exclusion list, incident targets, lateness) from this scenario's measurement block")
-    .action(async (flags: { host: string; port: number; scenario?: string }) => {
+    .option('--data-dir <dir>', 'journal every batch here before acking it, and recover from it on start (default: in memory only)')
+    .option('--fsync <mode>', 'with --data-dir: batch (group commit), always (per batch) or never (survives kill -9, not power loss)', (v) => {
+      if (!(FSYNC_MODES as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${FSYNC_MODES.join(', ')}`);
+      return v as FsyncMode;
+    }, 'batch')
+    .option('--tls-cert <file>', 'serve TLS with this certificate chain (PEM); needs --tls-key')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--token <token>', 'require this bearer token on every call (default: $SMSIM_TOKEN)')
+    .option('--max-message-bytes <size>', 'largest IngestRequest accepted (default 4MiB)', byteSize('--max-message-bytes'))
+    .option('--max-streams <n>', 'Ingest streams open at once, over all connections (default 1024)', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1_000_000) throw new InvalidArgumentError('--max-streams must be a whole number from 1 to 1000000');
+      return Number(v);
+    })
+    .action(async (flags: ServeFlags) => {
+      if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
+      const token = flags.token ?? io.env?.['SMSIM_TOKEN'];
+      const security = {
+        ...(flags.tlsCert === undefined ? {} : { certPem: await readPem(flags.tlsCert, 'TLS certificate') }),
+        ...(flags.tlsKey === undefined ? {} : { keyPem: await readPem(flags.tlsKey, 'TLS key') }),
+        ...(token === undefined || token === '' ? {} : { token }),
+      };
       const config = flags.scenario === undefined ? undefined : metricConfig((await loadScenario(flags.scenario)).scenario);
-      const server = await startPipelineServer({ pipeline: createReferencePipeline(config), host: flags.host, port: flags.port });
-      io.stdout.write(`smsim reference pipeline listening on ${server.address}\n`);
+      const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, createReferencePipeline(config));
+      if (durable !== undefined) {
+        const r = durable.recovery;
+        io.stderr.write(`journal ${r.file}: replayed ${r.records} batches (${r.bytes} bytes)${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}\n`);
+      }
+      let server;
+      try {
+        server = await startPipelineServer({
+          pipeline: durable?.pipeline ?? createReferencePipeline(config),
+          host: flags.host,
+          port: flags.port,
+          security,
+          ...(durable === undefined ? {} : { state: durable.state, journal: durable.journal }),
+          ...(flags.maxMessageBytes === undefined ? {} : { maxMessageBytes: flags.maxMessageBytes }),
+          ...(flags.maxStreams === undefined ? {} : { maxStreams: flags.maxStreams }),
+        });
+      } catch (err) {
+        await durable?.journal.close();
+        throw err;
+      }
+      io.stdout.write(`smsim reference pipeline listening on ${server.address}${security.certPem === undefined ? '' : ' (TLS)'}\n`);
       const signal = await io.untilSignal();
       io.stderr.write(`${signal}: stopping\n`);
       await server.stop();
+      await durable?.journal.close();
     });
 
   try {

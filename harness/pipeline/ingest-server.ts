@@ -2,10 +2,12 @@ import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
-import { AckStatus, MAX_EVENTS_PER_BATCH, decodeEventBatch, peekEventCount } from '../wire/codec.js';
+import { AckStatus, MAX_EVENTS_PER_BATCH, decodeEventBatch, encodeIngestRequest, peekEventCount } from '../wire/codec.js';
 import type { IngestAck, IngestRequest, IngestStats, ReportRequest, ReportResponse } from '../wire/codec.js';
 import { bindError, toGrpcStatus } from '../wire/grpc-errors.js';
+import { serverCredentials, tokenChecker, type ServerSecurity } from '../wire/security.js';
 import { ingestServiceDefinition, reportingServiceDefinition } from '../wire/services.js';
+import type { Journal } from './journal.js';
 import type { ReceivedIngestRequest } from '../wire/services.js';
 
 /**
@@ -16,6 +18,7 @@ import type { ReceivedIngestRequest } from '../wire/services.js';
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** DESIGN.md §5: an 8 MiB receive window gave +50–75% events/s over grpc-js's 64 KiB. */
 export const DEFAULT_RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_STREAMS = 1024;
 
 /** Delivery counters of one emitter stream. */
 export interface StreamCounters {
@@ -27,18 +30,22 @@ export interface StreamCounters {
   duplicateEvents: number;
   rejectedBatches: number;
   rejectedEvents: number;
+  /** Time of the stream's last accepted event: the next batch may not start before it. */
+  lastEventMs: number;
 }
 
 /**
  * Delivery state, kept outside the server so a restarted server resumes where the last one
- * stopped (a journal will persist it; until then a caller may hand the same object over).
+ * stopped: rebuilt by replaying the journal (durable-pipeline.ts), or handed over in-process.
  */
 export interface IngestState {
   readonly streams: Map<string, StreamCounters>;
+  /** Calls the server ended itself: malformed envelope, message too large, bad token, too many streams. */
+  refusedCalls: number;
 }
 
 export function createIngestState(): IngestState {
-  return { streams: new Map() };
+  return { streams: new Map(), refusedCalls: 0 };
 }
 
 export interface PipelineServerOptions {
@@ -52,6 +59,12 @@ export interface PipelineServerOptions {
   readonly state?: IngestState | undefined;
   /** HTTP/2 receive window per connection; 0 leaves grpc-js's 64 KiB. */
   readonly receiveWindowBytes?: number | undefined;
+  /** Append consumed requests here and ack only once they are durable; absent = in memory only. */
+  readonly journal?: Journal | undefined;
+  /** TLS and the bearer token every call must carry. */
+  readonly security?: ServerSecurity | undefined;
+  /** Open Ingest streams allowed at once, over all connections (default 1024). */
+  readonly maxStreams?: number | undefined;
 }
 
 export interface PipelineServer {
@@ -83,13 +96,13 @@ export function ingestStats(state: IngestState): IngestStats {
     rejectedEvents += s.rejectedEvents;
     return { streamId, ackedThrough: s.ackedThrough, eventsAccepted: s.eventsAccepted };
   });
-  return { batchesAccepted, eventsAccepted, duplicateBatches, duplicateEvents, rejectedBatches, rejectedEvents, streams };
+  return { batchesAccepted, eventsAccepted, duplicateBatches, duplicateEvents, rejectedBatches, rejectedEvents, refusedCalls: state.refusedCalls, streams };
 }
 
 function streamCounters(state: IngestState, streamId: string): StreamCounters {
   let s = state.streams.get(streamId);
   if (s === undefined) {
-    s = { ackedThrough: 0, batchesAccepted: 0, eventsAccepted: 0, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0 };
+    s = { ackedThrough: 0, batchesAccepted: 0, eventsAccepted: 0, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: -Infinity };
     state.streams.set(streamId, s);
   }
   return s;
@@ -106,7 +119,13 @@ function claimedEvents(batchBytes: Uint8Array): number {
  * requests of a stream are handled one at a time in arrival order, so a stream's state never
  * sees two batches at once, even across two connections carrying the same stream id.
  */
-export function receiveBatch(state: IngestState, pipeline: MeasurementPipeline, req: IngestRequest): IngestAck {
+export function receiveBatch(
+  state: IngestState,
+  pipeline: MeasurementPipeline,
+  req: IngestRequest,
+  /** Called when the request consumes its sequence (applied or rejected): what a journal must keep. */
+  onConsumed?: (req: IngestRequest) => void,
+): IngestAck {
   const { streamId, sequence } = req;
   const s = streamCounters(state, streamId);
   const ack = (status: AckStatus, message = ''): IngestAck => ({ streamId, ackedThrough: s.ackedThrough, status, sequence, message });
@@ -122,22 +141,35 @@ export function receiveBatch(state: IngestState, pipeline: MeasurementPipeline, 
   let message: string;
   try {
     const batch = decodeEventBatch(req.batchBytes);
+    const n = batch.eventCount;
+    // events.proto: within one stream, events are in non-decreasing time order, across batches too.
+    const first = n === 0 ? s.lastEventMs : batch.baseTimeMs + (batch.timeDeltaMs[0] as number);
+    if (first < s.lastEventMs) {
+      throw new SmsimError('SMSIM_ERR_BATCH_INVALID', `EventBatch.time_delta_ms[0]: event time ${first} is before the stream's last event at ${s.lastEventMs}`, {
+        details: { column: 'time_delta_ms', index: 0, value: first },
+      });
+    }
     try {
       pipeline.apply(batch);
       s.ackedThrough = sequence;
       s.batchesAccepted++;
-      s.eventsAccepted += batch.eventCount;
+      s.eventsAccepted += n;
+      if (n > 0) s.lastEventMs = batch.baseTimeMs + (batch.timeDeltaMs[n - 1] as number);
+      onConsumed?.(req);
       return ack(AckStatus.OK);
     } catch (err) {
-      message = `the pipeline failed to apply the batch: ${err instanceof Error ? err.message : String(err)}`;
+      message = `SMSIM_ERR_INTERNAL: the pipeline failed to apply the batch: ${err instanceof Error ? err.message : String(err)}`;
     }
   } catch (err) {
-    message = SmsimError.from(err, 'SMSIM_ERR_BATCH_INVALID').message;
+    // The code first, so a pipeline author can match on it (docs/reliability.md lists them).
+    const e = SmsimError.from(err, 'SMSIM_ERR_BATCH_INVALID');
+    message = `${e.code}: ${e.message}`;
   }
   // The sequence is consumed so one bad batch cannot wedge the stream (services.proto).
   s.ackedThrough = sequence;
   s.rejectedBatches++;
   s.rejectedEvents += claimedEvents(req.batchBytes);
+  onConsumed?.(req);
   return ack(AckStatus.REJECTED, message);
 }
 
@@ -176,34 +208,114 @@ function raiseReceiveWindow(server: grpc.Server, windowBytes: number, sessions: 
   };
 }
 
-function handleIngestStream(state: IngestState, pipeline: MeasurementPipeline) {
+interface ServerContext {
+  readonly state: IngestState;
+  readonly pipeline: MeasurementPipeline;
+  readonly journal: Journal | undefined;
+  readonly authorized: (metadata: grpc.Metadata) => boolean;
+  readonly maxMessageBytes: number;
+  readonly maxStreams: number;
+  openStreams: number;
+}
+
+/** Ends a call with an error status the server chose; counted, so refusals are never silent. */
+function refuse(ctx: ServerContext, call: grpc.ServerDuplexStream<ReceivedIngestRequest, IngestAck>, status: Pick<grpc.StatusObject, 'code' | 'details'>): void {
+  ctx.state.refusedCalls++;
+  call.emit('error', { ...status, metadata: new grpc.Metadata() });
+}
+
+const UNAUTHENTICATED = { code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong bearer token (authorization metadata)' };
+
+function handleIngestStream(ctx: ServerContext) {
   return (call: grpc.ServerDuplexStream<ReceivedIngestRequest, IngestAck>): void => {
     // The client going away surfaces here; delivery state is already consistent per request.
     call.on('error', () => undefined);
-    call.on('data', (req: ReceivedIngestRequest) => {
+    if (!ctx.authorized(call.metadata)) {
+      refuse(ctx, call, UNAUTHENTICATED);
+      return;
+    }
+    if (ctx.openStreams >= ctx.maxStreams) {
+      // UNAVAILABLE, not RESOURCE_EXHAUSTED: the emitter backs off and retries until a slot frees.
+      refuse(ctx, call, { code: grpc.status.UNAVAILABLE, details: `server busy: ${ctx.openStreams} Ingest streams open (limit ${ctx.maxStreams})` });
+      return;
+    }
+    ctx.openStreams++;
+    call.once('close', () => ctx.openStreams--);
+    // Acks leave in request order, each after the journal holds everything it covers.
+    let acks: Promise<void> = Promise.resolve();
+    let ended = false;
+    let paused = false;
+    const send = (ack: IngestAck): void => {
       if (call.cancelled || call.destroyed || call.writableEnded) return;
+      // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
+      // acks are written in bursts after each commit, so one 'drain' listener serves them all.
+      if (!call.write(ack) && !paused) {
+        paused = true;
+        call.pause();
+        call.once('drain', () => {
+          paused = false;
+          call.resume();
+        });
+      }
+    };
+    call.on('data', (req: ReceivedIngestRequest) => {
+      if (ended || call.cancelled || call.destroyed || call.writableEnded) return;
       if ('malformed' in req) {
         // Without a readable (stream id, sequence) nothing can be acked: end the call.
-        call.emit('error', { ...toGrpcStatus(req.malformed), metadata: new grpc.Metadata() });
+        ended = true;
+        refuse(ctx, call, toGrpcStatus(req.malformed));
         return;
       }
-      const ack = receiveBatch(state, pipeline, req);
-      // Acks are tiny, but a client that never reads them must not grow our buffers.
-      if (!call.write(ack)) {
-        call.pause();
-        call.once('drain', () => call.resume());
+      if (req.wireBytes > ctx.maxMessageBytes) {
+        ended = true;
+        refuse(ctx, call, toGrpcStatus(new SmsimError('SMSIM_ERR_BATCH_TOO_LARGE', `IngestRequest of ${req.wireBytes} bytes exceeds the server's limit of ${ctx.maxMessageBytes} bytes (--max-message-bytes)`)));
+        return;
       }
+      const journal = ctx.journal;
+      if (journal === undefined) {
+        send(receiveBatch(ctx.state, ctx.pipeline, req));
+        return;
+      }
+      let ack: IngestAck;
+      try {
+        ack = receiveBatch(ctx.state, ctx.pipeline, req, (r) => journal.append(encodeIngestRequest(r.streamId, r.sequence, r.batchBytes)));
+      } catch (err) {
+        // The journal has failed: nothing is acked from now on (durable() rejects), the emitter
+        // keeps its batches, and a restart recovers exactly what was journalled.
+        ended = true;
+        call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
+        return;
+      }
+      // Even a duplicate's ack waits: the acked_through it carries may still be in flight.
+      const durable = journal.durable();
+      // A failed journal ends the call below; the chain itself must never reject unhandled.
+      acks = acks
+        .then(() => durable)
+        .then(() => send(ack))
+        .catch(() => undefined);
+      durable.catch((err: unknown) => {
+        if (ended) return;
+        ended = true;
+        call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
+      });
     });
     call.on('end', () => {
-      if (!call.writableEnded) call.end();
+      void acks.then(() => {
+        if (!call.writableEnded) call.end();
+      });
     });
   };
 }
 
-function handleReport(state: IngestState, pipeline: MeasurementPipeline): grpc.handleUnaryCall<ReportRequest, ReportResponse> {
+function handleReport(ctx: ServerContext): grpc.handleUnaryCall<ReportRequest, ReportResponse> {
   return (call, callback) => {
+    if (!ctx.authorized(call.metadata)) {
+      ctx.state.refusedCalls++;
+      callback(UNAUTHENTICATED);
+      return;
+    }
     try {
-      callback(null, { metrics: pipeline.report(call.request.asOfMs), stats: ingestStats(state) });
+      callback(null, { metrics: ctx.pipeline.report(call.request.asOfMs), stats: ingestStats(ctx.state) });
     } catch (err) {
       callback(toGrpcStatus(SmsimError.from(err, 'SMSIM_ERR_REPORT_FAILED')));
     }
@@ -219,16 +331,29 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
   const requestedPort = options.port ?? 0;
   const state = options.state ?? createIngestState();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const ctx: ServerContext = {
+    state,
+    pipeline: options.pipeline,
+    journal: options.journal,
+    authorized: tokenChecker(options.security?.token),
+    maxMessageBytes,
+    maxStreams: options.maxStreams ?? DEFAULT_MAX_STREAMS,
+    openStreams: 0,
+  };
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': maxMessageBytes,
+    // grpc-js cuts messages past twice our limit before they are buffered whole; between the two
+    // the handler refuses them itself, with a message and a count (see handleIngestStream).
+    'grpc.max_receive_message_length': 2 * maxMessageBytes,
+    // Per connection; the server-wide bound is maxStreams.
+    'grpc.max_concurrent_streams': ctx.maxStreams,
   });
   const sessions = new Set<ServerHttp2Session>();
   raiseReceiveWindow(server, options.receiveWindowBytes ?? DEFAULT_RECEIVE_WINDOW_BYTES, sessions);
-  server.addService(ingestServiceDefinition, { Stream: handleIngestStream(state, options.pipeline) });
-  server.addService(reportingServiceDefinition, { Report: handleReport(state, options.pipeline) });
+  server.addService(ingestServiceDefinition, { Stream: handleIngestStream(ctx) });
+  server.addService(reportingServiceDefinition, { Report: handleReport(ctx) });
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(hostPort(host, requestedPort), grpc.ServerCredentials.createInsecure(), (err, bound) => {
+    server.bindAsync(hostPort(host, requestedPort), serverCredentials(options.security), (err, bound) => {
       if (err === null) resolve(bound);
       else {
         server.forceShutdown();

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
 import type { IngestStats } from '../wire/codec.js';
 import { reportError } from '../wire/grpc-errors.js';
+import { authMetadata, channelCredentials, type ClientSecurity } from '../wire/security.js';
 import { ReportingClient, callReport } from '../wire/services.js';
 
 export interface FetchedReport {
@@ -14,8 +15,10 @@ export interface FetchedReport {
  * seen). Fails fast when nothing listens there (SMSIM_ERR_TARGET_UNREACHABLE) rather than
  * waiting out the timeout: the report is asked for right after the run, the pipeline is up.
  */
-export async function fetchReport(target: string, asOfMs: number, timeoutMs = 30_000): Promise<FetchedReport> {
-  const client = new ReportingClient(target, grpc.credentials.createInsecure(), {
+export async function fetchReport(target: string, asOfMs: number, timeoutMs = 30_000, security?: ClientSecurity): Promise<FetchedReport> {
+  const channel = channelCredentials(security, target);
+  const client = new ReportingClient(target, channel.credentials, {
+    ...channel.options,
     // A report of many labelled figures can pass grpc-js's 4 MiB default.
     'grpc.max_receive_message_length': 256 * 1024 * 1024,
     'grpc.enable_retries': 0,
@@ -26,7 +29,7 @@ export async function fetchReport(target: string, asOfMs: number, timeoutMs = 30
         if (err !== null) reject(reportError(err, target));
         else if (response === undefined) reject(reportError(new Error('empty response'), target));
         else resolve({ metrics: response.metrics.map(plainSample), stats: response.stats });
-      });
+      }, authMetadata(security));
     });
   } finally {
     client.close();

@@ -5,7 +5,7 @@ import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
 import { metricConfig } from '../../simulator/core/shard-simulation.js';
-import type { ShardProgress, ShardResult } from '../../simulator/shard-task.js';
+import type { DeliveryOptions, ShardProgress, ShardResult } from '../../simulator/shard-task.js';
 import { mergeHistograms, wallNowMs, type Pacing } from '../../simulator/pacing.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly shards?: readonly number[];
   /** Paced (open-model) sending: a `speed` (virtual ms per wall ms) or an event `rate`; `maxWallMs` bounds the run. */
   readonly pacing?: PacingRequest;
+  /** TLS CA, token and timeouts for the emitters and the Report call. */
+  readonly delivery?: DeliveryOptions;
   /** Called with the share of shard-time done (0–1) and the events sent so far. */
   readonly onProgress?: (fraction: number, events: number) => void;
 }
@@ -50,7 +52,8 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
   const target = options.target ?? (server as { address: string }).address;
   // An external pipeline is checked once up front, so a wrong --target fails in one clear line
   // instead of every worker waiting out its own connect timeout.
-  if (options.target !== undefined) await fetchReport(options.target, 0, PREFLIGHT_TIMEOUT_MS);
+  const security = { caPem: options.delivery?.caPem, token: options.delivery?.token };
+  if (options.target !== undefined) await fetchReport(options.target, 0, PREFLIGHT_TIMEOUT_MS, security);
   const runId = randomUUID();
   const streamId = (shard: number): string => `${runId}/shard-${String(shard).padStart(4, '0')}`;
   const started = performance.now();
@@ -63,7 +66,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       workers: options.workers,
       shards,
       ...(pacing === undefined ? {} : { pacing }),
-      sinkFor: (shard) => ({ kind: 'grpc', target, streamId: streamId(shard) }),
+      sinkFor: (shard) => ({ kind: 'grpc', target, streamId: streamId(shard), ...(options.delivery === undefined ? {} : { delivery: options.delivery }) }),
       onProgress: (p) => {
         progress.set(p.shard, p);
         let fraction = 0;
@@ -78,7 +81,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const failed = results.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw SmsimError.fromData(failed.error);
     const wallSeconds = (performance.now() - started) / 1000;
-    const report = await fetchReport(target, scenario.endMs);
+    const report = await fetchReport(target, scenario.endMs, undefined, security);
 
     const accepted = new Map(report.stats.streams.map((s) => [s.streamId, s.eventsAccepted]));
     const run: RunFigures = {

@@ -34,14 +34,16 @@ export function parseScenarioText(text: string, source: string): ResolvedScenari
   // maxAliasCount bounds alias expansion, so a "billion laughs" document fails fast.
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}`);
+    // The parser recurses per nesting level: a document nested thousands deep overflows its stack.
+    const issues = doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}: ${/call stack/i.test(e.message) ? 'nested too deeply' : e.message.split('\n')[0]}`);
     throw new SmsimError('SMSIM_ERR_SCENARIO_PARSE', issues.join('\n'), { details: { issues } });
   }
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new SmsimError('SMSIM_ERR_SCENARIO_PARSE', `${source}: ${(err as Error).message}`, { cause: err });
+    const why = err instanceof RangeError && /call stack/i.test(err.message) ? 'nested too deeply' : (err as Error).message;
+    throw new SmsimError('SMSIM_ERR_SCENARIO_PARSE', `${source}: ${why}`, { cause: err });
   }
   const parsed = ScenarioSchema.safeParse(raw ?? {});
   if (!parsed.success) {

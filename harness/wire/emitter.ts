@@ -4,93 +4,27 @@ import type { StatusObject } from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { AckStatus, encodeIngestRequest } from './codec.js';
 import type { IngestAck } from './codec.js';
+import { BACKOFF_MAX_MS, backoffDelayMs, fnv1a, mulberry32 } from './backoff.js';
 import { isRetryableStreamStatus, streamError } from './grpc-errors.js';
+import { authMetadata, channelCredentials } from './security.js';
 import { IngestClient, openIngestStream } from './services.js';
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_MAX_IN_FLIGHT_BATCHES,
+  DEFAULT_MAX_RECONNECTS,
+  type EmitterStats,
+  type IngestEmitter,
+  type IngestEmitterOptions,
+  type RejectedBatch,
+} from './emitter-api.js';
+
+export * from './emitter-api.js';
 
 /**
- * The client side of the Ingest contract (services.proto): numbers batches, keeps each until the
- * pipeline acks it, resends after a reconnect, and bounds memory by waiting on acks and on the
- * HTTP/2 'drain' when the pipeline is slower than the simulator.
+ * The client side of the Ingest contract (services.proto, docs/wire.md#delivery): numbers
+ * batches, keeps each until acked, resends after a reconnect, cuts a stalled call.
  */
-
-export interface IngestEmitterOptions {
-  /** host:port of the pipeline. */
-  readonly target: string;
-  /** Stable across reconnects; unique per run and shard, e.g. "<run id>/shard-0003". */
-  readonly streamId: string;
-  /** Unacked batches allowed before send() waits (default 32; ~2 MB of 64 KB batches). */
-  readonly maxInFlightBatches?: number | undefined;
-  /** Give up when no progress is made for this long while (re)connecting (default 10 s). */
-  readonly connectTimeoutMs?: number | undefined;
-  /** Give up after this many consecutive reconnects without progress (default 10). */
-  readonly maxReconnects?: number | undefined;
-  /** Seed of the reconnect jitter (default: a hash of streamId, so shards spread out). */
-  readonly backoffSeed?: number | undefined;
-  /** Largest envelope sent (default 4 MiB, the pipeline server's default receive limit). */
-  readonly maxMessageBytes?: number | undefined;
-  /** Called with the new cumulative ack each time it advances. */
-  readonly onAck?: ((ackedThrough: number) => void) | undefined;
-}
-
-export interface RejectedBatch {
-  readonly sequence: number;
-  readonly eventCount: number;
-  readonly message: string;
-}
-
-export interface EmitterStats {
-  readonly streamId: string;
-  readonly batchesSent: number;
-  readonly eventsSent: number;
-  /** Acked as applied (or as a duplicate of an applied batch); rejected ones are listed apart. */
-  readonly batchesAcked: number;
-  readonly eventsAcked: number;
-  /** Writes beyond the first of a batch (after reconnects or OUT_OF_ORDER rewinds). */
-  readonly resentBatches: number;
-  readonly rejectedBatches: readonly RejectedBatch[];
-  readonly reconnects: number;
-}
-
-export interface IngestEmitter {
-  /**
-   * Sends one encoded EventBatch as the next sequence. Resolves once it is written, fewer than
-   * maxInFlightBatches batches are unacked and the stream is not waiting for 'drain'. Calls are
-   * queued, so overlapping calls keep their order and the bound.
-   */
-  send(batchBytes: Uint8Array, eventCount: number): Promise<void>;
-  /** Waits until every batch is acked, half-closes the stream and closes the channel. */
-  finish(): Promise<EmitterStats>;
-  /** Cuts the stream; pending and later calls reject with SMSIM_ERR_STREAM_FAILED. */
-  abort(): void;
-  /** Batches sent and not yet acked. */
-  readonly unacked: number;
-  stats(): EmitterStats;
-}
-
-export const DEFAULT_MAX_IN_FLIGHT_BATCHES = 32;
-export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_RECONNECTS = 10;
-const BACKOFF_BASE_MS = 50;
-const BACKOFF_MAX_MS = 2_000;
-
-/** mulberry32: tiny, seeded, good enough for jitter; grpc-js's own backoff uses Math.random. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 interface Outgoing {
   readonly seq: number;
   readonly envelope: Buffer;
@@ -113,6 +47,10 @@ class Emitter implements IngestEmitter {
   private readonly connectTimeoutMs: number;
   private readonly maxReconnects: number;
   private readonly maxMessageBytes: number;
+  private readonly ackTimeoutMs: number;
+  private ackTimer: NodeJS.Timeout | undefined;
+  /** Set when the current outage began with an ack timeout. */
+  private stall: Failure | undefined;
   private readonly random: () => number;
   private phase: Phase = 'idle';
   private call: grpc.ClientDuplexStream<Uint8Array, IngestAck> | null = null;
@@ -140,8 +78,11 @@ class Emitter implements IngestEmitter {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.maxReconnects = options.maxReconnects ?? DEFAULT_MAX_RECONNECTS;
     this.maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
-    this.client = new IngestClient(options.target, grpc.credentials.createInsecure(), {
+    const channel = channelCredentials(options.security, options.target);
+    this.client = new IngestClient(options.target, channel.credentials, {
+      ...channel.options,
       // Fail locally, with the server's default limit, rather than have the server cut the stream.
       'grpc.max_send_message_length': this.maxMessageBytes,
       // We keep and resend unacked batches ourselves; grpc-js's retry layer would buffer copies.
@@ -237,14 +178,16 @@ class Emitter implements IngestEmitter {
     this.client.waitForReady(deadline, (err) => {
       if (this.phase !== 'connecting') return;
       if (err !== undefined) {
-        this.lastFailure = { code: grpc.status.UNAVAILABLE, details: `no connection within ${this.connectTimeoutMs} ms (${err.message})` };
+        const noConnection = `no connection within ${this.connectTimeoutMs} ms (${err.message})`;
+        // A pipeline that stopped acking is stalled, not unreachable, even if it stops talking HTTP/2 too.
+        this.lastFailure = this.stall === undefined ? { code: grpc.status.UNAVAILABLE, details: noConnection } : { code: this.stall.code, details: `${this.stall.details}; then ${noConnection}` };
         this.giveUp();
       } else this.openCall();
     });
   }
 
   private openCall(): void {
-    const call = openIngestStream(this.client);
+    const call = openIngestStream(this.client, {}, authMetadata(this.options.security));
     this.call = call;
     this.phase = 'open';
     this.needDrain = false;
@@ -270,9 +213,29 @@ class Emitter implements IngestEmitter {
     entry.writes++;
     if (entry.seq > this.highestWritten) this.highestWritten = entry.seq;
     if (!call.write(entry.envelope)) this.needDrain = true;
+    if (this.ackTimer === undefined) this.armAckTimer();
+  }
+
+  /** (Re)starts the stall watchdog: due ackTimeoutMs after the last ack progress. */
+  private armAckTimer(): void {
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    if (this.unackedBatches.length === 0 || this.call === null) return;
+    const call = this.call;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      if (call !== this.call || this.unackedBatches.length === 0) return;
+      // Cut the call ourselves and resume on a new one; the pipeline dedupes what it had.
+      this.call = null;
+      this.needDrain = false;
+      call.cancel();
+      this.stall = { code: grpc.status.DEADLINE_EXCEEDED, details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)` };
+      this.retry(this.stall);
+    }, this.ackTimeoutMs);
   }
 
   private progress(): void {
+    this.stall = undefined;
     this.attempts = 0;
     this.outageSince = undefined;
   }
@@ -306,6 +269,7 @@ class Emitter implements IngestEmitter {
       this.unackedBatches.splice(0, advanced);
       this.ackedThrough = ack.ackedThrough;
       this.progress();
+      this.armAckTimer();
       try {
         this.options.onAck?.(this.ackedThrough);
       } catch (err) {
@@ -358,11 +322,17 @@ class Emitter implements IngestEmitter {
       this.fail(streamError(status, this.options.target));
       return;
     }
-    this.lastFailure = status;
     if (this.unackedBatches.length === 0 && !this.finishing) {
+      this.lastFailure = status;
       this.phase = 'idle'; // nothing to deliver: reconnect on the next send()
       return;
     }
+    this.retry(status);
+  }
+
+  /** The call is gone with batches unacked: back off and reconnect, or give up. */
+  private retry(failure: Failure): void {
+    this.lastFailure = failure;
     this.attempts++;
     this.outageSince ??= performance.now();
     if (this.attempts > this.maxReconnects || performance.now() - this.outageSince >= this.connectTimeoutMs) {
@@ -371,9 +341,7 @@ class Emitter implements IngestEmitter {
     }
     this.counters.reconnects++;
     this.phase = 'backoff';
-    // Exponential backoff with "equal jitter": half fixed, half seeded-random.
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (this.attempts - 1));
-    const delay = ceiling / 2 + (ceiling / 2) * this.random();
+    const delay = backoffDelayMs(this.attempts, this.random);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.phase === 'backoff') this.connect();
@@ -403,6 +371,8 @@ class Emitter implements IngestEmitter {
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
   }
 }
 

@@ -81,10 +81,18 @@ export function isRetryableStreamStatus(status: Pick<StatusObject, 'code'>): boo
   }
 }
 
+function unauthenticated(err: unknown, target: string): SmsimError {
+  return new SmsimError('SMSIM_ERR_UNAUTHENTICATED', `the pipeline at ${target} refused the call: ${describe(err)} (give the right --token or SMSIM_TOKEN)`, {
+    details: { target },
+    cause: err,
+  });
+}
+
 /** An Ingest stream failed for good. */
 export function streamError(err: unknown, target: string): SmsimError {
   if (isSmsimError(err)) return err;
   const code = grpcCode(err);
+  if (code === GrpcStatus.UNAUTHENTICATED) return unauthenticated(err, target);
   if (isConnectivityFailure(err)) return targetUnreachable(target, describe(err), err);
   if (code === GrpcStatus.RESOURCE_EXHAUSTED) {
     return new SmsimError('SMSIM_ERR_BATCH_TOO_LARGE', `the pipeline at ${target} refused a message as too large: ${describe(err)}`, {
@@ -101,6 +109,7 @@ export function streamError(err: unknown, target: string): SmsimError {
 /** A Report call failed. */
 export function reportError(err: unknown, target: string): SmsimError {
   if (isSmsimError(err)) return err;
+  if (grpcCode(err) === GrpcStatus.UNAUTHENTICATED) return unauthenticated(err, target);
   if (isConnectivityFailure(err)) return targetUnreachable(target, describe(err), err);
   const code = grpcCode(err);
   return new SmsimError('SMSIM_ERR_REPORT_FAILED', `the Report call to ${target} failed: ${describe(err)}`, {
@@ -117,6 +126,11 @@ export function toGrpcStatus(err: unknown): Pick<StatusObject, 'code' | 'details
       return { code: GrpcStatus.INVALID_ARGUMENT, details: e.message };
     case 'SMSIM_ERR_BATCH_TOO_LARGE':
       return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: e.message };
+    case 'SMSIM_ERR_UNAUTHENTICATED':
+      return { code: GrpcStatus.UNAUTHENTICATED, details: e.message };
+    case 'SMSIM_ERR_JOURNAL_FAILED':
+      // The journal cannot take more: like a server going away, the emitter keeps its batches.
+      return { code: GrpcStatus.UNAVAILABLE, details: `${e.code}: ${e.message}` };
     default:
       return { code: GrpcStatus.INTERNAL, details: `${e.code}: ${e.message}` };
   }

@@ -27,7 +27,7 @@ export const REPORTING_REPORT_PATH = '/smsim.v1.Reporting/Report';
  * drops our message (unless GRPC_NODE_DEBUG_SEND_ERROR_DETAILS is set), so the handler ends the
  * call itself with INVALID_ARGUMENT and says what is wrong.
  */
-export type ReceivedIngestRequest = IngestRequest | { readonly malformed: SmsimError };
+export type ReceivedIngestRequest = (IngestRequest & { readonly wireBytes: number }) | { readonly malformed: SmsimError };
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -35,7 +35,7 @@ function toBuffer(bytes: Uint8Array): Buffer {
 
 function receiveIngestRequest(bytes: Buffer): ReceivedIngestRequest {
   try {
-    return decodeIngestRequest(bytes);
+    return { ...decodeIngestRequest(bytes), wireBytes: bytes.length };
   } catch (err) {
     if (isSmsimError(err)) return { malformed: err };
     throw err;
@@ -90,12 +90,13 @@ export const ReportingClient = grpc.makeGenericClientConstructor(reportingServic
 export function openIngestStream(
   client: grpc.Client,
   options: grpc.CallOptions = {},
+  metadata: grpc.Metadata = new grpc.Metadata(),
 ): grpc.ClientDuplexStream<Uint8Array, IngestAck> {
   return client.makeBidiStreamRequest(
     ingestStream.path,
     ingestStream.requestSerialize,
     ingestStream.responseDeserialize,
-    new grpc.Metadata(),
+    metadata,
     options,
   );
 }
@@ -106,13 +107,14 @@ export function callReport(
   request: ReportRequest,
   options: grpc.CallOptions,
   callback: (err: grpc.ServiceError | null, response?: ReportResponse) => void,
+  metadata: grpc.Metadata = new grpc.Metadata(),
 ): grpc.ClientUnaryCall {
   return client.makeUnaryRequest(
     reportingReport.path,
     reportingReport.requestSerialize,
     reportingReport.responseDeserialize,
     request,
-    new grpc.Metadata(),
+    metadata,
     options,
     callback,
   );

@@ -26,7 +26,13 @@ const instant = z
   .refine(
     (s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(s) && Number.isFinite(Date.parse(s)),
     'must be an ISO 8601 date or date-time such as "2026-03-02" or "2026-03-02T00:00:00Z"',
-  );
+  )
+  // The wire refuses event times outside 2000–2099 as absurd (harness/wire/codec.ts); a run of up
+  // to 400 days from this start stays inside.
+  .refine((s) => {
+    const ms = Date.parse(s);
+    return !Number.isFinite(ms) || (ms >= Date.UTC(2000, 0, 1) && ms < Date.UTC(2098, 0, 1));
+  }, 'must be between 2000-01-01 and 2097-12-31');
 
 /** Shares that must add up to 1 (regions, cohorts). */
 function addUpToOne(v: Record<string, number>, ctx: z.RefinementCtx): void {

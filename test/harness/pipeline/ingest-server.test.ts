@@ -17,11 +17,13 @@ import type { IngestAck } from '../../../harness/wire/codec.js';
 import { IngestClient, openIngestStream } from '../../../harness/wire/services.js';
 
 const T0 = 1_772_409_600_000;
+/** Every batch built here is later than the one before: a stream's times never go back (events.proto). */
+let clock = T0;
 
 /** A batch of `n` service requests whose request ids start at `tag`, so applies are traceable. */
 function taggedBatch(tag: number, n = 3): Uint8Array {
   const b = new EventBatchBuilder(n);
-  for (let i = 0; i < n; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: T0 + i, code: '8.1.1', requestId: tag + i });
+  for (let i = 0; i < n; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: clock++, code: '8.1.1', requestId: tag + i });
   return encodeEventBatch(b.take());
 }
 
@@ -127,6 +129,7 @@ describe('Ingest server', () => {
       duplicateEvents: 0,
       rejectedBatches: 0,
       rejectedEvents: 0,
+      refusedCalls: 0,
       streams: [{ streamId: 'run/a', ackedThrough: 5, eventsAccepted: 15 }],
     });
   });
@@ -268,6 +271,7 @@ describe('Ingest server', () => {
       duplicateEvents: 3,
       rejectedBatches: 0,
       rejectedEvents: 0,
+      refusedCalls: 0,
       streams: [{ streamId: 's', ackedThrough: 1, eventsAccepted: 3 }],
     });
   });

@@ -82,8 +82,9 @@ describe('EventBatch codec', () => {
     for (const col of [decoded.device, decoded.requestId, decoded.ref, decoded.value, decoded.timeDeltaMs, decoded.hopDeltaMs]) {
       for (let i = 0; i < col.length; i++) expect(typeof col[i]).toBe('number');
     }
-    const big = decodeEventBatch(rawBatch({ baseTimeMs: -(2 ** 52), value: [2 ** 53 - 1, -(2 ** 53 - 1), 0, 0, 0, 0, 0] }));
-    expect(big.baseTimeMs).toBe(-(2 ** 52));
+    // A negative base time is absurd as a batch (refused below) but must still decode exactly.
+    expect((protoTypes().EventBatch.decode(rawBatch({ baseTimeMs: -(2 ** 52) })) as unknown as { baseTimeMs: unknown }).baseTimeMs).toBe(-(2 ** 52));
+    const big = decodeEventBatch(rawBatch({ value: [2 ** 53 - 1, -(2 ** 53 - 1), 0, 0, 0, 0, 0] }));
     expect(big.value[0]).toBe(2 ** 53 - 1);
     expect(big.value[1]).toBe(-(2 ** 53 - 1));
   });
@@ -92,7 +93,7 @@ describe('EventBatch codec', () => {
     const event = fc.record({
       kind: fc.integer({ min: 1, max: 11 }),
       dt: fc.integer({ min: 0, max: 10 ** 9 }),
-      device: fc.nat({ max: 2 ** 53 - 1 }),
+      device: fc.integer({ min: 1, max: 2 ** 53 - 1 }),
       value: fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
       code: fc.constantFrom(undefined, '8.1.1', '0x8F72', 'N61'),
       hop: fc.integer({ min: -1, max: 10 ** 7 }),
@@ -141,7 +142,11 @@ describe('EventBatch codec', () => {
       ['uint64 above 2^53', { device: [2 ** 60, 0, 0, 0, 0, 0, 0] }, 'device', /device\[0\].*2\^53/],
       ['request id above 2^53', { requestId: [0, 0, 0, 0, 0, 0, 2 ** 54] }, 'request_id', /request_id\[6\]/],
       ['base time above 2^53', { baseTimeMs: 2 ** 62 }, 'base_time_ms', /base_time_ms/],
-      ['event time above 2^53', { baseTimeMs: 2 ** 53 - 10, timeDeltaMs: [0, 0, 0, 0, 0, 0, 100] }, 'time_delta_ms', /time_delta_ms\[6\]/],
+      ['event time above 2^53', { timeDeltaMs: [0, 0, 0, 0, 0, 0, 2 ** 53 - 10] }, 'time_delta_ms', /time_delta_ms\[6\].*not an integer below 2\^53/],
+      ['absurd timestamp: after 2100', { timeDeltaMs: [0, 250, 300, 400, 500, 600, 100 * 365 * 86_400_000] }, 'time_delta_ms', /time_delta_ms\[6\]: event time \d+ is outside 2000-01-01/],
+      ['absurd timestamp: seconds, not ms', { baseTimeMs: 1_772_409_600 }, 'time_delta_ms', /time_delta_ms\[0\]: event time 1772409600 is outside/],
+      ['out-of-order timestamps within a batch', { timeDeltaMs: [0, 250, 300, 400, 500, 600, 599] }, 'time_delta_ms', /time_delta_ms\[6\]: event time \d+ is before the previous event's/],
+      ['unknown device: device 0 on an inventory event', { device: [2 ** 40 + 7, 2 ** 40 + 7, 12, 0, 0, 0, 0] }, 'device', /device\[5\] = 0 \(no device\), but a kind 9 event is about a device/],
     ];
     it.each(cases)('%s', (_name, fields, column, message) => {
       expectInvalid(rawBatch(fields), column, message);
@@ -234,6 +239,7 @@ describe('IngestAck and Report codecs', () => {
         duplicateEvents: 1000,
         rejectedBatches: 1,
         rejectedEvents: 7,
+        refusedCalls: 2,
         streams: [{ streamId: 'a', ackedThrough: 4, eventsAccepted: 3000 }],
       },
     };

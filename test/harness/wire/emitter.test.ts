@@ -225,6 +225,42 @@ describe('Ingest emitter', () => {
     expect(maxUnacked).toBe(MAX - 1);
   });
 
+  it('cuts a call that gets no ack within ackTimeoutMs and resumes on a new one (stall, then recover)', async () => {
+    const pipeline = recordingPipeline();
+    const state = createIngestState();
+    let calls = 0;
+    const address = await fakeIngest((call) => {
+      const stalled = ++calls === 1;
+      call.on('error', () => undefined);
+      call.on('data', (req: ReceivedIngestRequest) => {
+        // The first call takes everything and answers nothing, like a hung pipeline.
+        if ('malformed' in req || stalled) return;
+        call.write(receiveBatch(state, pipeline, req));
+      });
+      call.on('end', () => call.end());
+    });
+    const e = emitter({ target: address, streamId: 's', ackTimeoutMs: 200, backoffSeed: 1 });
+    for (const tag of range(5)) await e.send(taggedBatch(tag), EVENTS_PER_BATCH);
+    const stats = await e.finish();
+    expect(stats.batchesAcked).toBe(5);
+    expect(pipeline.applied).toEqual(range(5));
+    expect(calls).toBe(2);
+    expect(stats.reconnects).toBe(1);
+    expect(stats.resentBatches).toBe(5);
+  });
+
+  it('ends a stall that never recovers with SMSIM_ERR_STREAM_FAILED saying so, instead of hanging', async () => {
+    const address = await fakeIngest((call) => {
+      call.on('error', () => undefined);
+      call.on('data', () => undefined);
+    });
+    const e = emitter({ target: address, streamId: 's', ackTimeoutMs: 100, connectTimeoutMs: 400, backoffSeed: 1 });
+    const err: unknown = await e.send(taggedBatch(1), EVENTS_PER_BATCH).then(() => e.finish()).catch((x: unknown) => x);
+    expect(isSmsimError(err, 'SMSIM_ERR_STREAM_FAILED')).toBe(true);
+    expect((err as Error).message).toMatch(/no ack for 100 ms with 1 batches unacked \(is the pipeline stalled\?\)/);
+    expect((err as Error).message).toContain(address);
+  });
+
   it('gives up on an unreachable target with SMSIM_ERR_TARGET_UNREACHABLE naming it', async () => {
     const target = `127.0.0.1:${await freePort()}`;
     const e = emitter({ target, streamId: 's', connectTimeoutMs: 300 });
@@ -278,7 +314,7 @@ describe('Ingest emitter', () => {
 
   it('fails when the pipeline already holds more of this stream than was sent (stream id reused)', async () => {
     const state = createIngestState();
-    state.streams.set('s', { ackedThrough: 10, batchesAccepted: 10, eventsAccepted: 50, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0 });
+    state.streams.set('s', { ackedThrough: 10, batchesAccepted: 10, eventsAccepted: 50, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: 0 });
     const srv = await pipelineServer(recordingPipeline(), { state });
     const e = emitter({ target: srv.address, streamId: 's' });
     const sent = e.send(taggedBatch(1), EVENTS_PER_BATCH);

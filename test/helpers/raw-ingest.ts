@@ -1,0 +1,44 @@
+import * as grpc from '@grpc/grpc-js';
+import { encodeIngestRequest, type IngestAck } from '../../harness/wire/codec.js';
+import { IngestClient, openIngestStream } from '../../harness/wire/services.js';
+
+/** A bare Ingest stream for tests: write envelopes by hand, read acks in order, see the status. */
+export function rawIngestStream(address: string, options: { credentials?: grpc.ChannelCredentials; metadata?: grpc.Metadata; channel?: grpc.ChannelOptions } = {}) {
+  const client = new IngestClient(address, options.credentials ?? grpc.credentials.createInsecure(), options.channel ?? {});
+  const call = openIngestStream(client, {}, options.metadata ?? new grpc.Metadata());
+  const acks: IngestAck[] = [];
+  let notify: (() => void) | undefined;
+  let status: grpc.StatusObject | undefined;
+  call.on('data', (ack: IngestAck) => {
+    acks.push(ack);
+    notify?.();
+  });
+  call.on('error', () => undefined);
+  call.on('status', (s: grpc.StatusObject) => {
+    status = s;
+    notify?.();
+  });
+  return {
+    send(streamId: string, seq: number, batch: Uint8Array) {
+      call.write(encodeIngestRequest(streamId, seq, batch));
+    },
+    writeRaw(bytes: Uint8Array) {
+      call.write(bytes);
+    },
+    /** The next `k` acks (fewer if the call ends first). */
+    async take(k: number): Promise<IngestAck[]> {
+      while (acks.length < k && status === undefined) await new Promise<void>((r) => (notify = r));
+      return acks.splice(0, k);
+    },
+    async status(): Promise<grpc.StatusObject> {
+      while (status === undefined) await new Promise<void>((r) => (notify = r));
+      return status;
+    },
+    close() {
+      call.cancel();
+      client.close();
+    },
+  };
+}
+
+export type RawIngestStream = ReturnType<typeof rawIngestStream>;
