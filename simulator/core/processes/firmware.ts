@@ -195,7 +195,12 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     return ctx.now >= t.offlineUntil;
   }
 
+  /**
+   * The network-wide schedule (`ctx.outages`, R6) and, for back-compat, the firmware block's own
+   * `outages` list (WAN outages only this process sees: not emitted, not in availability).
+   */
   function inOutage(network: number): boolean {
+    if (!ctx.outages.isUp(network, ctx.now)) return true;
     for (const o of cfg.outages) if (o.network === network && ctx.now >= o.startMs && ctx.now < o.endMs) return true;
     return false;
   }

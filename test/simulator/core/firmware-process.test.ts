@@ -50,6 +50,18 @@ describe('firmware process', () => {
   const T = truth.samples();
   const O = observed.samples();
 
+  it('honours the network-wide outage schedule exactly like its own outages list (kept for back-compat)', () => {
+    const viaSchedule = SCENARIO.replace(
+      '    outages: [{ network: north, start: 1d, duration: 6h }]',
+      '  outages: { planned: { perMonth: 0 }, unplanned: { perMonth: 0 }, fixed: [{ network: north, start: "2026-03-10T00:00:00Z", duration: 6h }] }',
+    );
+    expect(viaSchedule).not.toBe(SCENARIO);
+    // Shard 1 emits no outage events (shard 0 does), so its traffic is byte-identical.
+    expect(run(parseScenarioText(viaSchedule, 't.yaml'), 1).digest).toBe(shards[1]?.digest);
+    const noOutage = SCENARIO.replace('    outages: [{ network: north, start: 1d, duration: 6h }]\n', '');
+    expect(run(parseScenarioText(noOutage, 't.yaml'), 1).digest).not.toBe(shards[1]?.digest);
+  });
+
   it('is deterministic: same scenario and seed give byte-identical traffic and truth', () => {
     const again = run(scenario, 1);
     expect(again.digest).toBe(shards[1]?.digest);
