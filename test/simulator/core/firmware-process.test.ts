@@ -50,6 +50,16 @@ describe('firmware process', () => {
   const T = truth.samples();
   const O = observed.samples();
 
+  it('feeds the SRV measures (R1, Firmware process) with truth == observed, label by label', () => {
+    const srvRows = (samples: readonly MetricSample[]) =>
+      samples.filter((r) => r.id.startsWith('srv.')).map((r) => `${r.id}${JSON.stringify(r.labels)}=${r.value}`).sort();
+    expect(srvRows(T)).toEqual(srvRows(O));
+    for (const srv of ['11.1', '11.2', '11.3', '11.4']) expect([srv, total(T, 'srv.responses', { srv, process: 'firmware' }) > 0]).toEqual([srv, true]);
+    // The ESME campaign future-dates half its activations: Command Accepted, future-dated class.
+    expect(total(T, 'srv.withinTarget', { srv: '11.3', class: 'future-dated' })).toBeGreaterThan(0);
+    expect(total(T, 'srv.requests', { srv: '11.3', class: 'transform' })).toBe(0);
+  });
+
   it('honours the network-wide outage schedule exactly like its own outages list (kept for back-compat)', () => {
     const viaSchedule = SCENARIO.replace(
       '    outages: [{ network: north, start: 1d, duration: 6h }]',
