@@ -88,6 +88,12 @@ describe('service requests and alerts during an outage of their network', () => 
     expect(held).toBeGreaterThan(50);
   });
 
+  it('is deterministic: the outage schedule comes from the seed alone', () => {
+    const again = run(true);
+    expect(again.events.length).toBe(down.events.length);
+    expect(JSON.stringify(again.events)).toBe(JSON.stringify(down.events));
+  });
+
   it('keeps truth and observed equal, and the outage costs responses within target', () => {
     for (const id of ['srv.requests', 'srv.responses', 'srv.withinTarget', 'srv.failures', 'alert.measured', 'alert.withinTarget', 'alert.volume'])
       expect([id, total(down.observed, id)]).toEqual([id, total(down.truth, id)]);
