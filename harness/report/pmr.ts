@@ -1,5 +1,6 @@
 import { monthEndMs, nextMonth, pmrDueDate, ukDateStartMs } from '../../simulator/core/calendar/working-days.js';
 import { DEFAULT_LATENESS_MS, monthStatus } from '../../simulator/core/domain/metrics/reporting-windows.js';
+import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
 import { MINUTE, ukDate, ukMonth } from '../../simulator/core/time.js';
 import type { MetricRow } from '../expect/expectations.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
@@ -34,6 +35,8 @@ export interface CpmRow {
   readonly reportedPercent: number | null;
   readonly target: number;
   readonly minimum: number;
+  /** How to read it (what is counted), when the CPM needs one. */
+  readonly note?: string;
 }
 
 export interface IncidentRow {
@@ -76,24 +79,52 @@ export interface PmrMonth {
   readonly sections: ReadonlyArray<{ readonly title: string; readonly rows: ReadonlyArray<{ readonly id: string; readonly name: string; readonly truth: number; readonly observed: number; readonly reported: number }> }>;
 }
 
-/**
- * The Code Performance Measures the PMR shows. Numerator and denominator are metric ids summed
- * over the month, filtered by labels. [UNVERIFIED] targets/minimums: DOMAIN.md §2.2 / U5.
- * CPM1–CPM3 come from the service-request and alert measures: when merging, point
- * `within`/`total` at those metric ids.
- */
-export const PMR_CPMS: ReadonlyArray<{
+type LabelFilter = (labels: Readonly<Record<string, string>>) => boolean;
+
+export interface PmrCpm {
   readonly cpm: string;
   readonly name: string;
   readonly within: string;
   readonly total: string;
-  readonly filter?: (labels: Readonly<Record<string, string>>) => boolean;
+  /** Subtracted from `within` / `total` (the exclusion list, MP122 way). */
+  readonly withinLess?: string;
+  readonly totalLess?: string;
+  readonly filter?: LabelFilter;
+  /**
+   * When set, the CPM is "measured" only if a `total` row passes the filter (CPM1 and CPM2 share
+   * `srv.responses`: a run with on-demand traffic only has not measured CPM2). Otherwise any
+   * `total` row will do (a run with incidents but none of Category 1–2 closed measured CPM4 as 0).
+   */
+  readonly measuredByFilter?: boolean;
+  /** How to read it, shown under the table when the CPM is measured. */
+  readonly note?: string;
   readonly target: number;
   readonly minimum: number;
-}> = [
-  { cpm: 'CPM1', name: 'On-Demand Service Responses within TRT', within: 'cpm.cpm1.withinTarget', total: 'cpm.cpm1.total', target: 99, minimum: 96 },
-  { cpm: 'CPM2', name: 'Future-Dated Service Responses within TRT', within: 'cpm.cpm2.withinTarget', total: 'cpm.cpm2.total', target: 99, minimum: 96 },
-  { cpm: 'CPM3', name: 'Alerts delivered within TRT', within: 'cpm.cpm3.withinTarget', total: 'cpm.cpm3.total', target: 99, minimum: 96 },
+}
+
+const inClasses = (classes: readonly string[]): LabelFilter => (l) => classes.includes(l.class ?? '');
+
+/**
+ * The Code Performance Measures the PMR shows. Numerator and denominator are metric ids summed
+ * over the month, filtered by labels. [UNVERIFIED] targets/minimums: DOMAIN.md §2.2 / U5.
+ * CPM1 / CPM2 are the MP122 way (actual volumes, after the exclusion list; the same arithmetic as
+ * `cpmFigures` in service-figures.ts), counted in the month of the response. CPM3 counts alerts
+ * in the month the CH received them, over the alerts whose CH → User time the DCC can measure.
+ */
+export const PMR_CPMS: readonly PmrCpm[] = [
+  {
+    cpm: 'CPM1', name: 'On-Demand Service Responses within TRT', within: 'srv.withinTarget', total: 'srv.responses',
+    withinLess: 'srv.excludedWithinTarget', totalLess: 'srv.excluded', filter: inClasses(CPM1_CLASSES), measuredByFilter: true, target: 99, minimum: 96,
+  },
+  {
+    cpm: 'CPM2', name: 'Future-Dated Service Responses within TRT', within: 'srv.withinTarget', total: 'srv.responses',
+    withinLess: 'srv.excludedWithinTarget', totalLess: 'srv.excluded', filter: inClasses(CPM2_CLASSES), measuredByFilter: true, target: 99, minimum: 96,
+  },
+  {
+    cpm: 'CPM3', name: 'Alerts delivered within TRT', within: 'alert.withinTarget', total: 'alert.measured',
+    note: 'counts the alerts whose CH receipt the DCC can see (not CSP North or SMETS1 SP, CR1438: those are alert.notMeasurable).',
+    target: 99, minimum: 96,
+  },
   {
     cpm: 'CPM4', name: 'Category 1–2 Incidents resolved within Target Resolution Time', within: 'incident.closedWithinTarget', total: 'incident.closed',
     filter: (l) => l.category === '1' || l.category === '2', target: 100, minimum: 85,
@@ -108,7 +139,7 @@ export const PMR_CPMS: ReadonlyArray<{
 const inMonth = (labels: Readonly<Record<string, string>>, month: string): boolean =>
   labels.month === month || (labels.month === undefined && labels.day !== undefined && labels.day.startsWith(month));
 
-const sum = (rows: readonly MetricRow[], id: string, month: string, filter: (l: Readonly<Record<string, string>>) => boolean = () => true): Figure => {
+const sum = (rows: readonly MetricRow[], id: string, month: string, filter: LabelFilter = () => true): Figure => {
   let truth = 0;
   let reported = 0;
   for (const r of rows) {
@@ -118,6 +149,8 @@ const sum = (rows: readonly MetricRow[], id: string, month: string, filter: (l: 
   }
   return { truth, reported };
 };
+
+const minus = (a: Figure, b: Figure | null): Figure => (b === null ? a : { truth: a.truth - b.truth, reported: a.reported - b.reported });
 
 const percent = (num: number, den: number): number | null => (den === 0 ? null : Math.round((num / den) * 10_000) / 100);
 
@@ -147,13 +180,15 @@ export function buildPmr(report: RunReport): Pmr {
       completeByDueDate: ukDate(completeMs) <= dueDate,
       coverage: Math.round((covered / (end - start)) * 10_000) / 10_000,
       cpms: PMR_CPMS.map((c) => {
-        const measured = rows.some((r) => r.id === c.total);
-        const within = sum(rows, c.within, month, c.filter);
-        const total = sum(rows, c.total, month, c.filter);
+        const keep = c.filter ?? ((): boolean => true);
+        const measured = rows.some((r) => r.id === c.total && (c.measuredByFilter !== true || keep(r.labels)));
+        const within = minus(sum(rows, c.within, month, keep), c.withinLess === undefined ? null : sum(rows, c.withinLess, month, keep));
+        const total = minus(sum(rows, c.total, month, keep), c.totalLess === undefined ? null : sum(rows, c.totalLess, month, keep));
         return {
           cpm: c.cpm, name: c.name, measured, within, total,
           truthPercent: percent(within.truth, total.truth), reportedPercent: percent(within.reported, total.reported),
           target: c.target, minimum: c.minimum,
+          ...(c.note === undefined ? {} : { note: c.note }),
         };
       }),
       incidents: incidentRows(rows, month),

@@ -51,6 +51,7 @@ function monthHtml(m: PmrMonth): string {
       );
   }
   out.push('</table>');
+  for (const c of m.cpms) if (c.measured && c.note !== undefined) out.push(`<p class="muted">${c.cpm}: ${esc(c.note)}</p>`);
   out.push('<h3>Incidents, Category 3 / 4 / 5</h3>');
   if (m.incidents.length === 0) out.push('<p class="nm">No Category 3–5 incidents in this month.</p>');
   else {

@@ -11,7 +11,8 @@ export function renderPmrMarkdown(pmr: Pmr): string {
   out.push(
     `As of ${pmr.asOf}. A month is **final** once ${pmr.latenessHours} h have passed after it ends (the longest target response time: a`,
     'late response or alert for it can arrive until then); before that its figures are **provisional**. Incidents count in the month',
-    'they are closed. Figures are what the pipeline reported, with the truth in brackets where it differs.',
+    'they are closed, service responses in the month of the response, alerts in the month the CH received them. Figures are what',
+    'the pipeline reported, with the truth in brackets where it differs.',
     '',
   );
   for (const m of pmr.months) out.push(...monthSection(m));
@@ -38,6 +39,8 @@ function monthSection(m: PmrMonth): string[] {
     if (!c.measured) out.push(row([c.cpm, c.name, 'not measured in this run', '', '', `${c.target} % / ${c.minimum} %`]));
     else out.push(row([c.cpm, c.name, `${num(c.within.reported)} / ${num(c.total.reported)}`, pct(c.reportedPercent), pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
   }
+  const notes = m.cpms.filter((c) => c.measured && c.note !== undefined);
+  if (notes.length > 0) out.push('', ...notes.map((c) => `${c.cpm}: ${c.note}`));
   out.push('', '### Incidents, Category 3 / 4 / 5 (by SMETS generation and resolver group)', '');
   if (m.incidents.length === 0) out.push('No Category 3–5 incidents in this month.', '');
   else {

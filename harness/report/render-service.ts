@@ -1,5 +1,5 @@
 import { delta, num, padTable } from './format.js';
-import { cpmFigures, DISTRIBUTION_IDS, FIGURES, quantileTable } from './service-figures.js';
+import { cpmFigures, DISTRIBUTION_IDS, FIGURES, quantileTable, type QuantileRow } from './service-figures.js';
 import { totals } from './oracle.js';
 import type { RunReport } from './run-report.js';
 import type { MetricRow } from '../expect/expectations.js';
@@ -90,24 +90,47 @@ export function renderServiceMarkdown(report: RunReport): string[] {
   return out;
 }
 
+/**
+ * The service part of the terminal summary, kept short (report.md / report.html have every
+ * table): one CPM row per measure when truth, observed and reported agree, and of the alert hop
+ * latencies only CH → User where the DSP can see it, plus any hop and network whose figures
+ * differ; hops the DSP cannot see (CR1438) are named on one line.
+ */
 export function renderServiceTerminal(report: RunReport): string[] {
   const rows = report.metrics;
   const lines: string[] = [];
   if (hasAny(rows, 'srv.')) {
     lines.push('', 'CPM1 / CPM2 (% within target)      old way = mean of provider levels; MP122 = actual volumes, exclusions applied');
     const table: string[][] = [['', 'figure', 'old way', 'MP122 way', 'no exclusions', 'excluded']];
-    for (const c of cpmFigures(rows))
-      for (const f of FIGURES) table.push([f === 'truth' ? c.cpm : '', f, pct(c.oldWay[f]), pct(c.mp122[f]), pct(c.withoutExclusions[f]), num(c.excluded[f])]);
+    for (const c of cpmFigures(rows)) {
+      const cells = FIGURES.map((f) => [pct(c.oldWay[f]), pct(c.mp122[f]), pct(c.withoutExclusions[f]), num(c.excluded[f])]);
+      const same = cells.every((x) => x.join('|') === (cells[0] as string[]).join('|'));
+      if (same) table.push([c.cpm, 'all three', ...(cells[0] as string[])]);
+      else FIGURES.forEach((f, i) => table.push([i === 0 ? c.cpm : '', f, ...(cells[i] as string[])]));
+    }
     lines.push(...padTable(table, 2).map((l) => `  ${l}`));
   }
   if (hasAny(rows, 'alert.hopLatency')) {
-    lines.push('', 'Alert CH → Service User latency (p50 / p95 / p99)');
-    const table: string[][] = [['network', 'truth', 'observed', 'reported']];
-    for (const q of quantileTable(rows, 'alert.hopLatency').filter((x) => x.labels.hop === 'ch-user' || x.labels.hop === 'dsp-user')) {
-      const cell = (f: 'truth' | 'observed' | 'reported'): string => (q.figures[f].count === 0 ? '—' : `${ms(q.figures[f].p50)} / ${ms(q.figures[f].p95)} / ${ms(q.figures[f].p99)}`);
-      table.push([`${q.labels.hop} ${q.labels.network}`, cell('truth'), cell('observed'), cell('reported')]);
+    const cell = (q: QuantileRow, f: 'truth' | 'observed' | 'reported'): string =>
+      q.figures[f].count === 0 ? '—' : `${ms(q.figures[f].p50)} / ${ms(q.figures[f].p95)} / ${ms(q.figures[f].p99)} (${num(q.figures[f].count)})`;
+    const table: string[][] = [['hop network', 'truth', 'observed', 'reported']];
+    const hidden = new Map<string, string[]>();
+    let collapsed = 0;
+    for (const q of quantileTable(rows, 'alert.hopLatency')) {
+      const [t, o, r] = [cell(q, 'truth'), cell(q, 'observed'), cell(q, 'reported')];
+      const hop = q.labels.hop ?? '';
+      if (o === '—' && r === '—') hidden.set(hop, [...(hidden.get(hop) ?? []), q.labels.network ?? '']);
+      else if (t === o && o === r && hop === 'ch-user') table.push([`${hop} ${q.labels.network}`, t, 'same', 'same']);
+      else if (t !== o || o !== r) table.push([`${hop} ${q.labels.network}`, t, o, r]);
+      else collapsed++;
     }
+    lines.push('', 'Alert hop latency p50 / p95 / p99 (count): CH → User where the DSP sees it, and any hop whose figures differ');
     lines.push(...padTable(table).map((l) => `  ${l}`));
+    // Hops grouped by the networks they are hidden on: "ch-csp, csp-dsp, ch-user on foc, ioc, moc, north".
+    const groups = new Map<string, string[]>();
+    for (const [hop, nets] of hidden) groups.set(nets.join(', '), [...(groups.get(nets.join(', ')) ?? []), hop]);
+    for (const [nets, hops] of groups) lines.push(`  not visible to the DSP (CR1438): ${hops.join(', ')} on ${nets}`);
+    if (collapsed > 0) lines.push(`  ${collapsed} other hop × network rows: truth = observed = reported (all in report.md)`);
   }
   return lines;
 }

@@ -104,3 +104,46 @@ export function scheduleFrom(outages: readonly Outage[]): OutageSchedule {
     nextUpTime: (network, t) => covering(network, t)?.endMs ?? t,
   };
 }
+
+/**
+ * The schedule as high-volume processes read it: `advance(t)` once per time slice, then
+ * `upAt(network, t)` for any `t` ≥ the last advance. While no outage of that network ends after
+ * the last advance and starts at or before `t` — nearly always — it is one comparison, no search.
+ */
+export class OutageCursor {
+  /** Whether the schedule has any outage at all: when false the caller can skip the check. */
+  readonly any: boolean;
+  private readonly byNetwork: Outage[][];
+  private readonly next = new Int32Array(NETWORK_MAX + 1);
+  /** Start of the first outage per network ending after the last advance (Infinity: none). */
+  private readonly nextStart = new Float64Array(NETWORK_MAX + 1).fill(Number.POSITIVE_INFINITY);
+
+  constructor(private readonly schedule: OutageSchedule) {
+    this.any = schedule.outages.length > 0;
+    this.byNetwork = Array.from({ length: NETWORK_MAX + 1 }, () => []);
+    for (const o of schedule.outages) this.byNetwork[o.network]?.push(o);
+    this.advance(Number.NEGATIVE_INFINITY);
+  }
+
+  advance(t: number): void {
+    if (!this.any) return;
+    for (let n = 0; n <= NETWORK_MAX; n++) {
+      const list = this.byNetwork[n] as Outage[];
+      let i = this.next[n] as number;
+      while (i < list.length && (list[i] as Outage).endMs <= t) i++;
+      this.next[n] = i;
+      this.nextStart[n] = i < list.length ? (list[i] as Outage).startMs : Number.POSITIVE_INFINITY;
+    }
+  }
+
+  /** `t` if `network` is up then, else when it is next up (past back-to-back outages too). */
+  upAt(network: number, t: number): number {
+    if (t < (this.nextStart[network] as number)) return t;
+    let up = this.schedule.nextUpTime(network, t);
+    while (up !== t) {
+      t = up;
+      up = this.schedule.nextUpTime(network, t);
+    }
+    return up;
+  }
+}

@@ -22,6 +22,11 @@ export interface SrvEntry {
   /** Eligible roles: IS, ES, GS, ED, GT, RSA, OU. */
   readonly roles: readonly string[];
   readonly process: BusinessProcessName;
+  /**
+   * The request's `ref` carries the image's FirmwareVersion (11.3: proto EVENT_KIND_SERVICE_REQUEST),
+   * not a Transform request or a DCC schedule, so the class never reads it.
+   */
+  readonly refIsFirmwareVersion?: boolean;
 }
 
 const e = (srv: string, name: string, crit: string, onDem: string, fd: number, sched: string, nonDev: string, roles: string, process: BusinessProcessName): SrvEntry => ({
@@ -61,6 +66,13 @@ export const SRV_CATALOGUE: readonly SrvEntry[] = [
   e('8.14.2', 'Communications Hub Status Update - Install No SM WAN', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'install-commission'),
   e('8.14.3', 'Communications Hub Status Update - Fault Return', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'ch-lifecycle'),
   e('8.14.4', 'Communications Hub Status Update - No Fault Return', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'ch-lifecycle'),
+  // Sent by the firmware process (R3), measured per SRV under the Firmware business process of
+  // R1 (DOMAIN.md §6.2). 11.1 / 11.4 are Non-Device (the DSP's response to the DeviceIDList);
+  // 11.3 is critical, but the firmware process sends it signed, without its Transform step, and
+  // its `ref` is the FirmwareVersion: class critical, or future-dated with an execution time.
+  e('11.1', 'Update Firmware', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'firmware'),
+  { ...e('11.3', 'Activate Firmware', 'Y', 'Y', DEVICE, 'N', 'N', 'IS,GS', 'firmware'), refIsFirmwareVersion: true },
+  e('11.4', 'Update PPMID Firmware', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'firmware'),
 ];
 
 export const SRV_COUNT = SRV_CATALOGUE.length;
@@ -91,6 +103,7 @@ export const CPM2_CLASSES: readonly string[] = ['future-dated', 'dcc-scheduled']
 /** The class of a Service Request as seen on the wire (see proto EVENT_KIND_SERVICE_REQUEST). */
 export function responseClassOf(entry: SrvEntry, ref: number, executionOffsetMs: number): number {
   if (entry.nonDevice) return ResponseClass.NON_DEVICE;
+  if (entry.refIsFirmwareVersion === true) return executionOffsetMs > 0 ? ResponseClass.FUTURE_DATED : entry.critical ? ResponseClass.CRITICAL : ResponseClass.ON_DEMAND;
   if (entry.dccScheduled && ref !== 0) return ResponseClass.DCC_SCHEDULED;
   if (executionOffsetMs > 0) return ResponseClass.FUTURE_DATED;
   if (entry.critical) return ref === 0 ? ResponseClass.TRANSFORM : ResponseClass.CRITICAL;

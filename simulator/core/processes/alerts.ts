@@ -3,6 +3,7 @@ import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { GB_ALERT_HOP_MEDIANS } from '../domain/traffic-defaults.js';
 import { AlertCode, EventKind, isSmets1, Network } from '../domain/vocabulary.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
+import { OutageCursor } from '../outages.js';
 import { cumulative } from '../rng.js';
 import type { ResolvedAlerts } from '../scenario/resolve.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
@@ -22,6 +23,10 @@ const POWER_CODES = new Set<string>([AlertCode.SUPPLY_OUTAGE_RESTORED, AlertCode
  * cannot see that Service Provider's data (CSP North and SMETS1 SPs, CR1438). A regional power
  * cut (scenario-configured, self-contained here) ends in a storm of restore alerts, queued at the
  * CSP and throttled by the DSP's Alert Storm Protection (SECMP0062).
+ *
+ * Outages (`ctx.outages`, R6): while the network is down the CH holds the alert and sends it when
+ * the network is back up, and a CSP / SMETS1 SP validation that falls in an outage waits for its
+ * end; the DSP and User hops follow on, so the delay lands in the CH → CSP hop and in CH → User.
  */
 export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): BusinessProcess {
   const rng = ctx.rng('alerts');
@@ -38,6 +43,7 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
   const cspMedian = GB_ALERT_HOP_MEDIANS.cspValidation;
   // Pending alerts (struct-of-arrays with a free list).
   const pending = new AlertSlots();
+  const outages = new OutageCursor(ctx.outages);
   // Storm state per network: CSP FIFO and the DSP's per-minute throttle window (this shard's share).
   const cspFreeAt = new Float64Array(Network.SMETS1_FOC + 1);
   const windowStart = new Float64Array(Network.SMETS1_FOC + 1).fill(-1);
@@ -77,6 +83,8 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
 
   function slice(t0: number): void {
     ctx.schedule(t0 + SLICE_MS, Action.SLICE, t0 + SLICE_MS);
+    // Alerts planned until the next slice (here or at a restore) are received at times ≥ t0.
+    outages.advance(t0);
     const count = estate.count;
     if (count === 0 || totalWeight === 0) return;
     const n = rng.poisson((cfg.perPremisesPerDay * count * SLICE_MS) / DAY);
@@ -99,6 +107,7 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
   function plan(p: number, code: number, at: number, h0: number, throttleable: boolean): void {
     const s = pending.alloc();
     const network = estate.network[p] as number;
+    if (outages.any) h0 = outages.upAt(network, outages.upAt(network, at) + h0) - at;
     const h1 = h0 + Math.round(rng.lognormal(GB_ALERT_HOP_MEDIANS.dspValidation, 0.4));
     let h2 = h1 + Math.round(rng.lognormal(GB_ALERT_HOP_MEDIANS.delivery, 0.5));
     let h3 = h2 + Math.round(rng.lognormal(GB_ALERT_HOP_MEDIANS.confirmation, 0.6));

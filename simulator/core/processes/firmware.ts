@@ -1,5 +1,7 @@
 import { campaignLabel, FirmwareFigures, newTargetRecord, NotMeasurableReason, type TargetRecord } from '../domain/metrics/firmware-metrics.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
+import { isFailure, isSuccess, SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
+import { responseClassOf, SRV_CATALOGUE, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
 import { DeviceType, EventKind, FirmwareAlert, isSmets1, ModelCapability, Network, Outcome, Srv } from '../domain/vocabulary.js';
 import { MODEL_SLOTS, PremisesFlag, SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { cumulative } from '../rng.js';
@@ -45,6 +47,9 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
   const modelRng = ctx.rng('models');
   const { estate } = ctx;
   const targets: Target[] = [];
+  /** The 11.x requests as Users experienced them, for the SRV measures (R1), as install.ts does for 8.14.x. */
+  const srvTruth = new SrvCounters();
+  const srvTrt = trtByClass(ctx.scenario.metrics.trt);
   const campaignTargets: number[][][] = cfg.campaigns.map(() => []);
   const models = cfg.deviceModels;
   const capsOf = models.map(
@@ -87,8 +92,23 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       const figures = new FirmwareFigures();
       for (const t of targets) figures.add(t.rec, asOfMs);
       figures.into(out);
+      srvTruth.addTo(out);
     },
   };
+
+  /**
+   * SRV truth for one request and its response, classed by the catalogue like the SRV family
+   * classes what it observes. A response after the run's end is never emitted, so not counted.
+   */
+  function srvTruthOf(code: string, network: number, ref: number, offsetMs: number, responseAt: number, outcome: number): void {
+    const srv = srvIndex(code);
+    const cls = responseClassOf(SRV_CATALOGUE[srv]!, ref, offsetMs);
+    const key = srvKey(srv, cls, network);
+    srvTruth.request(key, ctx.now);
+    if (responseAt > ctx.scenario.endMs) return;
+    const within = isSuccess(outcome) && responseAt - (ctx.now + Math.max(0, offsetMs)) <= (srvTrt[cls] as number);
+    srvTruth.response(key, responseAt, within, isFailure(outcome), -1);
+  }
 
   /** Draws the device models of a premises once, from the process's own substream. */
   function ensureModels(p: number): void {
@@ -177,6 +197,7 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const responseAt = ctx.now + Math.round(rng.uniform(1 * SECOND, 30 * SECOND));
     const rejected = rng.chance(cfg.dspRejectShare);
     ctx.emitAt(responseAt, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId, user, ref: camp.firmwareVersion, outcome: rejected ? Outcome.REJECTED : Outcome.SUCCESS });
+    srvTruthOf(srv, 0, camp.firmwareVersion, 0, responseAt, rejected ? Outcome.REJECTED : Outcome.SUCCESS);
     for (const ti of list) {
       const t = targets[ti] as Target;
       if (rejected) {
@@ -195,7 +216,12 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     return ctx.now >= t.offlineUntil;
   }
 
+  /**
+   * The network-wide schedule (`ctx.outages`, R6) and, for back-compat, the firmware block's own
+   * `outages` list (WAN outages only this process sees: not emitted, not in availability).
+   */
   function inOutage(network: number): boolean {
+    if (!ctx.outages.isUp(network, ctx.now)) return true;
     for (const o of cfg.outages) if (o.network === network && ctx.now >= o.startMs && ctx.now < o.endMs) return true;
     return false;
   }
@@ -313,6 +339,7 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     if (outcome === Outcome.ACCEPTED) ctx.schedule(ctx.now + camp.futureDatedLeadMs, Action.EXECUTE, ti, requestId);
     else activated(ti, t, outcome, responseAt);
     ctx.emitAt(responseAt, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, ...common, outcome });
+    srvTruthOf(common.code, common.network, common.ref, future ? camp.futureDatedLeadMs : 0, responseAt, outcome);
   }
 
   /** A future-dated activation runs on the device; 0x8F66 / 0x8F67 tell the outcome. */
@@ -342,5 +369,6 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const ok = reachable(t);
     if (ok && version === t.rec.version && at <= ctx.scenario.endMs) t.rec.confirmedAt = at;
     ctx.emitAt(at, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, ...common, outcome: ok ? Outcome.SUCCESS : Outcome.TIMEOUT, value: ok ? version : 0 });
+    srvTruthOf(common.code, common.network, 0, 0, at, ok ? Outcome.SUCCESS : Outcome.TIMEOUT);
   }
 }

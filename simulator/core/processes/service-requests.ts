@@ -5,6 +5,7 @@ import { ResponseClass, SRV_CATALOGUE, srvIndex, trtByClass } from '../domain/sr
 import { PROFILE_HOURS } from '../domain/traffic-defaults.js';
 import { EventKind, isSmets1, Network, Outcome } from '../domain/vocabulary.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
+import { OutageCursor } from '../outages.js';
 import type { ResolvedServiceRequests } from '../scenario/resolve.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { DAY, HOUR, MINUTE, SECOND, ukMidnight } from '../time.js';
@@ -22,6 +23,13 @@ const COS_CHAIN = -2;
  * with their Transform / Signed Pre-Command step, and Change of Supplier chains whose dependent
  * 1.1.1 some Users send without waiting for the 6.23's success. Each request is answered with a
  * response time drawn from its network's latency model; failures and timeouts included.
+ *
+ * Outages (`ctx.outages`, R6): the device leg needs the network's SM WAN and Service Provider.
+ * When the network is down at the TRT clock start (receipt, or the execution time of a
+ * future-dated request) the leg starts when it is back up; when it is down at the moment the
+ * response would come back, the response is held until it is back up. A response that would
+ * thereby come later than the timeout after the clock start is the DSP's timeout response, at
+ * clock start + timeout. The DSP itself stays up: requests and Transforms are not delayed.
  */
 export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServiceRequests): BusinessProcess {
   const rng = ctx.rng('service-requests');
@@ -36,6 +44,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
   const networkOperator = scenario.serviceUsers.findIndex((u) => u.role === 'networkOperator') + 1;
   const ignores = scenario.serviceUsers.map((u) => u.ignoresDependencies);
   const lat = [cfg.latency.north, cfg.latency.central, cfg.latency.south, cfg.latency.smets1];
+  const outages = new OutageCursor(ctx.outages);
 
   return {
     name: 'service-requests',
@@ -55,6 +64,8 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
   function slice(t0: number): void {
     const t1 = t0 + SLICE_MS;
     ctx.schedule(t1, Action.SLICE, t1);
+    // Every step until the next slice asks about times ≥ t0.
+    outages.advance(t0);
     const count = estate.count;
     if (count === 0) return;
     // The UK hour of the slice decides which profiles are active.
@@ -186,18 +197,31 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
       outcome = Outcome.FAILURE;
       userCaused = 1;
     }
+    let respondAt = clockStart + rt;
+    if (outages.any) {
+      const legStart = outages.upAt(network, clockStart);
+      const held = outages.upAt(network, legStart + rt);
+      if (held !== clockStart + rt) {
+        respondAt = Math.min(held, clockStart + cfg.timeoutMs);
+        if (held - clockStart > cfg.timeoutMs) {
+          outcome = Outcome.TIMEOUT;
+          // Not the User's doing: the device never answered.
+          userCaused = 0;
+        }
+      }
+    }
     slots.requestId[s] = id;
     slots.cls[s] = cls;
     slots.clockStart[s] = clockStart;
     slots.outcome[s] = outcome;
     slots.userCaused[s] = userCaused;
     slots.stage[s] = Stage.RESPONSE;
-    ctx.schedule(clockStart + rt, Action.STEP, s);
+    ctx.schedule(respondAt, Action.STEP, s);
     if (slots.chain[s] === COS_CHAIN) {
       const hasty = rng.chance(ignores[user - 1] ?? 0);
       slots.waits[s] = hasty ? 0 : 1;
       // A hasty Supplier fires the dependent 1.1.1 straight after the 6.23.
-      if (hasty) dependent(p, now + Math.round(rng.uniform(1 * SECOND, 5 * SECOND)), clockStart + rt);
+      if (hasty) dependent(p, now + Math.round(rng.uniform(1 * SECOND, 5 * SECOND)), respondAt);
     }
   }
 

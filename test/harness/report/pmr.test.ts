@@ -9,6 +9,7 @@ import { buildPmr, monthsOf } from '../../../harness/report/pmr.js';
 import { renderHtml } from '../../../harness/report/render-html.js';
 import { renderPmrMarkdown } from '../../../harness/report/render-pmr-markdown.js';
 import type { RunReport } from '../../../harness/report/run-report.js';
+import { cpmFigures } from '../../../harness/report/service-figures.js';
 
 const HOUR = 3_600_000;
 const row = (id: string, labels: Record<string, string>, truth: number, reported = truth): MetricRow => ({ id, labels, truth, observed: reported, reported });
@@ -99,6 +100,65 @@ describe('the PMR', () => {
     // + per network and per day for downtime (2) + per region and per day for installs (2).
     expect(html.match(/<svg /g)?.length).toBe(13);
     expect(html).toContain('not measured in this run');
+  });
+});
+
+describe('CPM1–CPM3 in the PMR', () => {
+  const m3 = (cls: string, network = 'north') => ({ srv: '4.1.1', process: 'billing', class: cls, network, smets: network === 'ioc' ? 'smets1' : 'smets2', month: '2026-03' });
+  const srvMarch: MetricRow[] = [
+    row('srv.responses', m3('on-demand'), 10, 9),
+    row('srv.withinTarget', m3('on-demand'), 8, 7),
+    row('srv.responses', m3('critical', 'ioc'), 5),
+    row('srv.withinTarget', m3('critical', 'ioc'), 4),
+    // Transforms have their own TRT and are in neither CPM.
+    row('srv.responses', m3('transform'), 100),
+    row('srv.withinTarget', m3('transform'), 100),
+    row('srv.excluded', { ...m3('on-demand'), reason: 'user-orchestration' }, 2),
+    row('srv.excludedWithinTarget', { ...m3('on-demand'), reason: 'user-orchestration' }, 1),
+    row('srv.responses', m3('future-dated'), 4),
+    row('srv.withinTarget', m3('future-dated'), 3),
+    row('srv.responses', m3('dcc-scheduled'), 6),
+    row('srv.withinTarget', m3('dcc-scheduled'), 6),
+  ];
+  const metrics: MetricRow[] = [
+    ...srvMarch,
+    row('srv.responses', { ...m3('on-demand'), month: '2026-04' }, 3),
+    row('srv.withinTarget', { ...m3('on-demand'), month: '2026-04' }, 3),
+    row('alert.measured', { network: 'central', smets: 'smets2', month: '2026-03' }, 20),
+    row('alert.withinTarget', { network: 'central', smets: 'smets2', month: '2026-03' }, 19, 18),
+    row('alert.notMeasurable', { network: 'north', smets: 'smets2', month: '2026-03' }, 5),
+    row('alert.measured', { network: 'central', smets: 'smets2', month: '2026-04' }, 4),
+    row('alert.withinTarget', { network: 'central', smets: 'smets2', month: '2026-04' }, 4),
+  ];
+  const [march, april] = buildPmr({ ...report, metrics }).months;
+  const cpm = (m: typeof march, id: string) => m?.cpms.find((c) => c.cpm === id);
+
+  it('computes CPM1 (on-demand + critical) the MP122 way, exclusions taken out, per month of response', () => {
+    // within: 8 + 4 − 1 excluded (truth), 7 + 4 − 1 (reported); total: 10 + 5 − 2, 9 + 5 − 2.
+    expect(cpm(march, 'CPM1')).toMatchObject({ measured: true, within: { truth: 11, reported: 10 }, total: { truth: 13, reported: 12 }, truthPercent: 84.62, reportedPercent: 83.33 });
+    expect(cpm(april, 'CPM1')).toMatchObject({ within: { truth: 3, reported: 3 }, total: { truth: 3, reported: 3 }, reportedPercent: 100 });
+    // The same arithmetic as the run's CPM figures over March's rows alone.
+    const fig = cpmFigures(srvMarch).find((f) => f.cpm === 'CPM1');
+    expect([fig?.mp122.truth, fig?.mp122.reported]).toEqual([84.62, 83.33]);
+  });
+
+  it('computes CPM2 from future-dated and DCC-scheduled responses', () => {
+    expect(cpm(march, 'CPM2')).toMatchObject({ measured: true, within: { truth: 9, reported: 9 }, total: { truth: 10, reported: 10 }, reportedPercent: 90 });
+    expect(cpm(april, 'CPM2')).toMatchObject({ measured: true, total: { truth: 0, reported: 0 }, reportedPercent: null });
+  });
+
+  it('computes CPM3 from the measurable alerts of the month, with a note on what is counted', () => {
+    expect(cpm(march, 'CPM3')).toMatchObject({ measured: true, within: { truth: 19, reported: 18 }, total: { truth: 20, reported: 20 }, truthPercent: 95, reportedPercent: 90 });
+    expect(cpm(april, 'CPM3')).toMatchObject({ within: { truth: 4, reported: 4 }, total: { truth: 4, reported: 4 } });
+    expect(renderPmrMarkdown(buildPmr({ ...report, metrics }))).toContain('CPM3: counts the alerts whose CH receipt the DCC can see');
+  });
+
+  it('leaves CPM2 unmeasured when the run has on-demand traffic only', () => {
+    const onDemand = metrics.filter((r) => r.id.startsWith('srv.') && (r.labels.class === 'on-demand' || r.labels.class === 'critical'));
+    const [m] = buildPmr({ ...report, metrics: onDemand }).months;
+    expect(cpm(m, 'CPM1')?.measured).toBe(true);
+    expect(cpm(m, 'CPM2')?.measured).toBe(false);
+    expect(cpm(m, 'CPM3')?.measured).toBe(false);
   });
 });
 

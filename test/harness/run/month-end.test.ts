@@ -25,6 +25,13 @@ describe('scenarios/month-end.yaml', () => {
     const march = pmr.months[0];
     expect(march?.cpms.find((c) => c.cpm === 'CPM5')?.measured).toBe(true);
     expect(march?.cpms.find((c) => c.cpm === 'CPM1')?.measured).toBe(false);
+    // Future-dated tariff changes count in the month they execute (the TRT clock starts then):
+    // March received 6,355 but answered 6,071; the rest were executed, and count, in April.
+    const fd = (id: string, month: string) =>
+      one.metrics.filter((m) => m.id === id && m.labels.class === 'future-dated' && m.labels.month === month).reduce((a, m) => a + m.reported, 0);
+    expect([fd('srv.requests', '2026-03'), fd('srv.responses', '2026-03'), fd('srv.requests', '2026-04'), fd('srv.responses', '2026-04')]).toEqual([6355, 6071, 1460, 1483]);
+    expect(march?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({ measured: true, within: { truth: 5959, reported: 5959 }, total: { truth: 6071, reported: 6071 } });
+    expect(pmr.months[1]?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({ within: { reported: 1464 }, total: { reported: 1483 } });
     // The month's events are final in the reported metrics too.
     expect(one.metrics.some((m) => m.id === 'pmr.monthEvents' && m.labels.month === '2026-03' && m.labels.status === 'final' && m.reported > 0)).toBe(true);
   }, 120_000);

@@ -50,6 +50,28 @@ describe('firmware process', () => {
   const T = truth.samples();
   const O = observed.samples();
 
+  it('feeds the SRV measures (R1, Firmware process) with truth == observed, label by label', () => {
+    const srvRows = (samples: readonly MetricSample[]) =>
+      samples.filter((r) => r.id.startsWith('srv.')).map((r) => `${r.id}${JSON.stringify(r.labels)}=${r.value}`).sort();
+    expect(srvRows(T)).toEqual(srvRows(O));
+    for (const srv of ['11.1', '11.2', '11.3', '11.4']) expect([srv, total(T, 'srv.responses', { srv, process: 'firmware' }) > 0]).toEqual([srv, true]);
+    // The ESME campaign future-dates half its activations: Command Accepted, future-dated class.
+    expect(total(T, 'srv.withinTarget', { srv: '11.3', class: 'future-dated' })).toBeGreaterThan(0);
+    expect(total(T, 'srv.requests', { srv: '11.3', class: 'transform' })).toBe(0);
+  });
+
+  it('honours the network-wide outage schedule exactly like its own outages list (kept for back-compat)', () => {
+    const viaSchedule = SCENARIO.replace(
+      '    outages: [{ network: north, start: 1d, duration: 6h }]',
+      '  outages: { planned: { perMonth: 0 }, unplanned: { perMonth: 0 }, fixed: [{ network: north, start: "2026-03-10T00:00:00Z", duration: 6h }] }',
+    );
+    expect(viaSchedule).not.toBe(SCENARIO);
+    // Shard 1 emits no outage events (shard 0 does), so its traffic is byte-identical.
+    expect(run(parseScenarioText(viaSchedule, 't.yaml'), 1).digest).toBe(shards[1]?.digest);
+    const noOutage = SCENARIO.replace('    outages: [{ network: north, start: 1d, duration: 6h }]\n', '');
+    expect(run(parseScenarioText(noOutage, 't.yaml'), 1).digest).not.toBe(shards[1]?.digest);
+  });
+
   it('is deterministic: same scenario and seed give byte-identical traffic and truth', () => {
     const again = run(scenario, 1);
     expect(again.digest).toBe(shards[1]?.digest);

@@ -116,3 +116,47 @@ describe('SRV metrics (R1) on a hand-built event set', () => {
     expect(cpm2?.oldWay.observed).toBe(50);
   });
 });
+
+describe('firmware SRVs (11.x) in the SRV family', () => {
+  // 11.3's ref is the FirmwareVersion, never a Transform link: an immediate 11.3 with ref 7 is
+  // critical (a 1.1.1 with ref 0 would be a transform), a future-dated one is future-dated and its
+  // "Command Accepted" response before execution counts within target. 11.1 / 11.4 are Non-Device
+  // (device 0, no network): 11.1 answered in 8 s (≤ 10 s) within, 11.4 REJECTED a failure.
+  //  H 11.3 ioc, ref 7, SUCCESS after 20 s               → critical, within (60 s)
+  //  I 11.3 ioc, ref 7, +2 h, ACCEPTED after 20 s        → future-dated, within
+  //  J 11.3 ioc, ref 0, HASH_MISMATCH after 70 s         → critical, neither within nor a failure
+  //  K 1.1.1 north, ref 0 (transform), SUCCESS 2 s       → transform, within (3 s)
+  //  L 11.1 no device, ref 7, SUCCESS 8 s                 → non-device, within
+  //  M 11.4 no device, ref 7, REJECTED 1 s                → non-device, failure
+  const f = createSrvMetrics(DEFAULT_METRIC_CONFIG);
+  f.apply(batchOf([
+    req(t0, '11.3', 11, 200, N.SMETS1_IOC, { ref: 7 }),
+    req(t0, '11.3', 12, 201, N.SMETS1_IOC, { ref: 7, value: 2 * HOUR }),
+    req(t0, '11.3', 13, 202, N.SMETS1_IOC),
+    req(t0, '1.1.1', 14, 203, N.CSP_NORTH),
+    req(t0, '11.1', 15, 0, 0, { ref: 7 }),
+    req(t0, '11.4', 16, 0, 0, { ref: 7 }),
+    resp(t0 + 1000, '11.4', 16, 0, 0, O.REJECTED),
+    resp(t0 + 2000, '1.1.1', 14, 203, N.CSP_NORTH, O.SUCCESS),
+    resp(t0 + 8000, '11.1', 15, 0, 0, O.SUCCESS),
+    resp(t0 + 20_000, '11.3', 11, 200, N.SMETS1_IOC, O.SUCCESS),
+    resp(t0 + 20_000, '11.3', 12, 201, N.SMETS1_IOC, O.ACCEPTED),
+    resp(t0 + 70_000, '11.3', 13, 202, N.SMETS1_IOC, O.HASH_MISMATCH),
+  ]));
+  const rows = f.report(t0 + HOUR);
+  const by = (id: string, srv: string) =>
+    rows.filter((r) => r.id === id && r.labels.srv === srv).map((r) => `${r.labels.class}/${r.labels.network}/${r.labels.process}=${r.value}`).sort();
+
+  it('classes 11.3 by its execution time only, never reading its ref as a transform link', () => {
+    expect(by(M.RESPONSES, '11.3')).toEqual(['critical/ioc/firmware=2', 'future-dated/ioc/firmware=1']);
+    expect(by(M.WITHIN_TARGET, '11.3')).toEqual(['critical/ioc/firmware=1', 'future-dated/ioc/firmware=1']);
+    expect(by(M.FAILURES, '11.3')).toEqual([]);
+    expect(by(M.RESPONSES, '1.1.1')).toEqual(['transform/north/change-of-supplier=1']);
+  });
+
+  it('counts 11.1 / 11.4 as Non-Device responses under the Firmware business process', () => {
+    expect(by(M.WITHIN_TARGET, '11.1')).toEqual(['non-device/unknown/firmware=1']);
+    expect(by(M.FAILURES, '11.4')).toEqual(['non-device/unknown/firmware=1']);
+    expect(by(M.WITHIN_TARGET, '11.4')).toEqual([]);
+  });
+});

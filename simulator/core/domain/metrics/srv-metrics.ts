@@ -52,6 +52,16 @@ export function srvKey(srv: number, cls: number, network: number): number {
   return (srv * RESPONSE_CLASS_COUNT + cls) * NETS + network;
 }
 
+/**
+ * A response that can count within target: a success, or "Command Accepted" for a future-dated
+ * command whose outcome follows later by alert (11.3: proto EVENT_KIND_SERVICE_RESPONSE). A
+ * device's Execution Outcome (no image, hash mismatch, activation failure) is neither a success
+ * nor a DCC failure.
+ */
+export function isSuccess(outcome: number): boolean {
+  return outcome === Outcome.SUCCESS || outcome === Outcome.ACCEPTED;
+}
+
 export function isFailure(outcome: number): boolean {
   return outcome === Outcome.FAILURE || outcome === Outcome.TIMEOUT || outcome === Outcome.REJECTED;
 }
@@ -252,7 +262,7 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
         const cls = Math.floor(key / NETS) % RESPONSE_CLASS_COUNT;
         const outcome = b.outcome[i] as number;
         const failed = isFailure(outcome);
-        const within = outcome === Outcome.SUCCESS && time - (slotClock[s] as number) <= (trt[cls] as number);
+        const within = isSuccess(outcome) && time - (slotClock[s] as number) <= (trt[cls] as number);
         const reason = excluded === null ? -1 : excluded(srv, cls, b.network[i] as number, b.user[i] as number, device, time);
         counters.response(key, time, within, failed, reason);
       }
