@@ -171,7 +171,9 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
       const base = at + Math.round(rng.lognormal(cspMedianOf(cut.network), 0.5));
       const done = Math.max(base, (cspFreeAt[cut.network] as number) + cspServiceMs);
       cspFreeAt[cut.network] = done;
-      plan(who[k] as number, code, at, done - at, true);
+      // The queue's clock runs in fractions of a ms (1000 / capacity); times on the wire are
+      // whole ms, so a hop is rounded up: validated no earlier than the queue allows.
+      plan(who[k] as number, code, at, Math.ceil(done) - at, true);
     }
   }
 }

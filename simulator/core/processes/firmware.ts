@@ -194,7 +194,10 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
         device: estate.device(t.premises, slot), deviceType: t.rec.deviceType, network: t.rec.network,
       });
     }
-    const responseAt = ctx.now + Math.round(rng.uniform(1 * SECOND, 30 * SECOND));
+    // The Service Response to a Non-Device 11.1 / 11.4 is the DSP's validation verdict, given in
+    // seconds (the image's delivery is followed by alerts, over days): within the Non-Device TRT
+    // except for a slow tail [ASSUMPTION].
+    const responseAt = ctx.now + Math.round(rng.lognormal(2 * SECOND, 0.6));
     const rejected = rng.chance(cfg.dspRejectShare);
     ctx.emitAt(responseAt, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId, user, ref: camp.firmwareVersion, outcome: rejected ? Outcome.REJECTED : Outcome.SUCCESS });
     srvTruthOf(srv, 0, camp.firmwareVersion, 0, responseAt, rejected ? Outcome.REJECTED : Outcome.SUCCESS);
