@@ -9,9 +9,27 @@ import { performance } from 'node:perf_hooks';
  * sender got round to it, so a stalled pipeline shows up as latency instead of vanishing from the
  * figures (the coordinated-omission correction of wrk2 and autocannon).
  */
-export type Pacing =
-  | { readonly mode: 'speed'; readonly speed: number; readonly wallStartMs: number; readonly maxWallMs?: number }
-  | { readonly mode: 'rate'; readonly eventsPerSecond: number; readonly wallStartMs: number; readonly maxWallMs?: number };
+export type Pacing = (
+  | { readonly mode: 'speed'; readonly speed: number; readonly maxWallMs?: number }
+  | { readonly mode: 'rate'; readonly eventsPerSecond: number; readonly maxWallMs?: number }
+) & {
+  /** createStartGate(): shared by every shard of the run, so they start their clocks together. */
+  readonly gate: SharedArrayBuffer;
+  /** How many shards pass the gate. */
+  readonly shards: number;
+};
+
+/** Time between the last shard being ready and the first batch being due. */
+const START_MARGIN_MS = 20;
+
+/**
+ * A start gate: every paced shard builds its estate first (which takes a while at GB scale), and
+ * the clock starts only when the last one is ready, so no schedule begins late.
+ * Layout: Int32 ready count at byte 0, Float64 start time (epoch ms) at byte 8.
+ */
+export function createStartGate(): SharedArrayBuffer {
+  return new SharedArrayBuffer(16);
+}
 
 /** Wall clock in epoch ms, comparable across worker threads (each has its own timeOrigin). */
 export function wallNowMs(): number {
@@ -32,6 +50,8 @@ export interface PacingFigures {
 
 /** Drives one shard's sends on schedule and records what happened. */
 export class Pacer {
+  private wallStartMs = Number.NaN;
+  private arrived = false;
   private readonly lag = histogram();
   private readonly ack = histogram();
   private readonly intended: number[] = [];
@@ -46,11 +66,30 @@ export class Pacer {
     private readonly rateShare: number,
   ) {}
 
+  /** Waits at the start gate until every shard of the run is ready; then the clock starts. */
+  async ready(): Promise<void> {
+    this.arrive();
+    const start = new Float64Array(this.pacing.gate, 8, 1);
+    while (start[0] === 0) await sleep(2);
+    this.wallStartMs = start[0] as number;
+  }
+
+  /**
+   * Counts this shard at the gate (once). A shard that fails before it is ready still arrives,
+   * so the others are not left waiting for it.
+   */
+  arrive(): void {
+    if (this.arrived) return;
+    this.arrived = true;
+    const count = new Int32Array(this.pacing.gate, 0, 1);
+    if (Atomics.add(count, 0, 1) + 1 === this.pacing.shards) new Float64Array(this.pacing.gate, 8, 1)[0] = wallNowMs() + START_MARGIN_MS;
+  }
+
   /** Intended wall time of the next batch. */
   private intendedFor(firstEventTimeMs: number): number {
     const p = this.pacing;
-    if (p.mode === 'speed') return p.wallStartMs + (firstEventTimeMs - this.startMs) / p.speed;
-    return p.wallStartMs + (this.eventsBefore / (p.eventsPerSecond * this.rateShare)) * 1000;
+    if (p.mode === 'speed') return this.wallStartMs + (firstEventTimeMs - this.startMs) / p.speed;
+    return this.wallStartMs + (this.eventsBefore / (p.eventsPerSecond * this.rateShare)) * 1000;
   }
 
   /**
@@ -60,7 +99,7 @@ export class Pacer {
   async beforeSend(firstEventTimeMs: number): Promise<boolean> {
     if (!Number.isFinite(firstEventTimeMs)) return true; // nothing left: let the loop end
     const due = this.intendedFor(firstEventTimeMs);
-    if (this.pacing.maxWallMs !== undefined && due - this.pacing.wallStartMs > this.pacing.maxWallMs) {
+    if (this.pacing.maxWallMs !== undefined && due - this.wallStartMs > this.pacing.maxWallMs) {
       this.truncated = true;
       return false;
     }

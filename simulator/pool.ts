@@ -35,6 +35,8 @@ export function workerFilename(): string {
 export async function runShards(options: RunShardsOptions): Promise<ShardResult[]> {
   const { scenario } = options;
   const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
+  // A paced --rate is shared by the shards this run simulates (all, or those of --shard i/N).
+  const premisesRun = shards.reduce((sum, s) => sum + shardRange(scenario, s).count, 0);
   const pool = new Piscina<ShardTask, ShardResult>({
     filename: workerFilename(),
     minThreads: 1,
@@ -53,7 +55,7 @@ export async function runShards(options: RunShardsOptions): Promise<ShardResult[
           scenario,
           shard,
           sink: options.sinkFor(shard),
-          ...(options.pacing === undefined ? {} : { pacing: options.pacing, rateShare: shardRange(scenario, shard).count / scenario.estate.premises }),
+          ...(options.pacing === undefined ? {} : { pacing: options.pacing, rateShare: shardRange(scenario, shard).count / premisesRun }),
           progressPort: channel.port1,
         };
         return pool.run(task, { transferList: [channel.port1] }).finally(() => channel.port2.close());

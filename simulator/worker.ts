@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { createIngestEmitter, type IngestEmitter } from '../harness/wire/emitter.js';
 import { encodeEventBatch } from '../harness/wire/codec.js';
 import { SmsimError } from './core/errors.js';
-import { createShardSimulation } from './core/shard-simulation.js';
+import { createShardSimulation, type ShardSimulation } from './core/shard-simulation.js';
 import { Pacer } from './pacing.js';
 import type { ShardResult, ShardTask } from './shard-task.js';
 
@@ -16,7 +16,8 @@ const PROGRESS_EVERY_BATCHES = 50;
  */
 export default async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const started = performance.now();
-  const sim = createShardSimulation(task.scenario, task.shard);
+  const pacer = task.pacing === undefined ? undefined : new Pacer(task.pacing, task.scenario.startMs, task.rateShare ?? 1);
+  let sim: ShardSimulation | undefined;
   const hash = createHash('sha256');
   const port = task.progressPort;
   let emitter: IngestEmitter | undefined;
@@ -35,12 +36,12 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     batchesResent: 0,
     batchesRejected: 0,
     reconnects: 0,
-    estateBytes: sim.estate.bytes,
+    estateBytes: sim?.estate.bytes ?? 0,
     wallMs: performance.now() - started,
     ...extra,
   });
   try {
-    const pacer = task.pacing === undefined ? undefined : new Pacer(task.pacing, task.scenario.startMs, task.rateShare ?? 1);
+    sim = createShardSimulation(task.scenario, task.shard, { observeOnTake: false });
     if (task.sink.kind === 'grpc')
       emitter = createIngestEmitter({
         target: task.sink.target,
@@ -53,19 +54,23 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
         ...(task.sink.delivery?.reconnectTimeoutMs === undefined ? {} : { maxReconnects: 1_000_000 }),
         ...(pacer === undefined ? {} : { onAck: (seq: number) => pacer.onAck(seq) }),
       });
-    for (;;) {
-      // Paced: wait for the batch's slot first, so a batch is only built (and observed) if sent.
-      if (pacer !== undefined && !(await pacer.beforeSend(sim.nextTime))) break;
-      const batch = sim.nextBatch();
-      if (batch === null) break;
+    // The first batch is built before the start gate, so no paced shard starts its schedule cold.
+    let batch = sim.nextBatch();
+    await pacer?.ready();
+    while (batch !== null) {
+      // Paced: the batch waits for its slot; one that falls past --duration is neither sent nor
+      // observed, so observed still equals what crossed the wire.
+      if (pacer !== undefined && !(await pacer.beforeSend(batch.baseTimeMs))) break;
       pacer?.sent(batch.eventCount);
       const encoded = encodeEventBatch(batch);
+      sim.observe(batch);
       hash.update(encoded);
       batches++;
       events += batch.eventCount;
       bytes += encoded.byteLength;
       if (emitter !== undefined) await emitter.send(encoded, batch.eventCount);
       if (port !== undefined && batches % PROGRESS_EVERY_BATCHES === 0) port.postMessage({ shard: task.shard, events, progress: sim.progress });
+      batch = sim.nextBatch();
     }
     const stats = emitter === undefined ? undefined : await emitter.finish();
     port?.postMessage({ shard: task.shard, events, progress: 1 });
@@ -82,6 +87,7 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     });
   } catch (err) {
     emitter?.abort();
+    pacer?.arrive();
     // Errors cross the worker boundary as plain data; the pool rebuilds the SmsimError.
     return result({ error: SmsimError.from(err, 'SMSIM_ERR_WORKER_FAILED').toData() });
   } finally {

@@ -6,7 +6,7 @@ import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js'
 import { runShards } from '../../simulator/pool.js';
 import { metricConfig } from '../../simulator/core/shard-simulation.js';
 import type { DeliveryOptions, ShardProgress, ShardResult } from '../../simulator/shard-task.js';
-import { mergeHistograms, wallNowMs, type Pacing } from '../../simulator/pacing.js';
+import { createStartGate, mergeHistograms, type Pacing } from '../../simulator/pacing.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
@@ -21,9 +21,6 @@ const PREFLIGHT_TIMEOUT_MS = 5000;
 export type PacingRequest =
   | { readonly mode: 'speed'; readonly speed: number; readonly maxWallMs?: number }
   | { readonly mode: 'rate'; readonly eventsPerSecond: number; readonly maxWallMs?: number };
-
-/** Lead time before a paced run's first batch is due, so every worker is up by then. */
-const PACING_LEAD_MS = 1000;
 
 export interface RunOptions {
   readonly scenario: ResolvedScenario;
@@ -60,7 +57,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
   try {
     const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
     const progress = new Map<number, ShardProgress>();
-    const pacing: Pacing | undefined = options.pacing === undefined ? undefined : { ...options.pacing, wallStartMs: wallNowMs() + PACING_LEAD_MS };
+    const pacing: Pacing | undefined = options.pacing === undefined ? undefined : { ...options.pacing, gate: createStartGate(), shards: shards.length };
     const results = await runShards({
       scenario,
       workers: options.workers,

@@ -34,10 +34,21 @@ export interface ShardSimulation {
   truth(asOfMs?: number): MetricSample[];
   /** The reference metric definitions applied to this shard's observed traffic. */
   observed(): MetricSample[];
+  /**
+   * Counts a batch as observed (traffic that crossed the wire). Only with
+   * `{ observeOnTake: false }`, where the caller decides which batches were sent.
+   */
+  observe(batch: EventBatchView): void;
   readonly estate: ShardEstate;
 }
 
-export function createShardSimulation(scenario: ResolvedScenario, shard: number): ShardSimulation {
+export interface ShardSimulationOptions {
+  /** Count every batch as observed as it is taken (default), or leave it to `observe()`. */
+  readonly observeOnTake?: boolean;
+}
+
+export function createShardSimulation(scenario: ResolvedScenario, shard: number, options: ShardSimulationOptions = {}): ShardSimulation {
+  const observeOnTake = options.observeOnTake ?? true;
   const { count } = shardRange(scenario, shard);
   const rngFor = (name: string): Rng => createRng(deriveSeed(scenario.seed, shard, name));
   const sampler = new PremisesSampler(scenario);
@@ -129,7 +140,7 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
         return null;
       }
       const batch = builder.take();
-      observedEngine.apply(batch);
+      if (observeOnTake) observedEngine.apply(batch);
       return batch;
     },
     truth(asOfMs = endMs) {
@@ -141,6 +152,9 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number)
     },
     observed() {
       return observedEngine.report(endMs);
+    },
+    observe(batch) {
+      observedEngine.apply(batch);
     },
   };
 }

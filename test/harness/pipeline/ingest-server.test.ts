@@ -15,6 +15,7 @@ import { AckStatus, decodeEventBatch, encodeEventBatch, encodeIngestRequest } fr
 import { protoTypes } from '../../../harness/wire/proto-root.js';
 import type { IngestAck } from '../../../harness/wire/codec.js';
 import { IngestClient, openIngestStream } from '../../../harness/wire/services.js';
+import { rawIngestStream } from '../../helpers/raw-ingest.js';
 
 const T0 = 1_772_409_600_000;
 /** Every batch built here is later than the one before: a stream's times never go back (events.proto). */
@@ -49,44 +50,7 @@ function recordingPipeline(opts: { throwOnTag?: number } = {}): MeasurementPipel
   };
 }
 
-/** A bare Ingest stream: write envelopes by hand, read acks in order. */
-function rawStream(address: string) {
-  const client = new IngestClient(address, grpc.credentials.createInsecure());
-  const call = openIngestStream(client);
-  const acks: IngestAck[] = [];
-  let notify: (() => void) | undefined;
-  let status: grpc.StatusObject | undefined;
-  call.on('data', (ack: IngestAck) => {
-    acks.push(ack);
-    notify?.();
-  });
-  call.on('error', () => undefined);
-  call.on('status', (s: grpc.StatusObject) => {
-    status = s;
-    notify?.();
-  });
-  return {
-    send(streamId: string, seq: number, batch: Uint8Array) {
-      call.write(encodeIngestRequest(streamId, seq, batch));
-    },
-    writeRaw(bytes: Uint8Array) {
-      call.write(bytes);
-    },
-    /** The next `k` acks (waits for them). */
-    async take(k: number): Promise<IngestAck[]> {
-      while (acks.length < k && status === undefined) await new Promise<void>((r) => (notify = r));
-      return acks.splice(0, k);
-    },
-    async status(): Promise<grpc.StatusObject> {
-      while (status === undefined) await new Promise<void>((r) => (notify = r));
-      return status;
-    },
-    close() {
-      call.cancel();
-      client.close();
-    },
-  };
-}
+const rawStream = (address: string) => rawIngestStream(address);
 
 type RawStream = ReturnType<typeof rawStream>;
 

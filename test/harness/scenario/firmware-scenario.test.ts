@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../../../harness/scenario/load-scenario.js';
-import { isSmsimError, type SmsimError } from '../../../simulator/core/errors.js';
 import { DeviceType, Network } from '../../../simulator/core/domain/vocabulary.js';
+import { issuesOf } from '../../helpers/scenario-issues.js';
 
 const BASE = `
 name: t
@@ -12,15 +12,6 @@ estate: { premises: 1000 }
 serviceUsers: [{ name: A, share: 1 }]
 `;
 
-function issuesOf(text: string): string[] {
-  try {
-    parseScenarioText(text, 'x.yaml');
-  } catch (err) {
-    expect(isSmsimError(err)).toBe(true);
-    return ((err as SmsimError).details.issues as string[]) ?? [];
-  }
-  throw new Error('expected the scenario to be refused');
-}
 
 describe('traffic.firmware', () => {
   it('resolves defaults: IOC PPMIDs are IOC/MDS and cannot acknowledge; times in ms from the start', () => {

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isSmsimError, type SmsimError } from '../../../simulator/core/errors.js';
 import { loadScenario, parseScenarioText } from '../../../harness/scenario/load-scenario.js';
+import { issuesOf } from '../../helpers/scenario-issues.js';
 
 const VALID = `
 name: t
@@ -14,15 +14,6 @@ serviceUsers: [{ name: A, share: 1 }]
 traffic: { installs: { perDay: 10 } }
 `;
 
-function issuesOf(text: string): string[] {
-  try {
-    parseScenarioText(text, 'x.yaml');
-  } catch (err) {
-    expect(isSmsimError(err)).toBe(true);
-    return ((err as SmsimError).details.issues as string[]) ?? [(err as SmsimError).message];
-  }
-  throw new Error('expected the scenario to be refused');
-}
 
 describe('scenario validation', () => {
   it('accepts a minimal scenario and fills in GB defaults scaled to the estate', () => {

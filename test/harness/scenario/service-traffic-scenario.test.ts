@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSmsimError, type SmsimError } from '../../../simulator/core/errors.js';
 import { parseScenarioText } from '../../../harness/scenario/load-scenario.js';
+import { issuesOf } from '../../helpers/scenario-issues.js';
 
 const BASE = `
 name: t
@@ -11,15 +11,6 @@ estate: { premises: 1000 }
 serviceUsers: [{ name: A, share: 1 }]
 `;
 
-function issuesOf(text: string): string[] {
-  try {
-    parseScenarioText(text, 'x.yaml');
-  } catch (err) {
-    expect(isSmsimError(err)).toBe(true);
-    return ((err as SmsimError).details.issues as string[]) ?? [(err as SmsimError).message];
-  }
-  throw new Error('expected the scenario to be refused');
-}
 
 describe('service request, alert and measurement blocks', () => {
   it('fills in the GB mix, latency model, alert defaults and the §2.3 target response times', () => {
