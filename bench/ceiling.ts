@@ -7,7 +7,7 @@ import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import type { CeilingResult, CeilingTask } from './ceiling-worker.js';
 
 /** Streams a scenario's pre-encoded batches from `workers` threads into a decode-and-drop server. */
-export async function transportCeiling(scenario: ResolvedScenario, workers: number): Promise<{ eventsPerSecond: number; events: number; bytesPerEvent: number }> {
+export async function transportCeiling(scenario: ResolvedScenario, workers: number, only?: readonly number[]): Promise<{ eventsPerSecond: number; events: number; bytesPerEvent: number }> {
   const server = await startPipelineServer({ pipeline: { apply: () => undefined, report: () => [] } });
   const pool = new Piscina<CeilingTask, CeilingResult>({
     filename: join(findPackageRoot(import.meta.url), 'dist', 'bench', 'ceiling-worker.js'),
@@ -17,7 +17,7 @@ export async function transportCeiling(scenario: ResolvedScenario, workers: numb
   try {
     const barrier = new SharedArrayBuffer(4);
     const runId = randomUUID();
-    const shards = Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
+    const shards = only ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
     const results = await Promise.all(
       Array.from({ length: workers }, (_, w) =>
         pool.run({ scenario, shards: shards.filter((s) => s % workers === w), target: server.address, runId, barrier, workers }),
