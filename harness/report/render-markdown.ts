@@ -23,7 +23,7 @@ export function renderMarkdown(report: RunReport): string {
     row(['pipeline', `${report.pipeline.kind} (${report.pipeline.target})`]),
     row(['events sent / acked', `${num(r.sent)} / ${num(r.acked)}`]),
     row(['lost / duplicates', `${num(r.lost)} / ${num(r.duplicates)}`]),
-    row(['wall time', `${r.wallSeconds.toFixed(2)} s (${num(r.eventsPerSecond)} events/s, ${r.workers} workers)`]),
+    row(['wall time', `${r.wallSeconds.toFixed(2)} s (${num(r.eventsPerSecond)} events/s, ${r.workers} worker${r.workers === 1 ? "" : "s"})`]),
     '',
     '*Truth* is what the simulated devices experienced; *observed* is the reference metric definitions applied to the',
     'traffic that crossed the wire; *reported* is what the pipeline under test returned. truth − observed is the',

@@ -13,7 +13,7 @@ export function renderTerminal(report: RunReport): string {
   lines.push(`  window   ${report.window.start} → ${report.window.end}`);
   lines.push(`  pipeline ${report.pipeline.kind} at ${report.pipeline.target}`);
   lines.push(
-    `  run      ${num(r.sent)} events in ${num(r.batches)} batches from ${r.shards} shards on ${r.workers} workers, ` +
+    `  run      ${num(r.sent)} events in ${num(r.batches)} batches from ${r.shards} shards on ${r.workers} worker${r.workers === 1 ? '' : 's'}, ` +
       `${r.wallSeconds.toFixed(2)} s, ${num(r.eventsPerSecond)} events/s, peak RSS ${num(Math.round(r.peakRssBytes / 1_048_576))} MiB`,
   );
   lines.push(`  delivery acked ${num(r.acked)} · lost ${num(r.lost)} · duplicates ${num(r.duplicates)} · resent ${num(r.resent)} batches · rejected ${num(r.rejected)}`);
