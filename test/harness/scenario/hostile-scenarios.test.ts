@@ -3,20 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isSmsimError, type SmsimError } from '../../../simulator/core/errors.js';
 import { parseScenarioText } from '../../../harness/scenario/load-scenario.js';
+import { MINIMAL_SCENARIO } from '../../helpers/scenario-issues.js';
 
 /**
  * Hostile scenarios (issue #7, docs/reliability.md): every class is refused with its error code
  * and a message naming the path; nothing else is ever thrown.
  */
 
-const VALID = `
-name: t
-seed: 1
-start: "2026-03-02"
-duration: 1d
-estate: { premises: 1000 }
-serviceUsers: [{ name: A, share: 1 }]
-traffic: { installs: { perDay: 10 } }
+const VALID = MINIMAL_SCENARIO + `traffic: { installs: { perDay: 10 } }
 `;
 
 function refusal(text: string): SmsimError {

@@ -2,16 +2,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenarioText } from '../../../harness/scenario/load-scenario.js';
-import { issuesOf } from '../../helpers/scenario-issues.js';
+import { issuesOf, MINIMAL_SCENARIO } from '../../helpers/scenario-issues.js';
 
-const VALID = `
-name: t
-seed: 1
-start: "2026-03-02"
-duration: 1d
-estate: { premises: 1000 }
-serviceUsers: [{ name: A, share: 1 }]
-traffic: { installs: { perDay: 10 } }
+const VALID = MINIMAL_SCENARIO + `traffic: { installs: { perDay: 10 } }
 `;
 
 

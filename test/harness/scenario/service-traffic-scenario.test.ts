@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../../../harness/scenario/load-scenario.js';
-import { issuesOf } from '../../helpers/scenario-issues.js';
+import { issuesOf, MINIMAL_SCENARIO } from '../../helpers/scenario-issues.js';
 
-const BASE = `
-name: t
-seed: 1
-start: "2026-03-02"
-duration: 1d
-estate: { premises: 1000 }
-serviceUsers: [{ name: A, share: 1 }]
-`;
+const BASE = MINIMAL_SCENARIO;
 
 
 describe('service request, alert and measurement blocks', () => {
