@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
 import type { IngestStats } from '../wire/codec.js';
 import { reportError } from '../wire/grpc-errors.js';

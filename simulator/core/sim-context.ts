@@ -1,7 +1,6 @@
 import type { EventBatchBuilder, EventFields } from './domain/event-batch.js';
 import type { MetricTable } from './domain/metrics/metric-table.js';
 import type { PremisesSampler, ShardEstate } from './estate.js';
-import type { EventQueue } from './event-queue.js';
 import type { OutageSchedule } from './outages.js';
 import type { Rng } from './rng.js';
 import type { ResolvedScenario } from './scenario/resolve.js';

@@ -64,6 +64,8 @@ export const NETWORK_LABELS: Readonly<Record<number, string>> = {
   5: 'moc',
   6: 'foc',
 };
+/** Label → Network number ("north" → 1 … "foc" → 6), for scenario files. */
+export const NETWORK_BY_LABEL: Readonly<Record<string, number>> = { north: 1, central: 2, south: 3, ioc: 4, moc: 5, foc: 6 };
 export const REGIONS = ['north', 'central', 'south'] as const;
 export type Region = (typeof REGIONS)[number];
 export const COHORTS = ['ioc', 'moc', 'foc'] as const;

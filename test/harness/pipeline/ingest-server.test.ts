@@ -11,10 +11,8 @@ import type { MeasurementPipeline } from '../../../harness/pipeline/measurement-
 import { startPipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import type { PipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import { fetchReport } from '../../../harness/pipeline/report-client.js';
-import { AckStatus, decodeEventBatch, encodeEventBatch, encodeIngestRequest } from '../../../harness/wire/codec.js';
+import { AckStatus, decodeEventBatch, encodeEventBatch } from '../../../harness/wire/codec.js';
 import { protoTypes } from '../../../harness/wire/proto-root.js';
-import type { IngestAck } from '../../../harness/wire/codec.js';
-import { IngestClient, openIngestStream } from '../../../harness/wire/services.js';
 import { rawIngestStream } from '../../helpers/raw-ingest.js';
 
 const T0 = 1_772_409_600_000;
