@@ -59,6 +59,15 @@ describe('smsim CLI (real processes)', () => {
     expect(a.metrics).toEqual(b.metrics);
   });
 
+  it('validates a scenario without running it', async () => {
+    const ok = await smsim(['validate', 'scenarios/default.yaml']);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('scenarios/default.yaml: valid (100000 premises in 10 shards, 7 days)\n');
+    const bad = await smsim(['validate', 'test/fixtures/scenarios/nope.yaml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('[SMSIM_ERR_SCENARIO_NOT_FOUND]');
+  });
+
   it('exits 1 when an expectation fails', async () => {
     const r = await smsim(['run', 'test/fixtures/scenarios/small-failing.yaml']);
     expect(r.code).toBe(1);
