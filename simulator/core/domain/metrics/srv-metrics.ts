@@ -187,14 +187,20 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
   const counters = new SrvCounters();
   const trt = trtByClass(config.trt);
   const excluded = config.exclusions.length === 0 ? null : compileExclusions(config.exclusions);
-  // In-flight requests: requestId → first slot; slots chain on the (rare) id shared by streams.
-  const head = new Map<number, number>();
+  // In-flight requests: (requestId, device) → newest slot; slots chain on the (rare) key sent
+  // twice. The index is an open-addressing hash on the pair in typed arrays, replacing a Map on
+  // the id alone whose chains ran across every stream (ids restart at 1 in each shard, so the
+  // pipeline walked one slot per concurrent shard) and whose get/set/delete made this the top
+  // self-time function of the run (gb-day --shard 0/45 profile: 10 % of the main thread).
+  // Matching is unchanged: a response takes the newest in-flight request with its id and device.
+  const head = new RequestIndex();
   let cap = 1024;
-  let slotDevice: Float64Array = new Float64Array(cap);
   let slotClock: Float64Array = new Float64Array(cap);
   let slotKey: Int32Array = new Int32Array(cap);
   let slotNext: Int32Array = new Int32Array(cap);
-  const free: number[] = [];
+  // Free slots as a typed stack (LIFO, like the array it replaces).
+  let free: Int32Array = new Int32Array(cap);
+  let freeTop = 0;
   let used = 0;
   let srvOfCode = new Int16Array(64);
 
@@ -210,10 +216,10 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
       b.set(a);
       return b;
     };
-    slotDevice = f(slotDevice);
     slotClock = f(slotClock);
     slotKey = g(slotKey);
     slotNext = g(slotNext);
+    free = g(free);
   };
 
   return {
@@ -235,29 +241,20 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
           const cls = responseClassOf(SRV_CATALOGUE[srv]!, b.ref[i] as number, offset);
           const key = srvKey(srv, cls, b.network[i] as number);
           counters.request(key, time);
-          const s = free.pop() ?? used++;
+          const s = freeTop > 0 ? (free[--freeTop] as number) : used++;
           if (s >= cap) grow();
-          slotDevice[s] = device;
           slotClock[s] = time + (offset > 0 ? offset : 0);
           slotKey[s] = key;
-          slotNext[s] = head.get(id) ?? -1;
-          head.set(id, s);
+          slotNext[s] = head.set(id, device, s);
           continue;
         }
         // A response: find its request.
-        let prev = -1;
-        let s = head.get(id) ?? -1;
-        while (s >= 0 && slotDevice[s] !== device) {
-          prev = s;
-          s = slotNext[s] as number;
-        }
+        const s = head.get(id, device);
         if (s < 0) continue;
-        if (prev < 0) {
-          const next = slotNext[s] as number;
-          if (next < 0) head.delete(id);
-          else head.set(id, next);
-        } else slotNext[prev] = slotNext[s] as number;
-        free.push(s);
+        const next = slotNext[s] as number;
+        if (next < 0) head.delete(id, device);
+        else head.set(id, device, next);
+        free[freeTop++] = s;
         const key = slotKey[s] as number;
         const cls = Math.floor(key / NETS) % RESPONSE_CLASS_COUNT;
         const outcome = b.outcome[i] as number;
@@ -273,4 +270,102 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
       return out.samples();
     },
   };
+}
+
+/**
+ * (requestId, device) → slot (-1 = absent), open addressing with linear probing in typed
+ * arrays. Ids are non-negative (uint64 on the wire), so -1 marks an empty bucket. Deletion
+ * shifts the following entries back (no tombstones), so probes stay short as requests come
+ * and go.
+ */
+class RequestIndex {
+  private mask = 1023;
+  private ids = new Float64Array(1024).fill(-1);
+  private devices = new Float64Array(1024);
+  private vals = new Int32Array(1024);
+  private size = 0;
+
+  private static hash(id: number, device: number): number {
+    // Both 32-bit halves of both numbers: ids are small and dense, device numbers large.
+    const h = Math.imul((id >>> 0) ^ Math.imul((id / 4294967296) >>> 0, 0x85ebca6b), 0x9e3779b1);
+    const d = Math.imul((device >>> 0) ^ Math.imul((device / 4294967296) >>> 0, 0xc2b2ae35), 0x27d4eb2f);
+    const x = h ^ (d + 0x165667b1 + (h << 6) + (h >>> 2));
+    return Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) >>> 0;
+  }
+
+  get(id: number, device: number): number {
+    const ids = this.ids;
+    const mask = this.mask;
+    for (let i = RequestIndex.hash(id, device) & mask; ; i = (i + 1) & mask) {
+      const k = ids[i] as number;
+      if (k === id && this.devices[i] === device) return this.vals[i] as number;
+      if (k === -1) return -1;
+    }
+  }
+
+  /** Sets (id, device) → slot and returns the previous slot (-1 if none). */
+  set(id: number, device: number, slot: number): number {
+    const ids = this.ids;
+    const mask = this.mask;
+    let i = RequestIndex.hash(id, device) & mask;
+    for (; ; i = (i + 1) & mask) {
+      const k = ids[i] as number;
+      if (k === id && this.devices[i] === device) {
+        const prev = this.vals[i] as number;
+        this.vals[i] = slot;
+        return prev;
+      }
+      if (k === -1) break;
+    }
+    ids[i] = id;
+    this.devices[i] = device;
+    this.vals[i] = slot;
+    if (++this.size * 2 > mask) this.rehash();
+    return -1;
+  }
+
+  delete(id: number, device: number): void {
+    const ids = this.ids;
+    const devices = this.devices;
+    const vals = this.vals;
+    const mask = this.mask;
+    let i = RequestIndex.hash(id, device) & mask;
+    for (; ; i = (i + 1) & mask) {
+      const k = ids[i] as number;
+      if (k === id && devices[i] === device) break;
+      if (k === -1) return;
+    }
+    // Backward shift: move later entries of the cluster into the hole unless their home bucket
+    // lies cyclically in (hole, j], where moving them would put them before their home.
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const k = ids[j] as number;
+      if (k === -1) break;
+      const home = RequestIndex.hash(k, devices[j] as number) & mask;
+      if (i <= j ? home > i && home <= j : home > i || home <= j) continue;
+      ids[i] = k;
+      devices[i] = devices[j] as number;
+      vals[i] = vals[j] as number;
+      i = j;
+    }
+    ids[i] = -1;
+    this.size--;
+  }
+
+  private rehash(): void {
+    const oldIds = this.ids;
+    const oldDevices = this.devices;
+    const oldVals = this.vals;
+    const size = oldIds.length * 2;
+    this.ids = new Float64Array(size).fill(-1);
+    this.devices = new Float64Array(size);
+    this.vals = new Int32Array(size);
+    this.mask = size - 1;
+    this.size = 0;
+    for (let i = 0; i < oldIds.length; i++) {
+      const k = oldIds[i] as number;
+      if (k !== -1) this.set(k, oldDevices[i] as number, oldVals[i] as number);
+    }
+  }
 }
