@@ -64,6 +64,12 @@ export class Pacer {
     private readonly startMs: number,
     /** This shard's share of a `rate` (by its premises). */
     private readonly rateShare: number,
+    /**
+     * Where in a batch interval this shard's `rate` schedule starts (0–1). Spread over the shards
+     * of a run, so their batches are not all due at once on a worker's shared event loop.
+     */
+    private readonly phase = 0,
+    private readonly batchSize = 1000,
   ) {}
 
   /** Waits at the start gate until every shard of the run is ready; then the clock starts. */
@@ -89,7 +95,7 @@ export class Pacer {
   private intendedFor(firstEventTimeMs: number): number {
     const p = this.pacing;
     if (p.mode === 'speed') return this.wallStartMs + (firstEventTimeMs - this.startMs) / p.speed;
-    return this.wallStartMs + (this.eventsBefore / (p.eventsPerSecond * this.rateShare)) * 1000;
+    return this.wallStartMs + ((this.eventsBefore + this.phase * this.batchSize) / (p.eventsPerSecond * this.rateShare)) * 1000;
   }
 
   /**

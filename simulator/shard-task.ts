@@ -31,6 +31,8 @@ export interface ShardTask {
   readonly pacing?: Pacing;
   /** This shard's share of the estate (for a paced `rate`). */
   readonly rateShare?: number;
+  /** Where in a batch interval this shard's paced schedule starts (0–1). */
+  readonly pacingPhase?: number;
   /** Receives ShardProgress messages. */
   readonly progressPort?: MessagePort;
 }
