@@ -88,8 +88,8 @@ const byteSize = (name: string) => (v: string): number => {
 
 /**
  * The embedded pipeline decodes and counts every event on the main thread, so it needs a core of
- * its own: measured on 2 cores, 1 worker beat 2 by 4–12 % on the default scenario and a tenth of
- * gb-day (README, Performance notes). A pipeline elsewhere leaves every core to the simulator.
+ * its own: measured on 2 cores, 1 worker was as fast as 2 or faster in most runs (README,
+ * Performance notes). A pipeline elsewhere leaves every core to the simulator.
  */
 export function defaultWorkers(externalPipeline: boolean): number {
   const cores = availableParallelism();
