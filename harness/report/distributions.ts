@@ -1,6 +1,8 @@
 import { metricKey } from '../../simulator/core/domain/metrics/metric-table.js';
 import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
-import type { MetricRow } from '../expect/expectations.js';
+import type { Figure, MetricRow } from '../expect/expectations.js';
+
+export type { Figure };
 import { num } from './format.js';
 
 /*
@@ -9,7 +11,6 @@ import { num } from './format.js';
  * not a figure a person wants: these helpers turn them into p50 / p95 / p99 for any section.
  */
 
-export type Figure = 'truth' | 'observed' | 'reported';
 export const FIGURES: readonly Figure[] = ['truth', 'observed', 'reported'];
 export const QUANTILES: ReadonlyArray<{ readonly label: string; readonly q: number }> = [
   { label: 'p50', q: 0.5 },
