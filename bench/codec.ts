@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { decodeColumnar, encodeColumnar } from '../harness/wire/columnar-codec.js';
+import { ColumnarDecoder, decodeColumnar, encodeColumnar } from '../harness/wire/columnar-codec.js';
+import { EventBatchDecoder } from '../harness/wire/codec.js';
 import { protoTypes } from '../harness/wire/proto-root.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
 import { findPackageRoot } from '../harness/wire/proto-root.js';
@@ -28,6 +29,15 @@ export async function codecBench(): Promise<Record<string, number>> {
     'codec.hand.encodeEventsPerSecond': time(() => views.forEach((v) => encodeColumnar(v))),
     'codec.protobufjs.decodeEventsPerSecond': time(() => encoded.forEach((b) => T.decode(b))),
     'codec.hand.decodeEventsPerSecond': time(() => encoded.forEach((b) => decodeColumnar(b))),
+    // What the ingest server does per batch: decode into reused columns, then validate.
+    'codec.hand.decodeReusedEventsPerSecond': time(() => {
+      const d = new ColumnarDecoder();
+      encoded.forEach((b) => d.decode(b));
+    }),
+    'codec.hand.decodeValidatedEventsPerSecond': time(() => {
+      const d = new EventBatchDecoder();
+      encoded.forEach((b) => d.decode(b));
+    }),
     'wire.bytesPerEvent': Math.round((encoded.reduce((s, b) => s + b.length, 0) / events) * 10) / 10,
   };
 }

@@ -2,7 +2,7 @@ import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
-import { AckStatus, MAX_EVENTS_PER_BATCH, decodeEventBatch, encodeIngestRequest, peekEventCount } from '../wire/codec.js';
+import { AckStatus, EventBatchDecoder, MAX_EVENTS_PER_BATCH, encodeIngestRequest, peekEventCount } from '../wire/codec.js';
 import type { IngestAck, IngestRequest, IngestStats, ReportRequest, ReportResponse } from '../wire/codec.js';
 import { bindError, toGrpcStatus } from '../wire/grpc-errors.js';
 import { serverCredentials, tokenChecker, type ServerSecurity } from '../wire/security.js';
@@ -115,6 +115,12 @@ function claimedEvents(batchBytes: Uint8Array): number {
 }
 
 /**
+ * One decoder for every batch this thread receives: receiveBatch applies each batch before it
+ * returns, so no two decoded batches are ever alive at once (MeasurementPipeline.apply).
+ */
+const decoder = new EventBatchDecoder();
+
+/**
  * Applies one request to the delivery state and the pipeline and returns its ack. Synchronous:
  * requests of a stream are handled one at a time in arrival order, so a stream's state never
  * sees two batches at once, even across two connections carrying the same stream id.
@@ -140,7 +146,7 @@ export function receiveBatch(
   }
   let message: string;
   try {
-    const batch = decodeEventBatch(req.batchBytes);
+    const batch = decoder.decode(req.batchBytes);
     const n = batch.eventCount;
     // events.proto: within one stream, events are in non-decreasing time order, across batches too.
     const first = n === 0 ? s.lastEventMs : batch.baseTimeMs + (batch.timeDeltaMs[0] as number);

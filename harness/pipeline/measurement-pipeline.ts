@@ -7,7 +7,10 @@ import type { MetricSample } from '../../simulator/core/domain/metrics/metric-ta
  * the server owns delivery (sequences, duplicates, acks), never the metrics.
  */
 export interface MeasurementPipeline {
-  /** Applies one valid batch. Called once per accepted batch, in stream order. */
+  /**
+   * Applies one valid batch. Called once per accepted batch, in stream order. The batch's columns
+   * are reused for the next one: copy what must outlive the call.
+   */
   apply(batch: EventBatchView): void;
   /** The metrics as of `asOfMs` (ms since the epoch); 0 = the latest event time seen. */
   report(asOfMs: number): MetricSample[];

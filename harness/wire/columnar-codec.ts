@@ -14,4 +14,4 @@
  */
 
 export { encodeColumnar } from './columnar-encoder.js';
-export { decodeColumnar, MalformedBatch, type DecodedColumns } from './columnar-decoder.js';
+export { ColumnarDecoder, decodeColumnar, MalformedBatch, type DecodedColumns } from './columnar-decoder.js';

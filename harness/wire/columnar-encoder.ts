@@ -1,21 +1,7 @@
 import type { EventBatchView } from '../../simulator/core/domain/event-batch.js';
 import { WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 
-/** The EventBatch encoder: typed-array columns straight into one exactly-sized buffer (see columnar-codec.ts). */
-
-function varintSize(v: number): number {
-  if (v < 128) return 1;
-  if (v < 16_384) return 2;
-  if (v < 2_097_152) return 3;
-  if (v < 268_435_456) return 4;
-  let n = 4;
-  let x = Math.floor(v / 268_435_456);
-  while (x > 0) {
-    n++;
-    x = Math.floor(x / 128);
-  }
-  return n;
-}
+/** The EventBatch encoder: typed-array columns in one pass through a reused scratch buffer (see columnar-codec.ts). */
 
 /** Magnitudes from here on overflow a double's 53 bits when zigzagged: they go through BigInt. */
 const ZIGZAG_EXACT_LIMIT = 2 ** 52;
@@ -28,19 +14,6 @@ function zigzag(v: number): number {
 function zigzagBig(v: number): bigint {
   const b = BigInt(v);
   return b >= 0n ? b << 1n : (-b << 1n) - 1n;
-}
-
-function bigVarintSize(v: bigint): number {
-  let n = 1;
-  while (v >= 128n) {
-    v >>= 7n;
-    n++;
-  }
-  return n;
-}
-
-function zigzagSize(v: number): number {
-  return v < ZIGZAG_EXACT_LIMIT && v > -ZIGZAG_EXACT_LIMIT ? varintSize(zigzag(v)) : bigVarintSize(zigzagBig(v));
 }
 
 class ByteWriter {
@@ -99,10 +72,6 @@ class ByteWriter {
   }
 }
 
-function int64Size(v: number): number {
-  return v >= 0 ? varintSize(v) : 10;
-}
-
 type Column = ArrayLike<number>;
 type Transform = 0 | 1; // 0 = as is (uint / enum), 1 = zigzag (sint64)
 
@@ -125,34 +94,30 @@ function columnsOf(v: EventBatchView): ReadonlyArray<readonly [number, Column, T
   ];
 }
 
-function packedSize(col: Column, zz: Transform): number {
-  let size = 0;
-  const n = col.length;
-  if (zz === 1) for (let i = 0; i < n; i++) size += zigzagSize(col[i] as number);
-  else for (let i = 0; i < n; i++) size += varintSize(col[i] as number);
-  return size;
-}
+/** Most bytes a value takes (a ten-byte varint), and a field's tag and length prefix. */
+const MAX_VARINT_BYTES = 10;
+const MAX_PREFIX_BYTES = 2 + 5;
 
 const utf8 = new TextEncoder();
 
 /**
  * Encodes a batch. Column values must be non-negative integers below 2^53 (sint64 columns: any
  * safe integer); the builder and the decoder guarantee it.
+ *
+ * One pass into a scratch buffer kept between batches: each packed column is written after room
+ * for its length prefix, and closed up once its length is known (one short copyWithin per
+ * column), instead of a pass to size every value and a second to write it. The result is an
+ * exact-size copy, which the emitter may keep until the batch is acked.
  */
 export function encodeColumnar(v: EventBatchView): Uint8Array {
   const dict = v.dictionary.map((s) => utf8.encode(s));
   const cols = columnsOf(v);
-  const payload = new Array<number>(cols.length);
+  let bound = 2 * MAX_VARINT_BYTES + 2;
+  for (const d of dict) bound += MAX_PREFIX_BYTES + d.length;
+  for (const [, col] of cols) bound += MAX_PREFIX_BYTES + MAX_VARINT_BYTES * col.length;
+  const w = scratch(bound);
+  w.pos = 0;
   // Fields 1 and 2 are written even when 0, as protobufjs writes every field a message sets.
-  let size = 1 + varintSize(v.eventCount) + 1 + int64Size(v.baseTimeMs);
-  for (const d of dict) size += 1 + varintSize(d.length) + d.length;
-  cols.forEach(([field, col, zz], i) => {
-    if (col.length === 0) return;
-    const p = packedSize(col, zz);
-    payload[i] = p;
-    size += varintSize(field << 3) + varintSize(p) + p;
-  });
-  const w = new ByteWriter(size);
   w.varint((1 << 3) | WIRE_VARINT);
   w.varint(v.eventCount);
   w.varint((2 << 3) | WIRE_VARINT);
@@ -162,13 +127,77 @@ export function encodeColumnar(v: EventBatchView): Uint8Array {
     w.varint(d.length);
     w.bytes(d);
   }
-  cols.forEach(([field, col, zz], i) => {
-    if (col.length === 0) return;
-    w.varint((field << 3) | WIRE_LEN);
-    w.varint(payload[i] as number);
+  for (const [field, col, zz] of cols) {
     const n = col.length;
-    if (zz === 1) for (let j = 0; j < n; j++) w.sint64(col[j] as number);
-    else for (let j = 0; j < n; j++) w.varint(col[j] as number);
-  });
-  return w.buf;
+    if (n === 0) continue;
+    w.varint((field << 3) | WIRE_LEN);
+    const lengthAt = w.pos;
+    const payloadAt = lengthAt + 5;
+    w.pos = payloadAt;
+    const payloadEnd = zz === 1 ? sint64Run(w, col, payloadAt) : uintRun(w, col, payloadAt);
+    w.pos = lengthAt;
+    w.varint(payloadEnd - payloadAt);
+    if (w.pos !== payloadAt) w.buf.copyWithin(w.pos, payloadAt, payloadEnd);
+    w.pos += payloadEnd - payloadAt;
+  }
+  return w.buf.slice(0, w.pos);
+}
+
+/** Writes a column's varints from `p`; returns the end. Values below 2^28 never leave the loop. */
+function uintRun(w: ByteWriter, col: Column, p: number): number {
+  const buf = w.buf;
+  const n = col.length;
+  for (let j = 0; j < n; j++) {
+    let v = col[j] as number;
+    if (v < 128) {
+      buf[p++] = v;
+      continue;
+    }
+    if (v < 268_435_456) {
+      do {
+        buf[p++] = (v & 127) | 128;
+        v >>>= 7;
+      } while (v >= 128);
+      buf[p++] = v;
+      continue;
+    }
+    w.pos = p;
+    w.varint(v);
+    p = w.pos;
+  }
+  return p;
+}
+
+/** `uintRun` for sint64 (ZigZag) columns. */
+function sint64Run(w: ByteWriter, col: Column, p: number): number {
+  const buf = w.buf;
+  const n = col.length;
+  for (let j = 0; j < n; j++) {
+    const x = col[j] as number;
+    let v = x >= 0 ? x * 2 : -x * 2 - 1;
+    if (v < 128) {
+      buf[p++] = v;
+      continue;
+    }
+    if (v < 268_435_456) {
+      do {
+        buf[p++] = (v & 127) | 128;
+        v >>>= 7;
+      } while (v >= 128);
+      buf[p++] = v;
+      continue;
+    }
+    w.pos = p;
+    w.sint64(x);
+    p = w.pos;
+  }
+  return p;
+}
+
+let writer = new ByteWriter(64 * 1024);
+
+/** The shared scratch writer, grown to at least `bytes`. */
+function scratch(bytes: number): ByteWriter {
+  if (writer.buf.length < bytes) writer = new ByteWriter(Math.max(bytes, writer.buf.length * 2));
+  return writer;
 }
