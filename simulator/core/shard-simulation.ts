@@ -113,7 +113,12 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number,
   // Process slot 0 is the core itself; business processes start at 1.
   const processes: Array<BusinessProcess | null> = [null];
   PROCESS_FACTORIES.forEach((factory, i) => processes.push(factory(contextFor(i + 1), i + 1)));
-  for (const p of processes) p?.start();
+  // Everything one action schedules is sorted together (EventQueue: bulk scheduling).
+  for (const p of processes) {
+    queue.beginBulk();
+    p?.start();
+    queue.endBulk();
+  }
 
   return {
     shard,
@@ -141,7 +146,9 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number,
           continue;
         }
         const process = processes[Math.floor(action / ACTIONS_PER_PROCESS)];
+        queue.beginBulk();
         process?.handle(action % ACTIONS_PER_PROCESS, queue.poppedA, queue.poppedB);
+        queue.endBulk();
       }
       if (builder.size === 0) {
         done = true;
