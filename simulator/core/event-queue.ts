@@ -12,10 +12,10 @@
  *
  * Bulk scheduling: what one action schedules between `beginBulk()` and `endBulk()` (a 15-minute
  * slice plans thousands of requests at once) is sorted together, by a radix sort on the time,
- * and merged into one sorted run popped from its head, instead of going onto the heap one by
- * one. The heap then holds what is scheduled a few at a time (responses, later steps): ~170
- * entries instead of ~3000 on gb-day. `pop` takes the lesser (time, seq) of the heap's top and
- * the run's head, so the order is exactly the heap-only order.
+ * into a run popped from its head, instead of going onto the heap one by one. The heap then
+ * holds what is scheduled a few at a time (responses, later steps): ~170 entries instead of
+ * ~3000 on gb-day, beside ~2 runs. `pop` takes the least (time, seq) of the heap's top and the
+ * runs' heads, so the order is exactly the heap-only order.
  */
 export class EventQueue {
   /** Heap order: the time of each entry and the slot holding the rest of it. */
@@ -33,11 +33,13 @@ export class EventQueue {
   /** Entries on the heap and in the run (slots in use). */
   private live = 0;
   private nextSeq = 0;
-  /** The sorted run: entries runHead..runEnd-1 are pending. */
-  private runTime = new Float64Array(1024);
-  private runSlot = new Int32Array(1024);
-  private runHead = 0;
-  private runEnd = 0;
+  /**
+   * Sorted runs, oldest first, each popped from its head. A new run absorbs the runs above it
+   * that have no more than twice its entries left (as in a log-structured merge), so a long-lived
+   * run (a day's install plan) is not copied by every later merge, and there are rarely more
+   * than three.
+   */
+  private readonly runs: Run[] = [];
   /** What the current bulk has scheduled, in push (= seq) order. */
   private bulk = false;
   private pendTime = new Float64Array(1024);
@@ -61,9 +63,12 @@ export class EventQueue {
 
   /** Time of the next action, or Infinity when empty. */
   peekTime(): number {
-    const heap = this.n === 0 ? Number.POSITIVE_INFINITY : (this.heapTime[0] as number);
-    const run = this.runHead === this.runEnd ? Number.POSITIVE_INFINITY : (this.runTime[this.runHead] as number);
-    return Math.min(heap, run);
+    let t = this.n === 0 ? Number.POSITIVE_INFINITY : (this.heapTime[0] as number);
+    for (let r = 0; r < this.runs.length; r++) {
+      const run = this.runs[r] as Run;
+      t = Math.min(t, run.times[run.head] as number);
+    }
+    return t;
   }
 
   push(time: number, action: number, a = 0, b = 0): void {
@@ -97,30 +102,45 @@ export class EventQueue {
       return;
     }
     const order = this.sorter.sort(this.pendTime, k);
-    this.mergeIntoRun(order, k);
+    let run = newRun(this.pendTime, this.pendSlot, order, k);
+    const runs = this.runs;
+    while (runs.length > 0) {
+      const top = runs[runs.length - 1] as Run;
+      if (top.end - top.head > 2 * (run.end - run.head)) break;
+      runs.pop();
+      // The older run's entries were all pushed first: on equal times they come first.
+      run = merged(top, run);
+    }
+    runs.push(run);
   }
 
   /** Removes the next action; read it with `popped*` right after. */
   pop(): boolean {
     if (this.live === 0) return false;
-    let top: number;
-    const h = this.runHead;
-    if (h < this.runEnd) {
-      const rt = this.runTime[h] as number;
-      const rs = this.runSlot[h] as number;
-      const ht = this.n === 0 ? Number.POSITIVE_INFINITY : (this.heapTime[0] as number);
-      if (rt < ht || (rt === ht && (this.seq[rs] as number) < (this.seq[this.heapSlot[0] as number] as number))) {
-        this.runHead = h + 1;
-        this.poppedTime = rt;
-        top = rs;
-      } else {
-        this.poppedTime = ht;
-        top = this.popHeap();
+    const seq = this.seq;
+    let bestTime = this.n === 0 ? Number.POSITIVE_INFINITY : (this.heapTime[0] as number);
+    let bestSeq = this.n === 0 ? Number.POSITIVE_INFINITY : (seq[this.heapSlot[0] as number] as number);
+    let from = -1;
+    const runs = this.runs;
+    for (let r = 0; r < runs.length; r++) {
+      const run = runs[r] as Run;
+      const t = run.times[run.head] as number;
+      if (t > bestTime) continue;
+      const s = seq[run.slots[run.head] as number] as number;
+      if (t < bestTime || s < bestSeq) {
+        from = r;
+        bestTime = t;
+        bestSeq = s;
       }
-    } else {
-      this.poppedTime = this.heapTime[0] as number;
-      top = this.popHeap();
     }
+    let top: number;
+    if (from < 0) top = this.popHeap();
+    else {
+      const run = runs[from] as Run;
+      top = run.slots[run.head++] as number;
+      if (run.head === run.end) runs.splice(from, 1);
+    }
+    this.poppedTime = bestTime;
     this.poppedAction = this.action[top] as number;
     this.poppedA = this.argA[top] as number;
     this.poppedB = this.argB[top] as number;
@@ -189,58 +209,6 @@ export class EventQueue {
     this.pendSlot[this.pendN++] = slot;
   }
 
-  /**
-   * Merges the k pending entries, in `order`, with what is left of the run. Every pending
-   * entry's seq is above every run entry's (pushed later), so on equal times the run's comes first.
-   */
-  private mergeIntoRun(order: Int32Array, k: number): void {
-    const left = this.runEnd - this.runHead;
-    const total = left + k;
-    let outTime = this.runTime;
-    let outSlot = this.runSlot;
-    // Merge from the back into a buffer big enough for both, so neither side is overwritten
-    // before it is read: the old run is moved to the end of a fresh buffer first.
-    if (total > outTime.length || left > 0) {
-      const cap = Math.max(outTime.length, ceilPow2(total));
-      outTime = new Float64Array(cap);
-      outSlot = new Int32Array(cap);
-    }
-    const oldTime = this.runTime;
-    const oldSlot = this.runSlot;
-    const pendTime = this.pendTime;
-    const pendSlot = this.pendSlot;
-    let a = this.runHead;
-    const aEnd = this.runEnd;
-    let b = 0;
-    let o = 0;
-    while (a < aEnd && b < k) {
-      const j = order[b] as number;
-      const tb = pendTime[j] as number;
-      const ta = oldTime[a] as number;
-      if (ta <= tb) {
-        outTime[o] = ta;
-        outSlot[o++] = oldSlot[a++] as number;
-      } else {
-        outTime[o] = tb;
-        outSlot[o++] = pendSlot[j] as number;
-        b++;
-      }
-    }
-    while (a < aEnd) {
-      outTime[o] = oldTime[a] as number;
-      outSlot[o++] = oldSlot[a++] as number;
-    }
-    while (b < k) {
-      const j = order[b++] as number;
-      outTime[o] = pendTime[j] as number;
-      outSlot[o++] = pendSlot[j] as number;
-    }
-    this.runTime = outTime;
-    this.runSlot = outSlot;
-    this.runHead = 0;
-    this.runEnd = total;
-  }
-
   private grow(): void {
     const cap = this.seq.length * 2;
     this.heapTime = grown(this.heapTime, cap);
@@ -255,6 +223,52 @@ export class EventQueue {
 
 /** Fewer entries than this from one bulk go onto the heap: a run would not pay for itself. */
 const MIN_RUN = 32;
+/** A sorted run of (time, slot): entries head..end-1 are pending. */
+interface Run {
+  readonly times: Float64Array;
+  readonly slots: Int32Array;
+  head: number;
+  readonly end: number;
+}
+
+/** The k pending entries as a run, in `order`. */
+function newRun(times: Float64Array, slots: Int32Array, order: Int32Array, k: number): Run {
+  const run: Run = { times: new Float64Array(k), slots: new Int32Array(k), head: 0, end: k };
+  for (let i = 0; i < k; i++) {
+    const j = order[i] as number;
+    run.times[i] = times[j] as number;
+    run.slots[i] = slots[j] as number;
+  }
+  return run;
+}
+
+/** The pending entries of two runs as one; `older`'s were pushed first, so they win ties. */
+function merged(older: Run, newer: Run): Run {
+  const total = older.end - older.head + (newer.end - newer.head);
+  const out: Run = { times: new Float64Array(total), slots: new Int32Array(total), head: 0, end: total };
+  let a = older.head;
+  let b = newer.head;
+  let o = 0;
+  while (a < older.end && b < newer.end) {
+    if ((older.times[a] as number) <= (newer.times[b] as number)) {
+      out.times[o] = older.times[a] as number;
+      out.slots[o++] = older.slots[a++] as number;
+    } else {
+      out.times[o] = newer.times[b] as number;
+      out.slots[o++] = newer.slots[b++] as number;
+    }
+  }
+  for (; a < older.end; a++, o++) {
+    out.times[o] = older.times[a] as number;
+    out.slots[o] = older.slots[a] as number;
+  }
+  for (; b < newer.end; b++, o++) {
+    out.times[o] = newer.times[b] as number;
+    out.slots[o] = newer.slots[b] as number;
+  }
+  return out;
+}
+
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 
