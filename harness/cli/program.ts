@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { parseDuration } from '../../simulator/core/time.js';
+import { shardRange, type ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { openDurablePipeline } from '../pipeline/durable-pipeline.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { FSYNC_MODES, type FsyncMode } from '../pipeline/journal.js';
@@ -87,13 +88,22 @@ const byteSize = (name: string) => (v: string): number => {
 };
 
 /**
- * The embedded pipeline decodes and counts every event on the main thread, so it needs a core of
- * its own: measured on 2 cores, 1 worker was as fast as 2 or faster in most runs (README,
- * Performance notes). A pipeline elsewhere leaves every core to the simulator.
+ * Below this many premises-days (≈ 7 M events, ~10 s of work), a run with the embedded pipeline
+ * leaves it a core of its own.
  */
-export function defaultWorkers(externalPipeline: boolean): number {
+export const SMALL_RUN_PREMISES_DAYS = 2_000_000;
+
+/**
+ * One worker per core, except for a small run with the embedded pipeline. That pipeline decodes
+ * and counts every event on the main thread, and each worker pays its own JIT warm-up (~0.5 s of
+ * half-speed simulation): measured on 2 cores, the default scenario (0.7 M premises-days) ran
+ * 5–20 % faster with 1 worker than with 2, while a third of gb-day (6 M) ran 14 % faster with 2
+ * and the whole of gb-day (17.8 M) 9 % faster (README, Performance notes). A pipeline elsewhere
+ * leaves every core to the simulator.
+ */
+export function defaultWorkers(externalPipeline: boolean, premisesDays: number): number {
   const cores = availableParallelism();
-  return externalPipeline ? cores : Math.max(1, cores - 1);
+  return externalPipeline || premisesDays >= SMALL_RUN_PREMISES_DAYS ? cores : Math.max(1, cores - 1);
 }
 
 const positiveInt = (name: string) => (v: string): number => {
@@ -140,7 +150,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const addRunOptions = (cmd: Command, targetRequired: boolean): Command => {
     cmd
-      .option('-w, --workers <n>', 'simulator worker threads (default: cores − 1 with the embedded pipeline, all cores with --target)', positiveInt('--workers'))
+      .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', positiveInt('--workers'))
       .option('-o, --out <dir>', 'write report.json and report.md into this directory')
       .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
       .option('--json', 'print report.json to stdout instead of the summary')
@@ -155,6 +165,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
     else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
     return cmd;
+  };
+
+  /** Premises × days simulated by a run of these shards (all by default): its size in work. */
+  const premisesDays = (scenario: ResolvedScenario, shards: readonly number[] | undefined): number => {
+    const premises = shards === undefined ? scenario.estate.premises : shards.reduce((sum, s) => sum + shardRange(scenario, s).count, 0);
+    return (premises * scenario.durationMs) / 86_400_000;
   };
 
   const run = async (file: string, flags: RunFlags): Promise<void> => {
@@ -187,7 +203,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       report = await runScenario({
         scenario,
         scenarioFile: file,
-        workers: flags.workers ?? defaultWorkers(flags.target !== undefined),
+        workers: flags.workers ?? defaultWorkers(flags.target !== undefined, premisesDays(scenario, shards)),
         ...(flags.target === undefined ? {} : { target: flags.target }),
         ...(shards === undefined ? {} : { shards }),
         ...(pacing === undefined ? {} : { pacing }),
