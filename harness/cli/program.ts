@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { parseDuration } from '../../simulator/core/time.js';
 import { shardRange, type ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
+import { MAX_BATCH_SIZE } from '../../simulator/core/scenario/schema.js';
 import { openDurablePipeline } from '../pipeline/durable-pipeline.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { FSYNC_MODES, type FsyncMode } from '../pipeline/journal.js';
@@ -51,6 +52,7 @@ interface RunFlags {
   out?: string;
   target?: string;
   shard?: { index: number; count: number };
+  batchSize?: number;
   json?: boolean;
   progress: boolean;
   tlsCa?: string;
@@ -153,6 +155,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', positiveInt('--workers'))
       .option('-o, --out <dir>', 'write report.json and report.md into this directory')
       .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
+      .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", (v) => {
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_BATCH_SIZE) throw new InvalidArgumentError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
+        return Number(v);
+      })
       .option('--json', 'print report.json to stdout instead of the summary')
       .option('--no-progress', 'no progress bar')
       .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
@@ -174,7 +180,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
 
   const run = async (file: string, flags: RunFlags): Promise<void> => {
-    const { scenario } = await loadScenario(file);
+    const loaded = (await loadScenario(file)).scenario;
+    const scenario = flags.batchSize === undefined ? loaded : { ...loaded, batchSize: flags.batchSize };
     const shards =
       flags.shard === undefined
         ? undefined

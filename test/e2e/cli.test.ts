@@ -59,6 +59,19 @@ describe('smsim CLI (real processes)', () => {
     expect(a.metrics).toEqual(b.metrics);
   });
 
+  it('sends batches of --batch-size events: the same figures, other batches (and so another fingerprint)', async () => {
+    const a = JSON.parse((await smsim(['run', SMALL, '--workers', '1', '--json'])).stdout);
+    const b = JSON.parse((await smsim(['run', SMALL, '--workers', '1', '--json', '--batch-size', '250'])).stdout);
+    expect(b.run.sent).toBe(a.run.sent);
+    expect(b.metrics).toEqual(a.metrics);
+    // One shard's batches hold at most 250 events (an action may run a few past the mark).
+    expect(b.run.batches).toBeGreaterThan(a.run.batches * 3);
+    expect(b.fingerprint).not.toBe(a.fingerprint);
+    const bad = await smsim(['run', SMALL, '--batch-size', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--batch-size must be a whole number from 1 to 100000');
+  });
+
   it('validates a scenario without running it', async () => {
     const ok = await smsim(['validate', 'scenarios/default.yaml']);
     expect(ok.code).toBe(0);

@@ -11,6 +11,8 @@ export class RequestSlots {
   private used = 0;
   srv = new Int16Array(0);
   premises = new Int32Array(0);
+  /** The premises' network, copied at planning: steps then never touch the estate (cache misses). */
+  network = new Uint8Array(0);
   deviceSlot = new Uint8Array(0);
   user = new Uint16Array(0);
   stage = new Uint8Array(0);
@@ -50,6 +52,7 @@ export class RequestSlots {
     };
     this.srv = re(this.srv, (n) => new Int16Array(n));
     this.premises = re(this.premises, (n) => new Int32Array(n));
+    this.network = re(this.network, (n) => new Uint8Array(n));
     this.deviceSlot = re(this.deviceSlot, (n) => new Uint8Array(n));
     this.user = re(this.user, (n) => new Uint16Array(n));
     this.stage = re(this.stage, (n) => new Uint8Array(n));

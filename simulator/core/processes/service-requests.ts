@@ -104,9 +104,11 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
 
   function newRequest(srv: number, p: number, at: number): number {
     const s = slots.alloc();
-    const gas = estate.hasGas(p) && !isSmets1(estate.network[p] as number) && rng.chance(0.45);
+    const network = estate.network[p] as number;
+    const gas = estate.hasGas(p) && !isSmets1(network) && rng.chance(0.45);
     slots.srv[s] = srv;
     slots.premises[s] = p;
+    slots.network[s] = network;
     slots.deviceSlot[s] = gas ? Slot.GSME : Slot.ESME;
     slots.user[s] = estate.user[p] as number;
     slots.stage[s] = SRV_CATALOGUE[srv]!.critical ? Stage.TRANSFORM_REQUEST : Stage.REQUEST;
@@ -121,7 +123,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
   function step(s: number): void {
     const p = slots.premises[s] as number;
     const srv = slots.srv[s] as number;
-    const network = estate.network[p] as number;
+    const network = slots.network[s] as number;
     const ds = slots.deviceSlot[s] as number;
     const device = estate.device(p, ds);
     const deviceType = SLOT_DEVICE_TYPE[ds] as number;

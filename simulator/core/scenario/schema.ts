@@ -23,6 +23,9 @@ function addUpToOne(v: Record<string, number>, ctx: z.RefinementCtx): void {
   if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', message: `shares must add up to 1 (they add up to ${sum})` });
 }
 
+/** Most events a scenario may put in one batch: the pipeline refuses more (codec.ts MAX_EVENTS_PER_BATCH). */
+export const MAX_BATCH_SIZE = 100_000;
+
 const regionShares = z.strictObject({ north: share(), central: share(), south: share() }).superRefine(addUpToOne);
 const cohortShares = z.strictObject({ ioc: share(), moc: share(), foc: share() }).superRefine(addUpToOne);
 const perRegion = z.strictObject({ north: share(), central: share(), south: share() });
@@ -110,7 +113,7 @@ export const ScenarioSchema = z
     start: instant,
     duration: duration('duration'),
     /** Events per batch on the wire (DESIGN.md §5: ~1000 is the sweet spot). */
-    batchSize: positiveInt(100_000).default(1000),
+    batchSize: positiveInt(MAX_BATCH_SIZE).default(1000),
     estate: EstateSchema,
     serviceUsers: z
       .array(ServiceUserSchema)

@@ -4,8 +4,10 @@ import { EventBatchBuilder } from '../../../simulator/core/domain/event-batch.js
 import type { EventBatchView } from '../../../simulator/core/domain/event-batch.js';
 import { EventKind, Network, Outcome, ResolverGroup, DeviceType } from '../../../simulator/core/domain/vocabulary.js';
 import { isSmsimError } from '../../../simulator/core/errors.js';
+import { MAX_BATCH_SIZE } from '../../../simulator/core/scenario/schema.js';
 import {
   AckStatus,
+  EventBatchDecoder,
   MAX_EVENTS_PER_BATCH,
   decodeEventBatch,
   decodeIngestAck,
@@ -111,6 +113,28 @@ describe('EventBatch codec', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('reuses its columns from batch to batch (EventBatchDecoder): each decode is exactly that batch', () => {
+    const batch = (n: number, tag: number): Uint8Array => {
+      const b = new EventBatchBuilder(n);
+      for (let i = 0; i < n; i++) b.add({ kind: i % 3 === 0 ? EventKind.DEVICE_ALERT : EventKind.SERVICE_REQUEST, timeMs: T0 + i, device: tag + i, requestId: 2 ** 40 + i, hops: [i, -1, 2 ** 30, i], code: `c${tag}` });
+      return encodeEventBatch(b.take());
+    };
+    const decoder = new EventBatchDecoder();
+    // Bigger than the decoder's initial columns, then smaller: no stale values, exact lengths.
+    for (const [n, tag] of [[3000, 1], [5, 900], [1500, 77]] as const) {
+      const bytes = batch(n, tag);
+      const reused = plain(decoder.decode(bytes)) as Record<string, number[]>;
+      expect(reused).toEqual(plain(decodeEventBatch(bytes)));
+      expect(reused['device']).toHaveLength(n);
+      expect(reused['device']?.[n - 1]).toBe(tag + n - 1);
+      expect(reused['hopDeltaMs']).toHaveLength(4 * Math.ceil(n / 3));
+    }
+  });
+
+  it('accepts the largest batch a scenario may ask for', () => {
+    expect(MAX_BATCH_SIZE).toBe(MAX_EVENTS_PER_BATCH);
   });
 
   it('decodes an empty batch with every repeated field as []', () => {
