@@ -134,7 +134,7 @@ export function encodeColumnar(v: EventBatchView): Uint8Array {
     const lengthAt = w.pos;
     const payloadAt = lengthAt + 5;
     w.pos = payloadAt;
-    const payloadEnd = zz === 1 ? sint64Run(w, col, payloadAt) : uintRun(w, col, payloadAt);
+    const payloadEnd = varintRun(w, col, payloadAt, zz);
     w.pos = lengthAt;
     w.varint(payloadEnd - payloadAt);
     if (w.pos !== payloadAt) w.buf.copyWithin(w.pos, payloadAt, payloadEnd);
@@ -143,38 +143,16 @@ export function encodeColumnar(v: EventBatchView): Uint8Array {
   return w.buf.slice(0, w.pos);
 }
 
-/** Writes a column's varints from `p`; returns the end. Values below 2^28 never leave the loop. */
-function uintRun(w: ByteWriter, col: Column, p: number): number {
-  const buf = w.buf;
-  const n = col.length;
-  for (let j = 0; j < n; j++) {
-    let v = col[j] as number;
-    if (v < 128) {
-      buf[p++] = v;
-      continue;
-    }
-    if (v < 268_435_456) {
-      do {
-        buf[p++] = (v & 127) | 128;
-        v >>>= 7;
-      } while (v >= 128);
-      buf[p++] = v;
-      continue;
-    }
-    w.pos = p;
-    w.varint(v);
-    p = w.pos;
-  }
-  return p;
-}
-
-/** `uintRun` for sint64 (ZigZag) columns. */
-function sint64Run(w: ByteWriter, col: Column, p: number): number {
+/**
+ * Writes a column's varints from `p` (ZigZag first for sint64 columns); returns the end. Values
+ * below 2^28 never leave the loop.
+ */
+function varintRun(w: ByteWriter, col: Column, p: number, zz: Transform): number {
   const buf = w.buf;
   const n = col.length;
   for (let j = 0; j < n; j++) {
     const x = col[j] as number;
-    let v = x >= 0 ? x * 2 : -x * 2 - 1;
+    let v = zz === 0 ? x : x >= 0 ? x * 2 : -x * 2 - 1;
     if (v < 128) {
       buf[p++] = v;
       continue;
@@ -188,7 +166,8 @@ function sint64Run(w: ByteWriter, col: Column, p: number): number {
       continue;
     }
     w.pos = p;
-    w.sint64(x);
+    if (zz === 0) w.varint(x);
+    else w.sint64(x);
     p = w.pos;
   }
   return p;
