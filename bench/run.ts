@@ -67,7 +67,7 @@ async function main(): Promise<void> {
 
   // Throughput: a third of gb-day (60 shards of 100,000 premises, ≈ 22 M events, ~20 s), long
   // enough that pool start-up and each worker's JIT warm-up (~0.5 s of half-speed simulation)
-  // weigh as little as in a real day; on a tenth (~7 s) they cost ~15 % (fullPath.tenth.*).
+  // weigh as little as in a real day; on a tenth (~7 s) they cost ~20 % (fullPath.tenth.*).
   const { scenario: gbDay } = await loadScenario(join(root, 'scenarios', 'gb-day.yaml'));
   const everyNth = (n: number): number[] => Array.from({ length: gbDay.estate.shardCount }, (_, i) => i).filter((s) => s % n === 0);
   const third = everyNth(3);
