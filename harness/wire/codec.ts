@@ -9,6 +9,7 @@ import {
   RESOLVER_GROUP_MAX,
 } from '../../simulator/core/domain/vocabulary.js';
 import { ColumnarDecoder, decodeColumnar, encodeColumnar, type DecodedColumns } from './columnar-codec.js';
+import { EVENT_COLUMNS } from './columnar-wire.js';
 import { invalid } from './wire-invalid.js';
 
 export * from './envelope.js';
@@ -52,19 +53,7 @@ export function encodeEventBatch(view: EventBatchView): Uint8Array {
 }
 
 
-const DENSE_COLUMNS = [
-  ['kind', 'kind'],
-  ['timeDeltaMs', 'time_delta_ms'],
-  ['device', 'device'],
-  ['deviceType', 'device_type'],
-  ['network', 'network'],
-  ['code', 'code'],
-  ['requestId', 'request_id'],
-  ['user', 'user'],
-  ['outcome', 'outcome'],
-  ['ref', 'ref'],
-  ['value', 'value'],
-] as const;
+const DENSE_COLUMNS = EVENT_COLUMNS.filter((c) => c.dense);
 
 /** Every value of `column` is an integer in [min, max]; names the first that is not. */
 function checkRange(col: ArrayLike<number>, column: string, min: number, max: number): void {
@@ -149,8 +138,8 @@ function validated(m: DecodedColumns): EventBatchView {
       value: n,
     });
   }
-  for (const [field, column] of DENSE_COLUMNS) {
-    const length = m[field].length;
+  for (const { key, proto: column } of DENSE_COLUMNS) {
+    const length = m[key].length;
     if (length !== n) {
       throw invalid(`EventBatch.${column} has ${length} entries, event_count is ${n}`, {
         column,

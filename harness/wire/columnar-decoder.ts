@@ -1,4 +1,4 @@
-import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
+import { ColumnMode, EVENT_COLUMNS, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 
 /** The EventBatch decoder: one pass, typed-array columns (see columnar-codec.ts). */
 
@@ -25,22 +25,11 @@ export interface DecodedColumns {
   resolverGroup: Float64Array;
 }
 
-const FIRST_COLUMN = 4;
-const LAST_COLUMN = 16;
-const COLUMNS = LAST_COLUMN - FIRST_COLUMN + 1;
-
-/** How a column's varints are read, by field number 4–16. */
-const Mode = {
-  /** uint64 / uint32: the varint as is. */
-  UINT: 0,
-  /** sint64: ZigZag. */
-  ZIGZAG: 1,
-  /** An enum, int32 on the wire: a negative one is a ten-byte two's complement varint. */
-  ENUM: 2,
-} as const;
-type Mode = (typeof Mode)[keyof typeof Mode];
-//                  kind        time_delta   device     device_type network    code       request_id user       outcome    ref        value        hop_delta    resolver_group
-const MODES: Mode[] = [Mode.ENUM, Mode.ZIGZAG, Mode.UINT, Mode.ENUM, Mode.ENUM, Mode.UINT, Mode.UINT, Mode.UINT, Mode.ENUM, Mode.UINT, Mode.ZIGZAG, Mode.ZIGZAG, Mode.ENUM];
+const FIRST_COLUMN = EVENT_COLUMNS[0].field;
+const COLUMNS = EVENT_COLUMNS.length;
+const LAST_COLUMN = FIRST_COLUMN + COLUMNS - 1;
+/** How each column's varints are read, by field number - FIRST_COLUMN. */
+const MODES: ColumnMode[] = EVENT_COLUMNS.map((c) => c.mode);
 
 /**
  * A varint of five bytes or more (past 2^28), from `pos`: its value as a double (exact below
@@ -71,10 +60,10 @@ class LongVarint {
   }
 
   /** The last value read, as a column of `mode` holds it. */
-  as(mode: Mode): number {
+  as(mode: ColumnMode): number {
     const v = this.value;
-    if (mode === Mode.UINT) return v;
-    if (mode === Mode.ENUM) return v > Number.MAX_SAFE_INTEGER ? Number(BigInt.asIntN(64, this.exact)) : v;
+    if (mode === ColumnMode.UINT) return v;
+    if (mode === ColumnMode.ENUM) return v > Number.MAX_SAFE_INTEGER ? Number(BigInt.asIntN(64, this.exact)) : v;
     // Past 2^53 the validator refuses the (rounded) result by name.
     return v <= Number.MAX_SAFE_INTEGER ? (v % 2 === 0 ? v / 2 : -(v + 1) / 2) : Number((this.exact >> 1n) ^ -(this.exact & 1n));
   }
@@ -126,7 +115,7 @@ export class ColumnarDecoder {
       const wire = tag % 8;
       if (field >= FIRST_COLUMN && field <= LAST_COLUMN) {
         const c = field - FIRST_COLUMN;
-        const mode = MODES[c] as Mode;
+        const mode = MODES[c] as ColumnMode;
         if (wire === WIRE_LEN) {
           long.read(bytes, p, len);
           p = long.end;
@@ -137,7 +126,7 @@ export class ColumnarDecoder {
           if ((bytes[end - 1] as number) >= 128) throw new MalformedBatch(`field ${field}: truncated varint`);
           const i = filled[c] as number;
           const col = this.ensure(c, i, end - p);
-          filled[c] = mode === Mode.ZIGZAG ? this.zigzagRun(bytes, p, end, col, i) : this.uintRun(bytes, p, end, col, i, mode);
+          filled[c] = mode === ColumnMode.ZIGZAG ? this.zigzagRun(bytes, p, end, col, i) : this.uintRun(bytes, p, end, col, i, mode);
           p = end;
           continue;
         }
@@ -158,7 +147,7 @@ export class ColumnarDecoder {
       } else if (field === 2 && wire === WIRE_VARINT) {
         long.read(bytes, p, len);
         p = long.end;
-        baseTimeMs = long.as(Mode.ENUM); // int64: signed, like an enum
+        baseTimeMs = long.as(ColumnMode.ENUM); // int64: signed, like an enum
       } else if (field === 3 && wire === WIRE_LEN) {
         long.read(bytes, p, len);
         const start = long.end;
@@ -206,7 +195,7 @@ export class ColumnarDecoder {
   }
 
   /** A packed run of uint or enum varints; returns the column's new length. */
-  private uintRun(buf: Uint8Array, p: number, end: number, col: Float64Array, i: number, mode: Mode): number {
+  private uintRun(buf: Uint8Array, p: number, end: number, col: Float64Array, i: number, mode: ColumnMode): number {
     while (p < end) {
       let b = buf[p++] as number;
       if (b < 128) {
@@ -267,7 +256,7 @@ export class ColumnarDecoder {
         continue;
       }
       this.long.read(buf, p - 4, end);
-      col[i++] = this.long.as(Mode.ZIGZAG);
+      col[i++] = this.long.as(ColumnMode.ZIGZAG);
       p = this.long.end;
     }
     return i;

@@ -1,5 +1,5 @@
 import type { EventBatchView } from '../../simulator/core/domain/event-batch.js';
-import { WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
+import { ColumnMode, EVENT_COLUMNS, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 
 /** The EventBatch encoder: typed-array columns in one pass through a reused scratch buffer (see columnar-codec.ts). */
 
@@ -73,25 +73,10 @@ class ByteWriter {
 }
 
 type Column = ArrayLike<number>;
-type Transform = 0 | 1; // 0 = as is (uint / enum), 1 = zigzag (sint64)
 
-/** Field number, column, transform — in field-number order, as protobufjs writes them. */
-function columnsOf(v: EventBatchView): ReadonlyArray<readonly [number, Column, Transform]> {
-  return [
-    [4, v.kind, 0],
-    [5, v.timeDeltaMs, 1],
-    [6, v.device, 0],
-    [7, v.deviceType, 0],
-    [8, v.network, 0],
-    [9, v.code, 0],
-    [10, v.requestId, 0],
-    [11, v.user, 0],
-    [12, v.outcome, 0],
-    [13, v.ref, 0],
-    [14, v.value, 1],
-    [15, v.hopDeltaMs, 1],
-    [16, v.resolverGroup, 0],
-  ];
+/** Field number, column and whether it is ZigZag-coded, in field-number order. */
+function columnsOf(v: EventBatchView): ReadonlyArray<readonly [number, Column, boolean]> {
+  return EVENT_COLUMNS.map((c) => [c.field, v[c.key], c.mode === ColumnMode.ZIGZAG] as const);
 }
 
 /** Most bytes a value takes (a ten-byte varint), and a field's tag and length prefix. */
@@ -147,12 +132,12 @@ export function encodeColumnar(v: EventBatchView): Uint8Array {
  * Writes a column's varints from `p` (ZigZag first for sint64 columns); returns the end. Values
  * below 2^28 never leave the loop.
  */
-function varintRun(w: ByteWriter, col: Column, p: number, zz: Transform): number {
+function varintRun(w: ByteWriter, col: Column, p: number, zz: boolean): number {
   const buf = w.buf;
   const n = col.length;
   for (let j = 0; j < n; j++) {
     const x = col[j] as number;
-    let v = zz === 0 ? x : x >= 0 ? x * 2 : -x * 2 - 1;
+    let v = zz ? (x >= 0 ? x * 2 : -x * 2 - 1) : x;
     if (v < 128) {
       buf[p++] = v;
       continue;
@@ -166,8 +151,8 @@ function varintRun(w: ByteWriter, col: Column, p: number, zz: Transform): number
       continue;
     }
     w.pos = p;
-    if (zz === 0) w.varint(x);
-    else w.sint64(x);
+    if (zz) w.sint64(x);
+    else w.varint(x);
     p = w.pos;
   }
   return p;
