@@ -14,7 +14,7 @@ import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram
  */
 
 export type Figure = 'truth' | 'observed' | 'reported';
-const FIGURES: readonly string[] = ['truth', 'observed', 'reported'];
+export const FIGURES: readonly Figure[] = ['truth', 'observed', 'reported'];
 const COMPARATORS = ['==', '!=', '<=', '>=', '<', '>'] as const;
 type Comparator = (typeof COMPARATORS)[number];
 
@@ -109,7 +109,7 @@ function parseRef(text: string): Node {
   if (m === null || idPart === undefined) throw new Error(`"${text}" is not a metric reference (id.truth, id.observed or id.reported)`);
   const id = idPart;
   const figure = m[3] as string;
-  if (!FIGURES.includes(figure)) throw new Error(`"${text}" must end in .truth, .observed or .reported`);
+  if (!(FIGURES as readonly string[]).includes(figure)) throw new Error(`"${text}" must end in .truth, .observed or .reported`);
   if (!METRIC_IDS.has(id)) throw new Error(`unknown metric "${id}" (see docs/metrics.md)`);
   const labels: Record<string, string> = {};
   for (const pair of (m[2] ?? '').split(',').filter((p) => p.trim() !== '')) {

@@ -1,8 +1,9 @@
 import { metricKey } from '../../simulator/core/domain/metrics/metric-table.js';
 import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
-import type { Figure, MetricRow } from '../expect/expectations.js';
+import { FIGURES, type Figure, type MetricRow } from '../expect/expectations.js';
 
 export type { Figure };
+export { FIGURES };
 import { num } from './format.js';
 
 /*
@@ -11,7 +12,6 @@ import { num } from './format.js';
  * not a figure a person wants: these helpers turn them into p50 / p95 / p99 for any section.
  */
 
-export const FIGURES: readonly Figure[] = ['truth', 'observed', 'reported'];
 export const QUANTILES: ReadonlyArray<{ readonly label: string; readonly q: number }> = [
   { label: 'p50', q: 0.5 },
   { label: 'p95', q: 0.95 },

@@ -12,6 +12,12 @@ export function delta(n: number): string {
   return n > 0 ? `+${num(n)}` : `−${num(-n)}`;
 }
 
+/** A Markdown table row: `| a | b |`. */
+export const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+
+/** A percentage with two decimals, or an en dash when there is none. */
+export const pct = (p: number | null): string => (p === null ? '–' : `${p.toFixed(2)} %`);
+
 export function padTable(rows: readonly (readonly string[])[], rightAlignFrom = 1): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));

@@ -1,6 +1,7 @@
 import { monthEndMs, nextMonth, pmrDueDate, ukDateStartMs } from '../../simulator/core/calendar/working-days.js';
 import { DEFAULT_LATENESS_MS, monthStatus } from '../../simulator/core/domain/metrics/reporting-windows.js';
 import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
+import { COHORTS, REGIONS } from '../../simulator/core/domain/vocabulary.js';
 import { MINUTE, ukDate, ukMonth } from '../../simulator/core/time.js';
 import type { MetricRow } from '../expect/expectations.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
@@ -241,7 +242,7 @@ function incidentRows(rows: readonly MetricRow[], month: string): IncidentRow[] 
 function availabilityRows(rows: readonly MetricRow[], month: string, minutes: number): AvailabilityRow[] {
   const seen = rows.filter((r) => r.id.startsWith('availability.')).map((r) => r.labels.network ?? '');
   // Availability is per CSP region (R6): once outages are measured, every region gets a row.
-  const networks = seen.length === 0 ? [] : [...new Set(['north', 'central', 'south', ...seen])].sort(byNetwork);
+  const networks = seen.length === 0 ? [] : [...new Set([...REGIONS, ...seen])].sort(byNetwork);
   return networks.map((network) => {
     const planned = sum(rows, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'planned');
     const unplanned = sum(rows, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'unplanned');
@@ -250,7 +251,7 @@ function availabilityRows(rows: readonly MetricRow[], month: string, minutes: nu
   });
 }
 
-const NETWORK_ORDER = ['north', 'central', 'south', 'ioc', 'moc', 'foc'];
+const NETWORK_ORDER: readonly string[] = [...REGIONS, ...COHORTS];
 function byNetwork(a: string, b: string): number {
   const ia = NETWORK_ORDER.indexOf(a);
   const ib = NETWORK_ORDER.indexOf(b);

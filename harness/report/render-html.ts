@@ -1,4 +1,4 @@
-import { num } from './format.js';
+import { num, pct } from './format.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from './oracle.js';
 import type { Figure, Pmr, PmrMonth } from './pmr.js';
@@ -15,7 +15,6 @@ table{border-collapse:collapse;margin:6px 0 12px}td,th{border:1px solid #dde2e7;
 
 const fig = (f: Figure): string =>
   f.truth === f.reported ? num(f.reported) : `${num(f.reported)} <span class="diff" title="truth">(truth ${num(f.truth)})</span>`;
-const pct = (p: number | null): string => (p === null ? '–' : `${p.toFixed(2)} %`);
 
 /** report.html: the PMR and truth-vs-reported charts, self-contained (inline CSS and SVG only). */
 export function renderHtml(report: RunReport, pmr: Pmr): string {

@@ -1,11 +1,9 @@
-import { delta, num } from './format.js';
+import { delta, num, row } from './format.js';
 import { breakdownTable, formatQuantiles, isDistribution, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from './oracle.js';
 import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
-
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 /** report.md: the summary, then every figure by region and day, truth beside reported. */
 export function renderMarkdown(report: RunReport): string {

@@ -1,8 +1,6 @@
-import { num } from './format.js';
+import { num, pct, row } from './format.js';
 import type { Figure, Pmr, PmrMonth } from './pmr.js';
 
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-const pct = (p: number | null): string => (p === null ? '–' : `${p.toFixed(2)} %`);
 const fig = (f: Figure): string => (f.truth === f.reported ? num(f.reported) : `${num(f.reported)} (truth ${num(f.truth)})`);
 
 /** The PMR as Markdown: one section per reporting month. */

@@ -1,4 +1,4 @@
-import { delta, num, padTable } from './format.js';
+import { delta, num, padTable, row } from './format.js';
 import { cpmFigures, DISTRIBUTION_IDS, FIGURES, quantileTable, type QuantileRow } from './service-figures.js';
 import { totals } from './oracle.js';
 import type { RunReport } from './run-report.js';
@@ -23,7 +23,6 @@ export const COMPACT_IDS: ReadonlySet<string> = new Set([
   ...DISTRIBUTION_IDS,
 ]);
 
-const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 const pct = (x: number): string => (Number.isNaN(x) ? '—' : `${x.toFixed(2)} %`);
 const ms = (x: number): string => (Number.isNaN(x) ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${num(x)} ms`);
 const hasAny = (rows: readonly MetricRow[], prefix: string): boolean => rows.some((r) => r.id.startsWith(prefix));

@@ -1,4 +1,5 @@
 import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
+import { COHORTS } from '../../simulator/core/domain/vocabulary.js';
 import type { Figure, MetricRow } from '../expect/expectations.js';
 import { FIGURES, summariseDistribution } from './distributions.js';
 
@@ -36,7 +37,7 @@ const PROVIDERS: ReadonlyArray<{ name: string; networks: readonly string[] | nul
   { name: 'CSP North', networks: ['north'] },
   { name: 'CSP Central', networks: ['central'] },
   { name: 'CSP South', networks: ['south'] },
-  { name: 'SMETS1 SP', networks: ['ioc', 'moc', 'foc'] },
+  { name: 'SMETS1 SP', networks: COHORTS },
 ];
 
 export interface CpmFigure {

@@ -1,3 +1,5 @@
+import { num } from './format.js';
+
 /*
  * Inline SVG charts for report.html: no scripts, no fonts or styles from elsewhere, so the page
  * opens offline. Truth is drawn grey, reported blue; where they differ the eye sees it.
@@ -15,7 +17,6 @@ export function esc(s: string): string {
 
 const TRUTH = '#9aa3ad';
 const REPORTED = '#1f6fd1';
-const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-GB') : n.toLocaleString('en-GB', { maximumFractionDigits: 2 }));
 
 function legend(x: number, y: number): string {
   return (
@@ -40,9 +41,9 @@ export function barChart(title: string, pairs: readonly Pair[], width = 640): st
     const wr = (p.reported / max) * plotW;
     parts.push(
       `<text x="${labelW - 6}" y="${y + barH + 3}" class="lbl" text-anchor="end">${esc(p.label)}</text>`,
-      `<rect x="${labelW}" y="${y}" width="${wt.toFixed(1)}" height="${barH}" fill="${TRUTH}"><title>truth ${fmt(p.truth)}</title></rect>`,
-      `<rect x="${labelW}" y="${y + barH + 1}" width="${wr.toFixed(1)}" height="${barH}" fill="${REPORTED}"><title>reported ${fmt(p.reported)}</title></rect>`,
-      `<text x="${labelW + Math.max(wt, wr) + 4}" y="${y + barH + 3}" class="val">${esc(p.truth === p.reported ? fmt(p.reported) : `${fmt(p.reported)} (truth ${fmt(p.truth)})`)}</text>`,
+      `<rect x="${labelW}" y="${y}" width="${wt.toFixed(1)}" height="${barH}" fill="${TRUTH}"><title>truth ${num(p.truth)}</title></rect>`,
+      `<rect x="${labelW}" y="${y + barH + 1}" width="${wr.toFixed(1)}" height="${barH}" fill="${REPORTED}"><title>reported ${num(p.reported)}</title></rect>`,
+      `<text x="${labelW + Math.max(wt, wr) + 4}" y="${y + barH + 3}" class="val">${esc(p.truth === p.reported ? num(p.reported) : `${num(p.reported)} (truth ${num(p.truth)})`)}</text>`,
     );
   });
   return `<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">${parts.join('')}</svg>`;
@@ -65,14 +66,14 @@ export function lineChart(title: string, points: readonly Pair[], width = 640, h
     legend(width - 150, 14),
     `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" class="ax"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" class="ax"/>`,
-    `<text x="${left - 4}" y="${top + 4}" class="lbl" text-anchor="end">${esc(fmt(max))}</text>`,
+    `<text x="${left - 4}" y="${top + 4}" class="lbl" text-anchor="end">${esc(num(max))}</text>`,
     `<text x="${left - 4}" y="${top + plotH}" class="lbl" text-anchor="end">0</text>`,
     `<path d="${path((p) => p.truth)}" fill="none" stroke="${TRUTH}" stroke-width="3"/>`,
     `<path d="${path((p) => p.reported)}" fill="none" stroke="${REPORTED}" stroke-width="1.5"/>`,
   ];
   const step = Math.max(1, Math.ceil(points.length / 8));
   points.forEach((p, i) => {
-    parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(p.reported).toFixed(1)}" r="2" fill="${REPORTED}"><title>${esc(`${p.label}: reported ${fmt(p.reported)}, truth ${fmt(p.truth)}`)}</title></circle>`);
+    parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(p.reported).toFixed(1)}" r="2" fill="${REPORTED}"><title>${esc(`${p.label}: reported ${num(p.reported)}, truth ${num(p.truth)}`)}</title></circle>`);
     if (i % step === 0) parts.push(`<text x="${x(i).toFixed(1)}" y="${top + plotH + 14}" class="lbl" text-anchor="middle">${esc(p.label.slice(5))}</text>`);
   });
   return `<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">${parts.join('')}</svg>`;
