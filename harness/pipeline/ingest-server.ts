@@ -9,13 +9,15 @@ import { serverCredentials, tokenChecker, type ServerSecurity } from '../wire/se
 import { ingestServiceDefinition, reportingServiceDefinition } from '../wire/services.js';
 import type { Journal } from './journal.js';
 import type { ReceivedIngestRequest } from '../wire/services.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../wire/emitter-api.js';
+
+export { DEFAULT_MAX_MESSAGE_BYTES };
 
 /**
  * The pipeline's gRPC front door: owns delivery (sequences, duplicates, acks) and drives a
  * MeasurementPipeline, which owns the metrics. Contract: proto/smsim/v1/services.proto.
  */
 
-export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** DESIGN.md §5: an 8 MiB receive window gave +50–75% events/s over grpc-js's 64 KiB. */
 export const DEFAULT_RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_STREAMS = 1024;

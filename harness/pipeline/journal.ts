@@ -2,6 +2,7 @@ import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, o
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SmsimError } from '../../simulator/core/errors.js';
+import { asBuffer } from '../wire/envelope.js';
 
 /**
  * The reference pipeline's write-ahead journal: every IngestRequest that consumes a sequence is
@@ -164,7 +165,7 @@ class FileJournal implements Journal {
     const header = Buffer.allocUnsafe(HEADER_BYTES);
     header.writeUInt32LE(payload.length, 0);
     header.writeUInt32LE(crc32(payload), 4);
-    this.pending.push(header, Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength));
+    this.pending.push(header, asBuffer(payload));
     this.appended++;
     if (!this.flushing) this.flush();
   }

@@ -74,10 +74,8 @@ class ByteWriter {
 
 type Column = ArrayLike<number>;
 
-/** Field number, column and whether it is ZigZag-coded, in field-number order. */
-function columnsOf(v: EventBatchView): ReadonlyArray<readonly [number, Column, boolean]> {
-  return EVENT_COLUMNS.map((c) => [c.field, v[c.key], c.mode === ColumnMode.ZIGZAG] as const);
-}
+/** The columns in field-number order, each with its tag and whether it is ZigZag-coded. */
+const CODED = EVENT_COLUMNS.map((c) => ({ key: c.key, tag: (c.field << 3) | WIRE_LEN, zigzag: c.mode === ColumnMode.ZIGZAG }));
 
 /** Most bytes a value takes (a ten-byte varint), and a field's tag and length prefix. */
 const MAX_VARINT_BYTES = 10;
@@ -96,10 +94,9 @@ const utf8 = new TextEncoder();
  */
 export function encodeColumnar(v: EventBatchView): Uint8Array {
   const dict = v.dictionary.map((s) => utf8.encode(s));
-  const cols = columnsOf(v);
   let bound = 2 * MAX_VARINT_BYTES + 2;
   for (const d of dict) bound += MAX_PREFIX_BYTES + d.length;
-  for (const [, col] of cols) bound += MAX_PREFIX_BYTES + MAX_VARINT_BYTES * col.length;
+  for (const c of CODED) bound += MAX_PREFIX_BYTES + MAX_VARINT_BYTES * v[c.key].length;
   const w = scratch(bound);
   w.pos = 0;
   // Fields 1 and 2 are written even when 0, as protobufjs writes every field a message sets.
@@ -112,14 +109,14 @@ export function encodeColumnar(v: EventBatchView): Uint8Array {
     w.varint(d.length);
     w.bytes(d);
   }
-  for (const [field, col, zz] of cols) {
-    const n = col.length;
-    if (n === 0) continue;
-    w.varint((field << 3) | WIRE_LEN);
+  for (const { key, tag, zigzag } of CODED) {
+    const col = v[key];
+    if (col.length === 0) continue;
+    w.varint(tag);
     const lengthAt = w.pos;
     const payloadAt = lengthAt + 5;
     w.pos = payloadAt;
-    const payloadEnd = varintRun(w, col, payloadAt, zz);
+    const payloadEnd = varintRun(w, col, payloadAt, zigzag);
     w.pos = lengthAt;
     w.varint(payloadEnd - payloadAt);
     if (w.pos !== payloadAt) w.buf.copyWithin(w.pos, payloadAt, payloadEnd);

@@ -73,3 +73,5 @@ export const DEFAULT_MAX_IN_FLIGHT_BATCHES = 32;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_RECONNECTS = 10;
 export const DEFAULT_ACK_TIMEOUT_MS = 30_000;
+/** Largest IngestRequest, on both ends by default (grpc-js's own default receive limit). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

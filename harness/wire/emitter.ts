@@ -12,6 +12,7 @@ import {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_MAX_IN_FLIGHT_BATCHES,
+  DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_RECONNECTS,
   type EmitterStats,
   type IngestEmitter,
@@ -77,7 +78,7 @@ class Emitter implements IngestEmitter {
     this.maxInFlight = Math.max(1, options.maxInFlightBatches ?? DEFAULT_MAX_IN_FLIGHT_BATCHES);
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.maxReconnects = options.maxReconnects ?? DEFAULT_MAX_RECONNECTS;
-    this.maxMessageBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
     const channel = channelCredentials(options.security, options.target);

@@ -1,4 +1,5 @@
 import { SmsimError } from '../../simulator/core/errors.js';
+import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 import { invalid } from './wire-invalid.js';
 
 /**
@@ -9,10 +10,6 @@ import { invalid } from './wire-invalid.js';
 // ---------------------------------------------------------------------------------------------
 // Hand-framed protobuf primitives (IngestRequest envelope)
 
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_LEN = 2;
-const WIRE_FIXED32 = 5;
 
 function varintSize(v: number): number {
   let size = 1;
@@ -33,7 +30,8 @@ function writeVarint(buf: Uint8Array, pos: number, v: number): number {
   return pos;
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
+/** The same bytes as a Buffer, without a copy. */
+export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -78,8 +76,8 @@ class WireReader {
   skip(wireType: number): void {
     if (wireType === WIRE_VARINT) this.varint();
     else if (wireType === WIRE_LEN) this.bytes();
-    else if (wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32) {
-      const end = this.pos + (wireType === WIRE_FIXED64 ? 8 : 4);
+    else if (wireType === WIRE_I64 || wireType === WIRE_I32) {
+      const end = this.pos + (wireType === WIRE_I64 ? 8 : 4);
       if (end > this.buf.length) throw this.fail('truncated fixed field');
       this.pos = end;
     } else throw this.fail(`unsupported wire type ${wireType}`);

@@ -11,6 +11,7 @@ import {
   encodeReportResponse,
 } from './codec.js';
 import type { IngestAck, IngestRequest, ReportRequest, ReportResponse } from './codec.js';
+import { asBuffer } from './envelope.js';
 
 /**
  * grpc-js service definitions for smsim.v1, built on our own codecs instead of proto-loader
@@ -29,9 +30,6 @@ export const REPORTING_REPORT_PATH = '/smsim.v1.Reporting/Report';
  */
 export type ReceivedIngestRequest = (IngestRequest & { readonly wireBytes: number }) | { readonly malformed: SmsimError };
 
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
 
 function receiveIngestRequest(bytes: Buffer): ReceivedIngestRequest {
   try {
@@ -62,9 +60,9 @@ const ingestStream: IngestStreamMethod = {
   requestStream: true,
   responseStream: true,
   // Requests are envelopes already framed by encodeIngestRequest: sent as they are.
-  requestSerialize: toBuffer,
+  requestSerialize: asBuffer,
   requestDeserialize: receiveIngestRequest,
-  responseSerialize: (ack) => toBuffer(encodeIngestAck(ack)),
+  responseSerialize: (ack) => asBuffer(encodeIngestAck(ack)),
   responseDeserialize: decodeIngestAck,
   originalName: 'stream',
 };
@@ -73,9 +71,9 @@ const reportingReport: grpc.MethodDefinition<ReportRequest, ReportResponse> = {
   path: REPORTING_REPORT_PATH,
   requestStream: false,
   responseStream: false,
-  requestSerialize: (req) => toBuffer(encodeReportRequest(req)),
+  requestSerialize: (req) => asBuffer(encodeReportRequest(req)),
   requestDeserialize: decodeReportRequest,
-  responseSerialize: (res) => toBuffer(encodeReportResponse(res)),
+  responseSerialize: (res) => asBuffer(encodeReportResponse(res)),
   responseDeserialize: decodeReportResponse,
   originalName: 'report',
 };
