@@ -144,12 +144,7 @@ export class EventBatchBuilder {
     this.valueCol[i] = e.value ?? 0;
     if (isAlertKind(e.kind)) {
       const h = e.hops ?? [-1, -1, -1, -1];
-      const o = this.hops;
-      this.hopCol[o] = h[0];
-      this.hopCol[o + 1] = h[1];
-      this.hopCol[o + 2] = h[2];
-      this.hopCol[o + 3] = h[3];
-      this.hops = o + HOPS_PER_ALERT;
+      this.addHops(h[0], h[1], h[2], h[3]);
     } else if (isIncidentKind(e.kind)) {
       this.resolverCol[this.resolvers++] = e.resolverGroup ?? 0;
     }

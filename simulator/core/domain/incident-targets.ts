@@ -33,6 +33,11 @@ export function targetsFrom(text: { cat1: string; cat2: string; cat3: string; ca
   return [null, p(text.cat1), p(text.cat2), p(text.cat3), p(text.cat4), p(text.cat5)];
 }
 
+/** The incident targets of a scenario's `incidents` block, or the defaults when it has none. */
+export function incidentTargetsOf(incidents: { readonly targetText: Parameters<typeof targetsFrom>[0] } | null): IncidentTargets {
+  return incidents === null ? DEFAULT_INCIDENT_TARGETS : targetsFrom(incidents.targetText);
+}
+
 export const DEFAULT_INCIDENT_TARGETS: IncidentTargets = targetsFrom(DEFAULT_TARGET_TEXT);
 
 /** When an incident raised at `raisedAt` must be resolved by (inclusive). */

@@ -39,6 +39,9 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
   const codes = cfg.codes.map((c) => c.code);
   const codeTruth = codes.map((c) => truth.code(c));
   const exempt = codes.map((c) => cfg.stormProtectionExempt.includes(c));
+  // Per code, once: emit() runs per alert.
+  const dccCode = codes.map(isDccCode);
+  const powerCode = codes.map((c) => POWER_CODES.has(c));
   const networkOperator = scenario.serviceUsers.findIndex((u) => u.role === 'networkOperator') + 1;
   const cspMedian = GB_ALERT_HOP_MEDIANS.cspValidation;
   // Pending alerts (struct-of-arrays with a free list).
@@ -58,6 +61,8 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
     codes.push(code);
     codeTruth.push(truth.code(code));
     exempt.push(cfg.stormProtectionExempt.includes(code));
+    dccCode.push(isDccCode(code));
+    powerCode.push(POWER_CODES.has(code));
     return codes.length - 1;
   }
 
@@ -137,14 +142,14 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
     const ci = pending.code[s] as number;
     const code = codes[ci] as string;
     const network = estate.network[p] as number;
-    const dcc = isDccCode(code);
+    const dcc = dccCode[ci] === true;
     const kind = dcc ? EventKind.DCC_ALERT : EventKind.DEVICE_ALERT;
     const slot = dcc ? Slot.CH : Slot.ESME;
     const h0 = pending.hops[4 * s] as number;
     const h1 = pending.hops[4 * s + 1] as number;
     const h2 = pending.hops[4 * s + 2] as number;
     const h3 = pending.hops[4 * s + 3] as number;
-    const user = networkOperator > 0 && POWER_CODES.has(code) ? networkOperator : (estate.user[p] as number);
+    const user = networkOperator > 0 && powerCode[ci] === true ? networkOperator : (estate.user[p] as number);
     // CR1438: the DSP does not see CSP North or SMETS1 SP data, so neither the CSP hop nor the CH receipt time.
     const visible = network !== Network.CSP_NORTH && !isSmets1(network);
     ctx.emitAlert(kind, estate.device(p, slot), SLOT_DEVICE_TYPE[slot] as number, network, code, ctx.nextId(), user, 0, visible ? h0 : -1, h1, h2, h3);

@@ -1,8 +1,8 @@
-import { EventKind, INCIDENT_NO_SM_WAN, NETWORK_LABELS, Network, Outcome, ResolverGroup, Srv } from '../domain/vocabulary.js';
+import { EventKind, INCIDENT_NO_SM_WAN, NETWORK_LABELS, Network, Outcome, Srv } from '../domain/vocabulary.js';
 import { InstallMetric, INSTALL_WINDOW_MS, windowCategory } from '../domain/metrics/install-metrics.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { IncidentLedger } from '../domain/metrics/incident-metrics.js';
-import { DEFAULT_INCIDENT_TARGETS, targetsFrom, type IncidentTargets } from '../domain/incident-targets.js';
+import { incidentTargetsOf, networkResolver, type IncidentTargets } from '../domain/incident-targets.js';
 import { SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
 import { ResponseClass, srvIndex } from '../domain/srv-catalogue.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
@@ -14,7 +14,6 @@ const Action = { DAY_START: 0, VISIT: 1, COMMISSION: 2, WAN_UP: 3 } as const;
 
 /** Incident Category of a no-WAN incident [ASSUMPTION: a single-premises fault, category 4]. */
 const NO_WAN_INCIDENT_CATEGORY = 4;
-const REGION_RESOLVER = [0, ResolverGroup.CSP_NORTH, ResolverGroup.CSP_CENTRAL, ResolverGroup.CSP_SOUTH];
 
 /** Per install, what the devices experienced (truth), by index of the install in this shard. */
 class InstallTruth {
@@ -41,6 +40,7 @@ class InstallTruth {
 export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): BusinessProcess {
   const rng = ctx.rng('installs');
   const { scenario, estate, sampler } = ctx;
+  const incidentTargets = incidentTargetsOf(scenario.incidents);
   const shardShare = estate.initialCount / scenario.estate.premises;
   const t = new InstallTruth();
   /** The 8.14.x requests as Users experienced them, for the SRV measures (R1). */
@@ -94,7 +94,7 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
             ctx.emit({
               kind: EventKind.INCIDENT_CLOSED, timeMs: 0, code: INCIDENT_NO_SM_WAN, requestId: incidentId, value: NO_WAN_INCIDENT_CATEGORY,
               device: estate.device(a, Slot.CH), deviceType: SLOT_DEVICE_TYPE[Slot.CH] as number, network,
-              user: estate.user[a] as number, resolverGroup: REGION_RESOLVER[network] as number,
+              user: estate.user[a] as number, resolverGroup: networkResolver(network),
             });
           }
           break;
@@ -105,7 +105,7 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     },
     truth(out, asOfMs) {
       addInstallTruth(t, out, asOfMs);
-      addNoWanIncidentTruth(t, out, asOfMs, scenario.incidents === null ? DEFAULT_INCIDENT_TARGETS : targetsFrom(scenario.incidents.targetText));
+      addNoWanIncidentTruth(t, out, asOfMs, incidentTargets);
       srvTruth.addTo(out);
     },
   };
@@ -169,7 +169,7 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
       ctx.emitAt(incidentAt, {
         kind: EventKind.INCIDENT_RAISED, timeMs: 0, code: INCIDENT_NO_SM_WAN, requestId: incidentId, value: NO_WAN_INCIDENT_CATEGORY,
         device: estate.device(p, Slot.CH), deviceType: SLOT_DEVICE_TYPE[Slot.CH] as number, network, user,
-        resolverGroup: REGION_RESOLVER[network] as number,
+        resolverGroup: networkResolver(network),
       });
     }
     t.incidentAt.push(incidentAt);
@@ -254,9 +254,9 @@ function addNoWanIncidentTruth(t: InstallTruth, out: MetricTable, asOfMs: number
     if (!Number.isFinite(at)) continue;
     const network = t.network[i] as number;
     const key = `${i}`;
-    ledger.raised(key, at, NO_WAN_INCIDENT_CATEGORY, network, REGION_RESOLVER[network] as number);
+    ledger.raised(key, at, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
     const wanAt = t.wanAt[i] as number;
-    if (Number.isFinite(wanAt)) ledger.closed(key, wanAt, NO_WAN_INCIDENT_CATEGORY, network, REGION_RESOLVER[network] as number);
+    if (Number.isFinite(wanAt)) ledger.closed(key, wanAt, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
   }
   ledger.report(asOfMs, out);
 }

@@ -1,4 +1,4 @@
-import { targetsFrom, DEFAULT_INCIDENT_TARGETS, networkResolver } from '../domain/incident-targets.js';
+import { incidentTargetsOf, networkResolver } from '../domain/incident-targets.js';
 import { addOutage, OUTAGE_PLANNED, OUTAGE_UNPLANNED } from '../domain/metrics/availability-metrics.js';
 import { IncidentLedger } from '../domain/metrics/incident-metrics.js';
 import { EventKind } from '../domain/vocabulary.js';
@@ -21,7 +21,7 @@ const INCIDENT_ID_BASE = 2 ** 39;
  */
 export function createOutageProcess(ctx: SimContext): BusinessProcess {
   const { scenario, outages } = ctx;
-  const incidents = scenario.incidents === null ? null : new IncidentLedger(scenario.incidents === null ? DEFAULT_INCIDENT_TARGETS : targetsFrom(scenario.incidents.targetText));
+  const incidents = scenario.incidents === null ? null : new IncidentLedger(incidentTargetsOf(scenario.incidents));
   return {
     name: 'outages',
     start() {
