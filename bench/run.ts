@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { defaultWorkers, premisesDays } from '../harness/cli/program.js';
 import { runScenario } from '../harness/run/run-scenario.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
 import { findPackageRoot } from '../harness/wire/proto-root.js';
@@ -60,7 +61,8 @@ function cliRun(args: readonly string[]): { run: Record<string, number> & { paci
 async function main(): Promise<void> {
   const { scenario } = await loadScenario(join(root, 'scenarios', 'default.yaml'));
 
-  const d = await fullPath(scenario, 2);
+  // With the workers `npm start` uses (1 on 2 cores: a small run).
+  const d = await fullPath(scenario, defaultWorkers(false, premisesDays(scenario)));
   log('default.events', d.events, 'events');
   log('default.wallSeconds', d.wallSeconds, 's');
   log('default.eventsPerSecond', d.eventsPerSecond, 'events/s');

@@ -103,13 +103,19 @@ export const SMALL_RUN_PREMISES_DAYS = 2_000_000;
  * and the whole of gb-day (17.8 M) 9 % faster (README, Performance notes). A pipeline elsewhere
  * leaves every core to the simulator.
  */
-export function defaultWorkers(externalPipeline: boolean, premisesDays: number): number {
-  const cores = availableParallelism();
-  return externalPipeline || premisesDays >= SMALL_RUN_PREMISES_DAYS ? cores : Math.max(1, cores - 1);
+/** Premises × days simulated by a run of these shards (all by default): its size in work. */
+export function premisesDays(scenario: ResolvedScenario, shards?: readonly number[]): number {
+  const premises = shards === undefined ? scenario.estate.premises : shards.reduce((sum, s) => sum + shardRange(scenario, s).count, 0);
+  return (premises * scenario.durationMs) / 86_400_000;
 }
 
-const positiveInt = (name: string) => (v: string): number => {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 256) throw new InvalidArgumentError(`${name} must be a whole number from 1 to 256`);
+export function defaultWorkers(externalPipeline: boolean, runPremisesDays: number): number {
+  const cores = availableParallelism();
+  return externalPipeline || runPremisesDays >= SMALL_RUN_PREMISES_DAYS ? cores : Math.max(1, cores - 1);
+}
+
+const wholeNumber = (name: string, max: number) => (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
   return Number(v);
 };
 
@@ -152,13 +158,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   const addRunOptions = (cmd: Command, targetRequired: boolean): Command => {
     cmd
-      .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', positiveInt('--workers'))
+      .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', wholeNumber('--workers', 256))
       .option('-o, --out <dir>', 'write report.json and report.md into this directory')
       .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
-      .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", (v) => {
-        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > MAX_BATCH_SIZE) throw new InvalidArgumentError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}`);
-        return Number(v);
-      })
+      .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", wholeNumber('--batch-size', MAX_BATCH_SIZE))
       .option('--json', 'print report.json to stdout instead of the summary')
       .option('--no-progress', 'no progress bar')
       .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
@@ -171,12 +174,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
     else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
     return cmd;
-  };
-
-  /** Premises × days simulated by a run of these shards (all by default): its size in work. */
-  const premisesDays = (scenario: ResolvedScenario, shards: readonly number[] | undefined): number => {
-    const premises = shards === undefined ? scenario.estate.premises : shards.reduce((sum, s) => sum + shardRange(scenario, s).count, 0);
-    return (premises * scenario.durationMs) / 86_400_000;
   };
 
   const run = async (file: string, flags: RunFlags): Promise<void> => {
@@ -268,10 +265,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--token <token>', 'require this bearer token on every call (default: $SMSIM_TOKEN)')
     .option('--max-message-bytes <size>', 'largest IngestRequest accepted (default 4MiB)', byteSize('--max-message-bytes'))
-    .option('--max-streams <n>', 'Ingest streams open at once, over all connections (default 1024)', (v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 1_000_000) throw new InvalidArgumentError('--max-streams must be a whole number from 1 to 1000000');
-      return Number(v);
-    })
+    .option('--max-streams <n>', 'Ingest streams open at once, over all connections (default 1024)', wholeNumber('--max-streams', 1_000_000))
     .action(async (flags: ServeFlags) => {
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
       const token = flags.token ?? io.env?.['SMSIM_TOKEN'];
