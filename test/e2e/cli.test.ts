@@ -1,38 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SMALL, freePort, killChildren, serve, smsim } from '../helpers/cli.js';
 
-const CLI = join('dist', 'harness', 'cli', 'main.js');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI as a process (bounded in time). */
-function smsim(args: string[], timeoutMs = 60_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`smsim ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const SMALL = 'test/fixtures/scenarios/small.yaml';
+afterEach(killChildren);
 
 describe('smsim CLI (real processes)', () => {
   it('runs a scenario end to end, writes report.json and report.md, exits 0', async () => {
@@ -110,13 +82,8 @@ describe('smsim CLI (real processes)', () => {
     expect(usage.stderr).toContain('--workers must be a whole number');
     const noTarget = await smsim(['emit', SMALL]);
     expect(noTarget.code).toBe(2);
-    // A port nothing listens on: bind one, note it, close it.
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    // A port nothing listens on.
+    const port = await freePort();
     const unreachable = await smsim(['emit', SMALL, '--target', `127.0.0.1:${port}`]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(`127.0.0.1:${port}`);
@@ -125,20 +92,8 @@ describe('smsim CLI (real processes)', () => {
   });
 
   it('serves the reference pipeline stand-alone and takes traffic from emit', async () => {
-    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { child: server, address } = await serve(['--port', '0']);
     try {
-      const address = await new Promise<string>((resolve, reject) => {
-        let text = '';
-        const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 15_000);
-        server.stdout.on('data', (d: Buffer) => {
-          text += d.toString();
-          const m = /listening on (\S+)/.exec(text);
-          if (m?.[1] !== undefined) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
       expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
       const r = await smsim(['emit', SMALL, '--target', address, '--json']);
       expect(r.code).toBe(0);

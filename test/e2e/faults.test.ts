@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchReport } from '../../harness/pipeline/report-client.js';
+import { SMALL, freePort, killChildren, serve as serveCli, smsim, type CliResult } from '../helpers/cli.js';
 
 /**
  * Fault injection with real processes on 127.0.0.1 (docs/reliability.md): a journalled
@@ -14,16 +15,10 @@ import { fetchReport } from '../../harness/pipeline/report-client.js';
  * docs/reliability.md come from those lines.
  */
 
-const CLI = join('dist', 'harness', 'cli', 'main.js');
-const SMALL = 'test/fixtures/scenarios/small.yaml';
 /** Paced so the run spans several seconds and the faults land mid-run (~24.6 k events). */
 const RATE = '4000';
 
-const children = new Set<ChildProcess>();
-afterEach(() => {
-  for (const c of children) c.kill('SIGKILL');
-  children.clear();
-});
+afterEach(killChildren);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -41,61 +36,20 @@ async function acceptedAtLeast(target: string, events: number): Promise<number> 
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
 /** `smsim serve` on a fixed port and data dir; resolves once it listens. */
 async function serve(port: number, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(port), '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let text = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), 15_000);
-    const onData = (d: Buffer): void => {
-      text += d.toString();
-      if (text.includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited ${code}: ${text}`));
-    });
-  });
-  child.removeAllListeners('exit');
-  return child;
+  return (await serveCli(['--port', String(port), '--data-dir', dataDir])).child;
 }
 
 async function kill9(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   await exited;
-  children.delete(child);
 }
 
-interface EmitResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function emit(target: string, extra: string[] = []): { done: Promise<EmitResult> } {
-  const child = spawn(process.execPath, [CLI, 'emit', SMALL, '--target', target, '--rate', RATE, '--json', '--no-progress', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
+function emit(target: string, extra: string[] = []): { done: Promise<CliResult> } {
+  // Bounded by the tests' own 90 s timeout, as before.
+  return { done: smsim(['emit', SMALL, '--target', target, '--rate', RATE, '--json', '--no-progress', ...extra], { timeoutMs: 90_000 }) };
 }
 
 interface Report {
@@ -105,7 +59,7 @@ interface Report {
 }
 
 /** Checks the run counted every event once; prints the figures for docs/reliability.md. */
-async function exactlyOnce(r: EmitResult, fault: string, pipeline: string): Promise<Report> {
+async function exactlyOnce(r: CliResult, fault: string, pipeline: string): Promise<Report> {
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout) as Report;

@@ -2,13 +2,12 @@ import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBatchBuilder, type EventBatchView } from '../../../simulator/core/domain/event-batch.js';
-import type { MetricSample } from '../../../simulator/core/domain/metrics/metric-table.js';
 import { DeviceType, EventKind } from '../../../simulator/core/domain/vocabulary.js';
 import { createIngestState, receiveBatch, startPipelineServer, type PipelineServer } from '../../../harness/pipeline/ingest-server.js';
-import type { MeasurementPipeline } from '../../../harness/pipeline/measurement-pipeline.js';
 import { AckStatus, decodeEventBatch, encodeEventBatch, encodeIngestRequest } from '../../../harness/wire/codec.js';
 import { createIngestEmitter } from '../../../harness/wire/emitter.js';
 import { protoTypes } from '../../../harness/wire/proto-root.js';
+import { nextTimeMs, recordingPipeline, taggedBatch as valid } from '../../helpers/batches.js';
 import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
 
 /**
@@ -17,29 +16,10 @@ import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.
  * it are applied, once.
  */
 
-const T0 = 1_772_409_600_000; // 2026-03-02
-let clock = T0;
-
-/** A valid batch of `n` service requests tagged by request id, later than every batch before. */
-function valid(tag: number, n = 3): Uint8Array {
-  const b = new EventBatchBuilder(n);
-  for (let i = 0; i < n; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: clock++, code: '8.1.1', requestId: tag + i });
-  return encodeEventBatch(b.take());
-}
-
 /** A valid batch re-encoded with some fields replaced: protobuf-valid, contract-invalid. */
 function mutate(fields: (v: EventBatchView) => Record<string, unknown>): Uint8Array {
   const v = decodeEventBatch(valid(900));
   return protoTypes().EventBatch.encode({ ...v, ...fields(v) }).finish();
-}
-
-function recordingPipeline(): MeasurementPipeline & { applied: number[] } {
-  const applied: number[] = [];
-  return {
-    applied,
-    apply: (batch) => void applied.push(batch.requestId[0] as number),
-    report: (): MetricSample[] => [],
-  };
 }
 
 let server: PipelineServer | undefined;
@@ -71,7 +51,7 @@ const HOSTILE: Array<[string, () => Uint8Array, RegExp]> = [
   ['absurd event_count', () => mutate(() => ({ eventCount: 5_000_000 })), /^SMSIM_ERR_BATCH_INVALID: EventBatch\.event_count = 5000000 exceeds the limit of 100000/],
   ['unknown device (device 0 on an inventory event)', () => {
     const b = new EventBatchBuilder(1);
-    b.add({ kind: EventKind.INVENTORY, timeMs: clock++, device: 0, deviceType: DeviceType.ESME, code: 'M1' });
+    b.add({ kind: EventKind.INVENTORY, timeMs: nextTimeMs(), device: 0, deviceType: DeviceType.ESME, code: 'M1' });
     return encodeEventBatch(b.take());
   }, /^SMSIM_ERR_BATCH_INVALID: EventBatch\.device\[0\] = 0 \(no device\), but a kind 9 event is about a device/],
   ['code index past the dictionary', () => mutate(() => ({ code: [1, 1, 7] })), /^SMSIM_ERR_BATCH_INVALID: EventBatch\.code\[2\] = 7 is out of range 0\.\.1/],

@@ -2,29 +2,15 @@ import { createServer } from 'node:net';
 import type { Server as NetServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBatchBuilder } from '../../../simulator/core/domain/event-batch.js';
-import type { EventBatchView } from '../../../simulator/core/domain/event-batch.js';
-import type { MetricSample } from '../../../simulator/core/domain/metrics/metric-table.js';
-import { EventKind } from '../../../simulator/core/domain/vocabulary.js';
 import { isSmsimError } from '../../../simulator/core/errors.js';
 import type { MeasurementPipeline } from '../../../harness/pipeline/measurement-pipeline.js';
 import { startPipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import type { PipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import { fetchReport } from '../../../harness/pipeline/report-client.js';
-import { AckStatus, decodeEventBatch, encodeEventBatch } from '../../../harness/wire/codec.js';
+import { AckStatus, decodeEventBatch } from '../../../harness/wire/codec.js';
 import { protoTypes } from '../../../harness/wire/proto-root.js';
+import { T0, recordingPipeline as recorder, taggedBatch } from '../../helpers/batches.js';
 import { rawIngestStream } from '../../helpers/raw-ingest.js';
-
-const T0 = 1_772_409_600_000;
-/** Every batch built here is later than the one before: a stream's times never go back (events.proto). */
-let clock = T0;
-
-/** A batch of `n` service requests whose request ids start at `tag`, so applies are traceable. */
-function taggedBatch(tag: number, n = 3): Uint8Array {
-  const b = new EventBatchBuilder(n);
-  for (let i = 0; i < n; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: clock++, code: '8.1.1', requestId: tag + i });
-  return encodeEventBatch(b.take());
-}
 
 /** A well-formed protobuf batch with one event of kind 99. */
 function badKindBatch(): Uint8Array {
@@ -32,20 +18,12 @@ function badKindBatch(): Uint8Array {
   return protoTypes().EventBatch.encode({ ...view, kind: [99] }).finish();
 }
 
-/** A MeasurementPipeline that records the first request id of every applied batch. */
+/** Records the first request id of every applied batch; Report answers one sample counting them. */
 function recordingPipeline(opts: { throwOnTag?: number } = {}): MeasurementPipeline & { applied: number[] } {
-  const applied: number[] = [];
-  return {
-    applied,
-    apply(batch: EventBatchView) {
-      const tag = batch.requestId[0] as number;
-      if (tag === opts.throwOnTag) throw new Error(`boom at ${tag}`);
-      applied.push(tag);
-    },
-    report(asOfMs: number): MetricSample[] {
-      return [{ id: 'test.applied', labels: { asOf: String(asOfMs), b: '2', a: '1' }, value: applied.length }];
-    },
-  };
+  return recorder({
+    ...opts,
+    report: (asOfMs, applied) => [{ id: 'test.applied', labels: { asOf: String(asOfMs), b: '2', a: '1' }, value: applied.length }],
+  });
 }
 
 const rawStream = (address: string) => rawIngestStream(address);

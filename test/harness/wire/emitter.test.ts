@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBatchBuilder } from '../../../simulator/core/domain/event-batch.js';
@@ -14,6 +13,8 @@ import { createIngestEmitter } from '../../../harness/wire/emitter.js';
 import type { IngestEmitter, IngestEmitterOptions } from '../../../harness/wire/emitter.js';
 import { ingestServiceDefinition } from '../../../harness/wire/services.js';
 import type { ReceivedIngestRequest } from '../../../harness/wire/services.js';
+import { recordingPipeline as recorder } from '../../helpers/batches.js';
+import { freePort } from '../../helpers/cli.js';
 
 const T0 = 1_772_409_600_000;
 const EVENTS_PER_BATCH = 5;
@@ -29,18 +30,8 @@ function tagOf(batch: EventBatchView): number {
   return Math.floor((batch.requestId[0] as number) / 1000);
 }
 
-function recordingPipeline(onApply?: (tag: number) => void): MeasurementPipeline & { applied: number[] } {
-  const applied: number[] = [];
-  return {
-    applied,
-    apply(batch) {
-      const tag = tagOf(batch);
-      applied.push(tag);
-      onApply?.(tag);
-    },
-    report: () => [],
-  };
-}
+/** Records the tag of every applied batch (calling `onApply` with it). */
+const recordingPipeline = (onApply?: (tag: number) => void): MeasurementPipeline & { applied: number[] } => recorder({ tagOf, onApply });
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -75,14 +66,6 @@ async function fakeIngest(handler: grpc.handleBidiStreamingCall<ReceivedIngestRe
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err === null ? resolve(p) : reject(err))),
   );
   return `127.0.0.1:${port}`;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((r) => probe.close(r));
-  return port;
 }
 
 describe('Ingest emitter', () => {

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/** The compiled CLI (dist/ is built before the e2e tests run). */
+export const CLI = join('dist', 'harness', 'cli', 'main.js');
+/** A small scenario that runs in a few seconds. */
+export const SMALL = 'test/fixtures/scenarios/small.yaml';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /**
+   * Added to the process environment. SMSIM_TOKEN is '' (no token) unless given here, so a
+   * token in the environment running the tests never leaks into a CLI process.
+   */
+  env?: Record<string, string>;
+  /** Kill the process and fail after this long (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** Every CLI process started here and not yet closed; see killChildren(). */
+const children = new Set<ChildProcess>();
+
+/** SIGKILLs every CLI process still running (for afterEach, so a failed test leaves none behind). */
+export function killChildren(): void {
+  for (const c of children) c.kill('SIGKILL');
+  children.clear();
+}
+
+function start(args: string[], env: Record<string, string> = {}): ChildProcessByStdio<null, Readable, Readable> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SMSIM_TOKEN: '', ...env } });
+  children.add(child);
+  child.on('close', () => children.delete(child));
+  return child;
+}
+
+/** Runs the real CLI as a process (bounded in time). */
+export function smsim(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const { env, timeoutMs = 60_000 } = options;
+  return new Promise((resolve, reject) => {
+    const child = start(args, env);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`smsim ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface ServeOptions {
+  /** As for smsim(): SMSIM_TOKEN is '' unless given here. */
+  env?: Record<string, string>;
+  /** The line to wait for, on stdout or stderr; its first group is the address (default /listening on (\S+)/). */
+  listening?: RegExp;
+  /** Fail if the server has not said so by then (default 15 s). */
+  timeoutMs?: number;
+}
+
+/** `smsim serve <args>`: resolves once it prints its "listening on" line, with the address it gives. */
+export async function serve(args: string[], options: ServeOptions = {}): Promise<{ child: ChildProcess; address: string }> {
+  const { env, listening = /listening on (\S+)/, timeoutMs = 15_000 } = options;
+  const child = start(['serve', ...args], env);
+  let text = '';
+  let onExit: ((code: number | null) => void) | undefined;
+  try {
+    const address = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not start: ${text}`)), timeoutMs);
+      // Both streams stay read for the server's lifetime, so its writes never block on a full pipe.
+      const onData = (d: Buffer): void => {
+        text += d.toString();
+        // Whole lines only, so an address cut between two chunks is never taken for the whole.
+        const m = listening.exec(text.slice(0, text.lastIndexOf('\n') + 1));
+        if (m?.[1] !== undefined) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      onExit = (code) => {
+        clearTimeout(timer);
+        reject(new Error(`serve exited ${code}: ${text}`));
+      };
+      child.on('exit', onExit);
+    });
+    return { child, address };
+  } finally {
+    if (onExit !== undefined) child.off('exit', onExit);
+  }
+}
+
+/** A port nothing listens on (at the moment of asking): bind one, note it, close it. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
