@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { encodeEventBatch } from '../harness/wire/codec.js';
-import { createIngestEmitter } from '../harness/wire/emitter.js';
+import { encodeEventBatch } from '../wire/codec.js';
+import { createIngestEmitter } from '../wire/emitter.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { createShardSimulation } from '../simulator/core/shard-simulation.js';
 

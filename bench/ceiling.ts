@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { startPipelineServer } from '../harness/pipeline/ingest-server.js';
-import { findPackageRoot } from '../harness/wire/proto-root.js';
+import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import type { CeilingResult, CeilingTask } from './ceiling-worker.js';
 

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { ColumnarDecoder, decodeColumnar, encodeColumnar } from '../harness/wire/columnar-codec.js';
-import { EventBatchDecoder } from '../harness/wire/codec.js';
-import { protoTypes } from '../harness/wire/proto-root.js';
+import { ColumnarDecoder, decodeColumnar, encodeColumnar } from '../wire/columnar-codec.js';
+import { EventBatchDecoder } from '../wire/codec.js';
+import { protoTypes } from '../wire/proto-root.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
-import { findPackageRoot } from '../harness/wire/proto-root.js';
+import { findPackageRoot } from '../wire/proto-root.js';
 import type { EventBatchView } from '../simulator/core/domain/event-batch.js';
 import { createShardSimulation } from '../simulator/core/shard-simulation.js';
 

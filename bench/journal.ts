@@ -10,8 +10,9 @@ import { openJournal, type FsyncMode } from '../harness/pipeline/journal.js';
 import { createReferencePipeline } from '../harness/pipeline/reference-pipeline.js';
 import { runScenario } from '../harness/run/run-scenario.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
-import { encodeEventBatch, encodeIngestRequest } from '../harness/wire/codec.js';
-import { findPackageRoot } from '../harness/wire/proto-root.js';
+import { encodeEventBatch } from '../wire/codec.js';
+import { encodeIngestRequest } from '../wire/envelope.js';
+import { findPackageRoot } from '../wire/proto-root.js';
 
 /*
  * `npm run bench:journal`: what the ingest journal costs (docs/reliability.md).

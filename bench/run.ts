@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultWorkers, premisesDays } from '../harness/cli/program.js';
 import { runScenario } from '../harness/run/run-scenario.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
-import { findPackageRoot } from '../harness/wire/proto-root.js';
+import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { transportCeiling } from './ceiling.js';
 import { codecBench } from './codec.js';

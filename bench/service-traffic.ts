@@ -8,7 +8,7 @@ import type { EventBatchView } from '../simulator/core/domain/event-batch.js';
 import { createShardSimulation } from '../simulator/core/shard-simulation.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
-import { findPackageRoot } from '../harness/wire/proto-root.js';
+import { findPackageRoot } from '../wire/proto-root.js';
 
 /*
  * `node dist/bench/service-traffic.js`: events/s of the service-request + alert generator on one

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { EventBatchBuilder, eventsOf } from '../simulator/core/domain/event-batch.js';
 import { createShardSimulation } from '../simulator/core/shard-simulation.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
-import { decodeEventBatch, encodeEventBatch } from '../harness/wire/codec.js';
+import { decodeEventBatch, encodeEventBatch } from '../wire/codec.js';
 import { createReferencePipeline } from '../harness/pipeline/reference-pipeline.js';
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { findPackageRoot } from '../harness/wire/proto-root.js';
+import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
 import type { Pacing } from './pacing.js';
 import { shardRange } from './core/scenario/resolve.js';

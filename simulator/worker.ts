@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createIngestEmitter, type IngestEmitter } from '../harness/wire/emitter.js';
-import { encodeEventBatch } from '../harness/wire/codec.js';
+import { createIngestEmitter } from '../wire/emitter.js';
+import { type IngestEmitter } from '../wire/emitter-api.js';
+import { encodeEventBatch } from '../wire/codec.js';
 import { SmsimError } from './core/errors.js';
 import { createShardSimulation, type ShardSimulation } from './core/shard-simulation.js';
 import { Pacer } from './pacing.js';

@@ -4,14 +4,13 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { parseDuration } from '../../simulator/core/time.js';
 import { shardRange, type ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
-import { MAX_BATCH_SIZE } from '../../simulator/core/scenario/schema.js';
+import { MAX_EVENTS_PER_BATCH } from '../../simulator/core/domain/wire-limits.js';
 import { openDurablePipeline } from '../pipeline/durable-pipeline.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { FSYNC_MODES, type FsyncMode } from '../pipeline/journal.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { renderTerminal } from '../report/render-terminal.js';
 import { readRunDir, renderRunDir, writeReport } from '../report/write-report.js';
-import { metricConfig } from '../../simulator/core/shard-simulation.js';
 import { runScenario } from '../run/run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { SMSIM_VERSION } from '../version.js';
@@ -161,7 +160,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', wholeNumber('--workers', 256))
       .option('-o, --out <dir>', 'write report.json and report.md into this directory')
       .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
-      .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", wholeNumber('--batch-size', MAX_BATCH_SIZE))
+      .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH))
       .option('--json', 'print report.json to stdout instead of the summary')
       .option('--no-progress', 'no progress bar')
       .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
@@ -274,7 +273,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         ...(flags.tlsKey === undefined ? {} : { keyPem: await readPem(flags.tlsKey, 'TLS key') }),
         ...(token === undefined || token === '' ? {} : { token }),
       };
-      const config = flags.scenario === undefined ? undefined : metricConfig((await loadScenario(flags.scenario)).scenario);
+      const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
       const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, createReferencePipeline(config));
       if (durable !== undefined) {
         const r = durable.recovery;

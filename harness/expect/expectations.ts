@@ -1,6 +1,7 @@
 import { SmsimError } from '../../simulator/core/errors.js';
 import { METRIC_IDS } from '../../simulator/core/domain/metrics/engine.js';
 import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
+import { FIGURES, type Figure, type MetricRow } from '../oracle/metric-row.js';
 
 /*
  * Scenario expectations, e.g.
@@ -13,8 +14,6 @@ import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram
  *   alert.hopLatency{hop=ch-user,network=central}.truth.p(99) <= 60s
  */
 
-export type Figure = 'truth' | 'observed' | 'reported';
-export const FIGURES: readonly Figure[] = ['truth', 'observed', 'reported'];
 const COMPARATORS = ['==', '!=', '<=', '>=', '<', '>'] as const;
 type Comparator = (typeof COMPARATORS)[number];
 
@@ -30,14 +29,6 @@ export interface Expectation {
   readonly left: Node;
   readonly op: Comparator;
   readonly right: Node;
-}
-
-export interface MetricRow {
-  readonly id: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly truth: number;
-  readonly observed: number;
-  readonly reported: number;
 }
 
 export interface ExpectationContext {

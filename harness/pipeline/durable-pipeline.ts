@@ -1,4 +1,4 @@
-import { decodeIngestRequest } from '../wire/codec.js';
+import { decodeIngestRequest } from '../../wire/envelope.js';
 import { createIngestState, receiveBatch, type IngestState } from './ingest-server.js';
 import { openJournal, type FsyncMode, type Journal, type RecoveryInfo } from './journal.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';

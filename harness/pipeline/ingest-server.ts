@@ -2,14 +2,18 @@ import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
-import { AckStatus, EventBatchDecoder, MAX_EVENTS_PER_BATCH, encodeIngestRequest, peekEventCount } from '../wire/codec.js';
-import type { IngestAck, IngestRequest, IngestStats, ReportRequest, ReportResponse } from '../wire/codec.js';
-import { bindError, toGrpcStatus } from '../wire/grpc-errors.js';
-import { serverCredentials, tokenChecker, type ServerSecurity } from '../wire/security.js';
-import { ingestServiceDefinition, reportingServiceDefinition } from '../wire/services.js';
+import { MAX_EVENTS_PER_BATCH } from '../../simulator/core/domain/wire-limits.js';
+import { AckStatus } from '../../wire/messages.js';
+import { EventBatchDecoder } from '../../wire/codec.js';
+import { encodeIngestRequest, peekEventCount } from '../../wire/envelope.js';
+import type { IngestAck, IngestStats, ReportRequest, ReportResponse } from '../../wire/messages.js';
+import type { IngestRequest } from '../../wire/envelope.js';
+import { bindError, toGrpcStatus } from '../../wire/grpc-errors.js';
+import { serverCredentials, tokenChecker, type ServerSecurity } from '../../wire/security.js';
+import { ingestServiceDefinition, reportingServiceDefinition } from '../../wire/services.js';
 import type { Journal } from './journal.js';
-import type { ReceivedIngestRequest } from '../wire/services.js';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../wire/emitter-api.js';
+import type { ReceivedIngestRequest } from '../../wire/services.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/emitter-api.js';
 
 export { DEFAULT_MAX_MESSAGE_BYTES };
 

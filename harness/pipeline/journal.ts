@@ -2,7 +2,7 @@ import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, o
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SmsimError } from '../../simulator/core/errors.js';
-import { asBuffer } from '../wire/envelope.js';
+import { asBuffer } from '../../wire/envelope.js';
 
 /**
  * The reference pipeline's write-ahead journal: every IngestRequest that consumes a sequence is

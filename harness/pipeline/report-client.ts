@@ -1,8 +1,8 @@
 import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
-import type { IngestStats } from '../wire/codec.js';
-import { reportError } from '../wire/grpc-errors.js';
-import { authMetadata, channelCredentials, type ClientSecurity } from '../wire/security.js';
-import { ReportingClient, callReport } from '../wire/services.js';
+import type { IngestStats } from '../../wire/messages.js';
+import { reportError } from '../../wire/grpc-errors.js';
+import { authMetadata, channelCredentials, type ClientSecurity } from '../../wire/security.js';
+import { ReportingClient, callReport } from '../../wire/services.js';
 
 export interface FetchedReport {
   readonly metrics: MetricSample[];

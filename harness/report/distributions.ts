@@ -1,6 +1,6 @@
 import { metricKey } from '../../simulator/core/domain/metrics/metric-table.js';
 import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
-import { FIGURES, type Figure, type MetricRow } from '../expect/expectations.js';
+import { FIGURES, type Figure, type MetricRow } from '../oracle/metric-row.js';
 
 export type { Figure };
 export { FIGURES };

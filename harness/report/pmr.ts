@@ -3,7 +3,7 @@ import { DEFAULT_LATENESS_MS, monthStatus } from '../../simulator/core/domain/me
 import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
 import { COHORTS, REGIONS } from '../../simulator/core/domain/vocabulary.js';
 import { MINUTE, ukDate, ukMonth } from '../../simulator/core/time.js';
-import type { MetricRow } from '../expect/expectations.js';
+import type { MetricRow } from '../oracle/metric-row.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
 

@@ -1,6 +1,6 @@
 import { num, pct } from './format.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
-import { totals } from './oracle.js';
+import { totals } from '../oracle/join-figures.js';
 import type { Figure, Pmr, PmrMonth } from './pmr.js';
 import type { RunReport } from './run-report.js';
 import { barChart, esc, lineChart, type Pair } from './svg-charts.js';

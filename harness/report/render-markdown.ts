@@ -1,7 +1,7 @@
 import { delta, num, row } from './format.js';
 import { breakdownTable, formatQuantiles, isDistribution, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
-import { totals } from './oracle.js';
+import { totals } from '../oracle/join-figures.js';
 import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
 

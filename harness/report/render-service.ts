@@ -1,8 +1,8 @@
 import { delta, num, padTable, row } from './format.js';
 import { cpmFigures, DISTRIBUTION_IDS, FIGURES, quantileTable, type QuantileRow } from './service-figures.js';
-import { totals } from './oracle.js';
+import { totals } from '../oracle/join-figures.js';
 import type { RunReport } from './run-report.js';
-import type { MetricRow } from '../expect/expectations.js';
+import type { MetricRow } from '../oracle/metric-row.js';
 
 /*
  * Report sections for R1 (service requests) and R4 (alerts): per-process and per-SRV tables,

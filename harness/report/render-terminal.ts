@@ -1,4 +1,4 @@
-import { totals } from './oracle.js';
+import { totals } from '../oracle/join-figures.js';
 import { delta, num, padTable } from './format.js';
 import { breakdownTable, FIGURES, formatMs, isDistribution, QUANTILES, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';

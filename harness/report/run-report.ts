@@ -1,5 +1,6 @@
 import type { LatencySummary } from '../../simulator/pacing.js';
-import type { ExpectationResult, MetricRow } from '../expect/expectations.js';
+import type { ExpectationResult } from '../expect/expectations.js';
+import type { MetricRow } from '../oracle/metric-row.js';
 
 /**
  * report.json, schema version 1 (docs/report-schema.md). Fields are only ever added; a change

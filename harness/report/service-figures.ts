@@ -1,6 +1,6 @@
 import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
 import { COHORTS } from '../../simulator/core/domain/vocabulary.js';
-import type { Figure, MetricRow } from '../expect/expectations.js';
+import type { Figure, MetricRow } from '../oracle/metric-row.js';
 import { FIGURES, summariseDistribution } from './distributions.js';
 
 /*

@@ -1,17 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { MetricTable } from '../../simulator/core/domain/metrics/metric-table.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
-import { metricConfig } from '../../simulator/core/shard-simulation.js';
 import type { DeliveryOptions, ShardProgress, ShardResult } from '../../simulator/shard-task.js';
 import { createStartGate, mergeHistograms, type Pacing } from '../../simulator/pacing.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { fetchReport } from '../pipeline/report-client.js';
-import { joinFigures } from '../report/oracle.js';
+import { joinFigures } from '../oracle/join-figures.js';
+import { mergeShards } from '../oracle/merge-shards.js';
 import type { RunFigures, RunReport } from '../report/run-report.js';
 import { SMSIM_VERSION } from '../version.js';
 
@@ -45,7 +44,7 @@ export interface RunOptions {
 export async function runScenario(options: RunOptions): Promise<RunReport> {
   const { scenario } = options;
   const expectations = parseExpectations(scenario.expect);
-  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline(metricConfig(scenario)) }) : undefined;
+  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline(scenario.metrics) }) : undefined;
   const target = options.target ?? (server as { address: string }).address;
   // An external pipeline is checked once up front, so a wrong --target fails in one clear line
   // instead of every worker waiting out its own connect timeout.
@@ -85,13 +84,8 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       ...runFigures(results, options.workers, wallSeconds, (r) => accepted.get(streamId(r.shard))),
       ...(options.pacing === undefined ? {} : { pacing: pacingFigures(options.pacing, results) }),
     };
-    const truth = new MetricTable();
-    const observed = new MetricTable();
-    for (const r of results) {
-      truth.merge(r.truth);
-      observed.merge(r.observed);
-    }
-    const metrics = joinFigures(truth.samples(), observed.samples(), report.metrics);
+    const merged = mergeShards(results);
+    const metrics = joinFigures(merged.truth, merged.observed, report.metrics);
     const runContext: Record<string, number> = {
       ...(run as unknown as Record<string, number>),
       scheduleLagP99: run.pacing?.scheduleLagMs.p99 ?? Number.NaN,
@@ -103,7 +97,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       smsimVersion: SMSIM_VERSION,
       scenario: { name: scenario.name, file: options.scenarioFile, description: scenario.description },
       seed: scenario.seed,
-      fingerprint: runFingerprint(results),
+      fingerprint: merged.fingerprint,
       window: {
         start: new Date(scenario.startMs).toISOString(),
         end: new Date(scenario.endMs).toISOString(),
@@ -114,20 +108,13 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       run,
       shards: results.map((r) => ({ index: r.shard, events: r.events, batches: r.batches, fingerprint: r.fingerprint })),
       metrics,
-      reporting: { asOfMs: scenario.endMs, latenessMs: scenario.latenessMs },
+      reporting: { asOfMs: scenario.endMs, latenessMs: scenario.metrics.latenessMs },
       expectations: checked,
       passed: checked.every((c) => c.passed),
     };
   } finally {
     await server?.stop();
   }
-}
-
-/** sha256 over the shards' fingerprints in shard order. */
-export function runFingerprint(results: readonly ShardResult[]): string {
-  const h = createHash('sha256').update('smsim/v1');
-  for (const r of [...results].sort((a, b) => a.shard - b.shard)) h.update(`\n${r.shard}:${r.fingerprint}`);
-  return h.digest('hex');
 }
 
 function runFigures(

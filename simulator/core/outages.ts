@@ -1,5 +1,6 @@
 import { createRng, deriveSeed } from './rng.js';
-import type { ResolvedOutages, ResolvedScenario } from './scenario/resolve.js';
+import type { ResolvedOutages } from './scenario/resolve-incidents.js';
+import type { ResolvedScenario } from './scenario/resolve.js';
 import { DAY, HOUR, MINUTE, ukMidnight } from './time.js';
 import { NETWORK_MAX } from './domain/vocabulary.js';
 

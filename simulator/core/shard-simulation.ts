@@ -1,10 +1,8 @@
 import { EventBatchBuilder, type EventBatchView, type EventFields } from './domain/event-batch.js';
 import { createMetricEngine, type MetricEngine } from './domain/metrics/engine.js';
-import type { MetricConfig } from './domain/metrics/metric-config.js';
 import { MetricTable, type MetricSample } from './domain/metrics/metric-table.js';
 import { buildShardEstate, PremisesSampler, type ShardEstate } from './estate.js';
 import { EventQueue } from './event-queue.js';
-import { targetsFrom } from './domain/incident-targets.js';
 import { PmrMetric } from './domain/metrics/reporting-windows.js';
 import { buildOutageSchedule } from './outages.js';
 import { PROCESS_FACTORIES } from './processes/index.js';
@@ -56,7 +54,7 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number,
   const queue = new EventQueue();
   // Slack over batchSize: one action may emit a burst (an install's inventory) past the mark.
   const builder = new EventBatchBuilder(scenario.batchSize * 2 + 64);
-  const observedEngine: MetricEngine = createMetricEngine(metricConfig(scenario));
+  const observedEngine: MetricEngine = createMetricEngine(scenario.metrics);
   // The observed report as of endMs, kept until the next batch is observed: a worker asks for
   // it twice at the end of a shard (truth's events-per-month, then observed), and building it
   // was ~10 % of a gb-day shard's time (25-40 ms of 300-500 ms).
@@ -172,17 +170,5 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number,
     observe(batch) {
       applyObserved(batch);
     },
-  };
-}
-
-/**
- * The pipeline configuration a scenario implies (TRTs, exclusion list, incident targets, the
- * month watermark): the simulator's observed figures and the embedded pipeline use the same.
- */
-export function metricConfig(scenario: ResolvedScenario): MetricConfig {
-  return {
-    ...scenario.metrics,
-    latenessMs: scenario.latenessMs,
-    ...(scenario.incidents === null ? {} : { incidentTargets: targetsFrom(scenario.incidents.targetText) }),
   };
 }

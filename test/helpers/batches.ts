@@ -2,7 +2,7 @@ import { EventBatchBuilder, type EventBatchView } from '../../simulator/core/dom
 import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
 import { EventKind } from '../../simulator/core/domain/vocabulary.js';
 import type { MeasurementPipeline } from '../../harness/pipeline/measurement-pipeline.js';
-import { encodeEventBatch } from '../../harness/wire/codec.js';
+import { encodeEventBatch } from '../../wire/codec.js';
 
 /** 2026-03-02T00:00Z: where the batch clock starts. */
 export const T0 = 1_772_409_600_000;

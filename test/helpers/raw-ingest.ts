@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { encodeIngestRequest, type IngestAck } from '../../harness/wire/codec.js';
-import { IngestClient, openIngestStream } from '../../harness/wire/services.js';
+import { encodeIngestRequest } from '../../wire/envelope.js';
+import { type IngestAck } from '../../wire/messages.js';
+import { IngestClient, openIngestStream } from '../../wire/services.js';
 
 /** A bare Ingest stream for tests: write envelopes by hand, read acks in order, see the status. */
 export function rawIngestStream(address: string, options: { credentials?: grpc.ChannelCredentials; metadata?: grpc.Metadata; channel?: grpc.ChannelOptions } = {}) {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encodeEventBatch } from '../../harness/wire/codec.js';
+import { encodeEventBatch } from '../../wire/codec.js';
 import { loadScenario } from '../../harness/scenario/load-scenario.js';
-import { runFingerprint } from '../../harness/run/run-scenario.js';
+import { runFingerprint } from '../../harness/oracle/merge-shards.js';
 import { createShardSimulation } from '../../simulator/core/shard-simulation.js';
 import { runShards } from '../../simulator/pool.js';
 

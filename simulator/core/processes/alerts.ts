@@ -5,7 +5,7 @@ import { AlertCode, EventKind, isSmets1, Network } from '../domain/vocabulary.js
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { OutageCursor } from '../outages.js';
 import { cumulative } from '../rng.js';
-import type { ResolvedAlerts } from '../scenario/resolve.js';
+import type { ResolvedAlerts } from '../scenario/resolve-service-traffic.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { DAY, MINUTE } from '../time.js';
 

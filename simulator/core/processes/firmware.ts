@@ -5,7 +5,7 @@ import { responseClassOf, SRV_CATALOGUE, srvIndex, trtByClass } from '../domain/
 import { DeviceType, EventKind, FirmwareAlert, isSmets1, ModelCapability, Network, Outcome, Srv } from '../domain/vocabulary.js';
 import { MODEL_SLOTS, PremisesFlag, SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { cumulative } from '../rng.js';
-import type { ResolvedFirmware, ResolvedFirmwareCampaign } from '../scenario/resolve.js';
+import type { ResolvedFirmware, ResolvedFirmwareCampaign } from '../scenario/resolve-firmware.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { MINUTE, SECOND } from '../time.js';
 

@@ -4,7 +4,7 @@ import { EventKind, isSmets1, ResolverGroup } from '../domain/vocabulary.js';
 import { networkResolver } from '../domain/incident-targets.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { cumulative } from '../rng.js';
-import type { ResolvedIncidents } from '../scenario/resolve.js';
+import type { ResolvedIncidents } from '../scenario/resolve-incidents.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { DAY, HOUR, MINUTE, ukMidnight } from '../time.js';
 

@@ -6,7 +6,7 @@ import { PROFILE_HOURS } from '../domain/traffic-defaults.js';
 import { EventKind, isSmets1, Network, Outcome } from '../domain/vocabulary.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { OutageCursor } from '../outages.js';
-import type { ResolvedServiceRequests } from '../scenario/resolve.js';
+import type { ResolvedServiceRequests } from '../scenario/resolve-service-traffic.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { DAY, HOUR, MINUTE, SECOND, ukMidnight } from '../time.js';
 import { RequestSlots, Stage } from './request-slots.js';

@@ -1,7 +1,5 @@
-import type { MetricConfig } from '../domain/metrics/metric-config.js';
-import { DEFAULT_TRT } from '../domain/srv-catalogue.js';
 import * as T from '../domain/traffic-defaults.js';
-import { NETWORK_BY_LABEL } from '../domain/vocabulary.js';
+import { msOr, networkNumber } from './resolve-primitives.js';
 import { parseDuration } from '../time.js';
 import type { Scenario } from './schema.js';
 
@@ -38,8 +36,6 @@ export interface ResolvedAlerts {
   readonly cspCapacityPerSecond: number;
 }
 
-const msOr = (d: string | undefined, fallback: number): number => (d === undefined ? fallback : (parseDuration(d) as number));
-const networkNumber = (label: string): number => NETWORK_BY_LABEL[label] ?? 0;
 
 export function resolveServiceRequests(s: Scenario): ResolvedServiceRequests | null {
   const sr = s.traffic.serviceRequests;
@@ -78,32 +74,5 @@ export function resolveAlerts(s: Scenario, scale: number): ResolvedAlerts | null
     stormProtectionPerMinute: a.stormProtection.perMinute ?? T.GB_STORM_PROTECTION_PER_MINUTE * scale,
     stormProtectionExempt: a.stormProtection.exempt ?? T.GB_STORM_PROTECTION_EXEMPT,
     cspCapacityPerSecond: a.cspCapacityPerSecond ?? T.GB_CSP_ALERT_CAPACITY_PER_SECOND * scale,
-  };
-}
-
-export function resolveMetricConfig(s: Scenario): MetricConfig {
-  const t = s.measurement.targets;
-  const userNumber = (name: string | undefined): number => (name === undefined ? 0 : s.serviceUsers.findIndex((u) => u.name === name) + 1);
-  const instantMs = (x: string): number => Date.parse(x.length === 10 ? `${x}T00:00:00Z` : x);
-  return {
-    trt: {
-      onDemand: msOr(t.onDemand, DEFAULT_TRT.onDemand),
-      critical: msOr(t.critical, DEFAULT_TRT.critical),
-      transform: msOr(t.transform, DEFAULT_TRT.transform),
-      futureDated: msOr(t.futureDated, DEFAULT_TRT.futureDated),
-      dccScheduled: msOr(t.dccScheduled, DEFAULT_TRT.dccScheduled),
-      nonDevice: msOr(t.nonDevice, DEFAULT_TRT.nonDevice),
-      alert: msOr(t.alert, DEFAULT_TRT.alert),
-    },
-    exclusions: s.measurement.exclusions.map((x) => ({
-      measure: x.measure,
-      user: userNumber(x.user),
-      srv: x.srv ?? '',
-      network: x.network === undefined ? 0 : networkNumber(x.network),
-      device: x.device ?? 0,
-      reason: x.reason,
-      validFromMs: instantMs(x.validFrom),
-      validToMs: instantMs(x.validTo),
-    })),
   };
 }

@@ -1,20 +1,10 @@
 import { GB } from '../domain/gb-figures.js';
-import type { MetricConfig } from '../domain/metrics/metric-config.js';
 import { parseDuration } from '../time.js';
 import type { Scenario } from './schema.js';
 import { resolveFirmware, type ResolvedFirmware } from './resolve-firmware.js';
 import { resolveIncidents, resolveOutages, type ResolvedIncidents, type ResolvedOutages } from './resolve-incidents.js';
-import {
-  resolveAlerts,
-  resolveMetricConfig,
-  resolveServiceRequests,
-  type ResolvedAlerts,
-  type ResolvedServiceRequests,
-} from './resolve-service-traffic.js';
-
-export * from './resolve-firmware.js';
-export * from './resolve-incidents.js';
-export * from './resolve-service-traffic.js';
+import { resolveMetricConfig, type ResolvedMetricConfig } from './resolve-measurement.js';
+import { resolveAlerts, resolveServiceRequests, type ResolvedAlerts, type ResolvedServiceRequests } from './resolve-service-traffic.js';
 
 export interface RegionShares {
   readonly north: number;
@@ -72,13 +62,14 @@ export interface ResolvedScenario {
   readonly installs: ResolvedInstalls | null;
   readonly incidents: ResolvedIncidents | null;
   readonly outages: ResolvedOutages | null;
-  /** How long after month end late events can still arrive (MP122B R7). */
-  readonly latenessMs: number;
   readonly firmware: ResolvedFirmware | null;
   readonly serviceRequests: ResolvedServiceRequests | null;
   readonly alerts: ResolvedAlerts | null;
-  /** Pipeline configuration (TRTs, exclusion list): the same for observed and the embedded pipeline. */
-  readonly metrics: MetricConfig;
+  /**
+   * Pipeline configuration (TRTs, exclusion list, incident targets, the month watermark): the
+   * same for observed and the embedded pipeline (resolve-measurement.ts).
+   */
+  readonly metrics: ResolvedMetricConfig;
   readonly expect: readonly string[];
 }
 
@@ -88,6 +79,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
   const premises = s.estate.premises;
   const scale = premises / GB.premises;
   const inst = s.traffic.installs;
+  const incidents = resolveIncidents(s, scale);
   return {
     name: s.name,
     description: s.description ?? '',
@@ -115,7 +107,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
     })),
     serviceRequests: resolveServiceRequests(s),
     alerts: resolveAlerts(s, scale),
-    metrics: resolveMetricConfig(s),
+    metrics: resolveMetricConfig(s, incidents),
     installs:
       inst === undefined
         ? null
@@ -129,9 +121,8 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
             wanLaterAfter90Days: inst.wanLater.after90Days,
             commissionSuccess: inst.commissionSuccess,
           },
-    incidents: resolveIncidents(s, scale),
+    incidents,
     outages: resolveOutages(s),
-    latenessMs: parseDuration(s.reporting.lateness) as number,
     firmware: s.traffic.firmware === undefined ? null : resolveFirmware(s.traffic.firmware, startMs),
     expect: s.expect,
   };

@@ -2,14 +2,12 @@ import { z } from 'zod';
 import { BANK_HOLIDAYS_FIRST_YEAR, BANK_HOLIDAYS_LAST_YEAR } from '../calendar/bank-holidays.js';
 import { FdPattern, SRV_CATALOGUE, srvIndex } from '../domain/srv-catalogue.js';
 import { parseDuration } from '../time.js';
+import { MAX_EVENTS_PER_BATCH } from '../domain/wire-limits.js';
 import { FirmwareSchema } from './schema-firmware.js';
 import { IncidentsSchema, OutagesSchema } from './schema-incidents.js';
 import { duration, instant, nonNegative, positiveInt, share } from './schema-primitives.js';
 import { AlertsSchema, MeasurementSchema, ServiceRequestsSchema } from './schema-service-traffic.js';
 
-export * from './schema-firmware.js';
-export * from './schema-incidents.js';
-export * from './schema-service-traffic.js';
 
 /*
  * The scenario file format (YAML, validated here). Every object is strict: an unknown key is an
@@ -22,9 +20,6 @@ function addUpToOne(v: Record<string, number>, ctx: z.RefinementCtx): void {
   const sum = Object.values(v).reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 1) > 1e-6) ctx.addIssue({ code: 'custom', message: `shares must add up to 1 (they add up to ${sum})` });
 }
-
-/** Most events a scenario may put in one batch: the pipeline refuses more (codec.ts MAX_EVENTS_PER_BATCH). */
-export const MAX_BATCH_SIZE = 100_000;
 
 const regionShares = z.strictObject({ north: share(), central: share(), south: share() }).superRefine(addUpToOne);
 const cohortShares = z.strictObject({ ioc: share(), moc: share(), foc: share() }).superRefine(addUpToOne);
@@ -113,7 +108,7 @@ export const ScenarioSchema = z
     start: instant,
     duration: duration('duration'),
     /** Events per batch on the wire (DESIGN.md §5: ~1000 is the sweet spot). */
-    batchSize: positiveInt(MAX_BATCH_SIZE).default(1000),
+    batchSize: positiveInt(MAX_EVENTS_PER_BATCH).default(1000),
     estate: EstateSchema,
     serviceUsers: z
       .array(ServiceUserSchema)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpectations, parseExpectations, type MetricRow } from '../../../harness/expect/expectations.js';
+import { checkExpectations, parseExpectations } from '../../../harness/expect/expectations.js';
+import type { MetricRow } from '../../../harness/oracle/metric-row.js';
 
 const metrics: MetricRow[] = [
   { id: 'install.installAndLeave', labels: { region: 'north', day: '2026-03-02' }, truth: 10, observed: 4, reported: 4 },

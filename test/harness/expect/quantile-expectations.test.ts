@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkExpectations, parseExpectations, type MetricRow } from '../../../harness/expect/expectations.js';
+import { checkExpectations, parseExpectations } from '../../../harness/expect/expectations.js';
+import type { MetricRow } from '../../../harness/oracle/metric-row.js';
 
 // ch-user central: truth 98 values in bucket 1000 (upper bound 1007) and 2 in bucket 61440 (upper 62463: 1 024 ms wide between 32 768 and 65 536).
 const metrics: MetricRow[] = [

@@ -8,7 +8,8 @@ import { openDurablePipeline } from '../../../harness/pipeline/durable-pipeline.
 import { ingestStats, startPipelineServer, type PipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import { JOURNAL_FILE, type Journal } from '../../../harness/pipeline/journal.js';
 import { createReferencePipeline } from '../../../harness/pipeline/reference-pipeline.js';
-import { AckStatus, encodeEventBatch } from '../../../harness/wire/codec.js';
+import { AckStatus } from '../../../wire/messages.js';
+import { encodeEventBatch } from '../../../wire/codec.js';
 import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
 
 let clock = Date.UTC(2026, 2, 2);

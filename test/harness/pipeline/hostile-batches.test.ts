@@ -4,9 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventBatchBuilder, type EventBatchView } from '../../../simulator/core/domain/event-batch.js';
 import { DeviceType, EventKind } from '../../../simulator/core/domain/vocabulary.js';
 import { createIngestState, receiveBatch, startPipelineServer, type PipelineServer } from '../../../harness/pipeline/ingest-server.js';
-import { AckStatus, decodeEventBatch, encodeEventBatch, encodeIngestRequest } from '../../../harness/wire/codec.js';
-import { createIngestEmitter } from '../../../harness/wire/emitter.js';
-import { protoTypes } from '../../../harness/wire/proto-root.js';
+import { AckStatus } from '../../../wire/messages.js';
+import { decodeEventBatch, encodeEventBatch } from '../../../wire/codec.js';
+import { encodeIngestRequest } from '../../../wire/envelope.js';
+import { createIngestEmitter } from '../../../wire/emitter.js';
+import { protoTypes } from '../../../wire/proto-root.js';
 import { nextTimeMs, recordingPipeline, taggedBatch as valid } from '../../helpers/batches.js';
 import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
 

@@ -7,8 +7,9 @@ import type { MeasurementPipeline } from '../../../harness/pipeline/measurement-
 import { startPipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import type { PipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import { fetchReport } from '../../../harness/pipeline/report-client.js';
-import { AckStatus, decodeEventBatch } from '../../../harness/wire/codec.js';
-import { protoTypes } from '../../../harness/wire/proto-root.js';
+import { AckStatus } from '../../../wire/messages.js';
+import { decodeEventBatch } from '../../../wire/codec.js';
+import { protoTypes } from '../../../wire/proto-root.js';
 import { T0, recordingPipeline as recorder, taggedBatch } from '../../helpers/batches.js';
 import { rawIngestStream } from '../../helpers/raw-ingest.js';
 

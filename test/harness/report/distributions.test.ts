@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricRow } from '../../../harness/expect/expectations.js';
+import type { MetricRow } from '../../../harness/oracle/metric-row.js';
 import { breakdownTable, formatMs, isDistribution, summariseDistribution } from '../../../harness/report/distributions.js';
 import { renderTerminal } from '../../../harness/report/render-terminal.js';
 import { bucketLabel, bucketUpperBound, bucketIndex } from '../../../simulator/core/domain/metrics/histogram.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../harness/cli/program.js';
-import type { MetricRow } from '../../../harness/expect/expectations.js';
+import type { MetricRow } from '../../../harness/oracle/metric-row.js';
 import { buildPmr, monthsOf } from '../../../harness/report/pmr.js';
 import { renderHtml } from '../../../harness/report/render-html.js';
 import { renderPmrMarkdown } from '../../../harness/report/render-pmr-markdown.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricRow } from '../../../harness/expect/expectations.js';
+import type { MetricRow } from '../../../harness/oracle/metric-row.js';
 import { renderTerminal } from '../../../harness/report/render-terminal.js';
 import type { RunReport } from '../../../harness/report/run-report.js';
 import { bucketIndex, bucketLowerBound } from '../../../simulator/core/domain/metrics/histogram.js';

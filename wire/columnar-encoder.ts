@@ -1,4 +1,4 @@
-import type { EventBatchView } from '../../simulator/core/domain/event-batch.js';
+import type { EventBatchView } from '../simulator/core/domain/event-batch.js';
 import { ColumnMode, EVENT_COLUMNS, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 
 /** The EventBatch encoder: typed-array columns in one pass through a reused scratch buffer (see columnar-codec.ts). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createInstallMetrics, InstallMetric as M, INSTALL_WINDOW_MS, windowCategory } from '../../../simulator/core/domain/metrics/install-metrics.js';
-import { MetricTable } from '../../../simulator/core/domain/metrics/metric-table.js';
-import { DeviceType as D, EventKind as K, INCIDENT_NO_SM_WAN, Network as N, Outcome as O } from '../../../simulator/core/domain/vocabulary.js';
-import { batchOf, iso } from '../../helpers/events.js';
+import { createInstallMetrics, InstallMetric as M, INSTALL_WINDOW_MS, windowCategory } from '../../../../../simulator/core/domain/metrics/install-metrics.js';
+import { MetricTable } from '../../../../../simulator/core/domain/metrics/metric-table.js';
+import { DeviceType as D, EventKind as K, INCIDENT_NO_SM_WAN, Network as N, Outcome as O } from '../../../../../simulator/core/domain/vocabulary.js';
+import { batchOf, iso } from '../../../../helpers/events.js';
 
 const DAY = 86_400_000;
 

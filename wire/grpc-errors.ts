@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServiceError, StatusObject } from '@grpc/grpc-js';
-import { SmsimError, isSmsimError } from '../../simulator/core/errors.js';
+import { SmsimError, isSmsimError } from '../simulator/core/errors.js';
 
 /**
  * The one place where gRPC statuses and socket errors become SmsimError codes (and back, for

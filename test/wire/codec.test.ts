@@ -1,27 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EventBatchBuilder } from '../../../simulator/core/domain/event-batch.js';
-import type { EventBatchView } from '../../../simulator/core/domain/event-batch.js';
-import { EventKind, Network, Outcome, ResolverGroup, DeviceType } from '../../../simulator/core/domain/vocabulary.js';
-import { isSmsimError } from '../../../simulator/core/errors.js';
-import { MAX_BATCH_SIZE } from '../../../simulator/core/scenario/schema.js';
-import {
-  AckStatus,
-  EventBatchDecoder,
-  MAX_EVENTS_PER_BATCH,
-  decodeEventBatch,
-  decodeIngestAck,
-  decodeIngestRequest,
-  decodeReportRequest,
-  decodeReportResponse,
-  encodeEventBatch,
-  encodeIngestAck,
-  encodeIngestRequest,
-  encodeReportRequest,
-  encodeReportResponse,
-  peekEventCount,
-} from '../../../harness/wire/codec.js';
-import { protoTypes } from '../../../harness/wire/proto-root.js';
+import { EventBatchBuilder } from '../../simulator/core/domain/event-batch.js';
+import type { EventBatchView } from '../../simulator/core/domain/event-batch.js';
+import { EventKind, Network, Outcome, ResolverGroup, DeviceType } from '../../simulator/core/domain/vocabulary.js';
+import { isSmsimError } from '../../simulator/core/errors.js';
+import { MAX_EVENTS_PER_BATCH } from '../../simulator/core/domain/wire-limits.js';
+import { parseScenarioText } from '../../harness/scenario/load-scenario.js';
+import { issuesOf, MINIMAL_SCENARIO } from '../helpers/scenario-issues.js';
+import { AckStatus, decodeIngestAck, decodeReportRequest, decodeReportResponse, encodeIngestAck, encodeReportRequest, encodeReportResponse } from '../../wire/messages.js';
+import { EventBatchDecoder, decodeEventBatch, encodeEventBatch } from '../../wire/codec.js';
+import { decodeIngestRequest, encodeIngestRequest, peekEventCount } from '../../wire/envelope.js';
+import { protoTypes } from '../../wire/proto-root.js';
 
 const T0 = 1_772_409_600_000; // 2026-03-02T00:00:00Z
 
@@ -133,8 +122,12 @@ describe('EventBatch codec', () => {
     }
   });
 
-  it('accepts the largest batch a scenario may ask for', () => {
-    expect(MAX_BATCH_SIZE).toBe(MAX_EVENTS_PER_BATCH);
+  it('accepts the largest batch a scenario may ask for, and a scenario may ask for no larger', () => {
+    const b = new EventBatchBuilder(MAX_EVENTS_PER_BATCH);
+    for (let i = 0; i < MAX_EVENTS_PER_BATCH; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: T0 + i, device: i + 1 });
+    expect(decodeEventBatch(encodeEventBatch(b.take())).eventCount).toBe(MAX_EVENTS_PER_BATCH);
+    expect(parseScenarioText(`${MINIMAL_SCENARIO}batchSize: ${MAX_EVENTS_PER_BATCH}\n`, 'x.yaml').batchSize).toBe(MAX_EVENTS_PER_BATCH);
+    expect(issuesOf(`${MINIMAL_SCENARIO}batchSize: ${MAX_EVENTS_PER_BATCH + 1}\n`).join('\n')).toMatch(/batchSize.*≤ 100000/);
   });
 
   it('decodes an empty batch with every repeated field as []', () => {

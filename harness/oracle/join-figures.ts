@@ -1,5 +1,5 @@
 import { metricKey, type MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
-import type { MetricRow } from '../expect/expectations.js';
+import type { MetricRow } from './metric-row.js';
 
 /**
  * Puts the three views of every figure side by side: truth (what devices experienced),

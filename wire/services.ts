@@ -1,16 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import type { SmsimError } from '../../simulator/core/errors.js';
-import { isSmsimError } from '../../simulator/core/errors.js';
-import {
-  decodeIngestAck,
-  decodeIngestRequest,
-  decodeReportRequest,
-  decodeReportResponse,
-  encodeIngestAck,
-  encodeReportRequest,
-  encodeReportResponse,
-} from './codec.js';
-import type { IngestAck, IngestRequest, ReportRequest, ReportResponse } from './codec.js';
+import type { SmsimError } from '../simulator/core/errors.js';
+import { isSmsimError } from '../simulator/core/errors.js';
+import { decodeIngestAck, decodeReportRequest, decodeReportResponse, encodeIngestAck, encodeReportRequest, encodeReportResponse } from './messages.js';
+import { decodeIngestRequest } from './envelope.js';
+import type { IngestAck, ReportRequest, ReportResponse } from './messages.js';
+import type { IngestRequest } from './envelope.js';
 import { asBuffer } from './envelope.js';
 
 /**

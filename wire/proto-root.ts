@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { SmsimError } from '../../simulator/core/errors.js';
+import { SmsimError } from '../simulator/core/errors.js';
 
 /*
  * 64-bit fields decode to JS numbers, never to Long objects.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_METRIC_CONFIG, type MetricConfig } from '../../../simulator/core/domain/metrics/metric-config.js';
-import { MetricTable } from '../../../simulator/core/domain/metrics/metric-table.js';
-import { createSrvMetrics, SrvMetric as M } from '../../../simulator/core/domain/metrics/srv-metrics.js';
-import { DeviceType as D, EventKind as K, Network as N, Outcome as O } from '../../../simulator/core/domain/vocabulary.js';
-import { joinFigures } from '../../../harness/report/oracle.js';
-import { cpmFigures } from '../../../harness/report/service-figures.js';
-import { batchOf, iso } from '../../helpers/events.js';
+import { DEFAULT_METRIC_CONFIG, type MetricConfig } from '../../../../../simulator/core/domain/metrics/metric-config.js';
+import { MetricTable } from '../../../../../simulator/core/domain/metrics/metric-table.js';
+import { createSrvMetrics, SrvMetric as M } from '../../../../../simulator/core/domain/metrics/srv-metrics.js';
+import { DeviceType as D, EventKind as K, Network as N, Outcome as O } from '../../../../../simulator/core/domain/vocabulary.js';
+import { joinFigures } from '../../../../../harness/oracle/join-figures.js';
+import { cpmFigures } from '../../../../../harness/report/service-figures.js';
+import { batchOf, iso } from '../../../../helpers/events.js';
 
 const t0 = iso('2026-03-10T10:00:00Z');
 const HOUR = 3_600_000;

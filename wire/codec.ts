@@ -1,5 +1,5 @@
-import type { EventBatchView } from '../../simulator/core/domain/event-batch.js';
-import { HOPS_PER_ALERT, isAlertKind, isIncidentKind } from '../../simulator/core/domain/event-batch.js';
+import type { EventBatchView } from '../simulator/core/domain/event-batch.js';
+import { HOPS_PER_ALERT, isAlertKind, isIncidentKind } from '../simulator/core/domain/event-batch.js';
 import {
   DEVICE_TYPE_MAX,
   EVENT_KIND_MAX,
@@ -7,13 +7,12 @@ import {
   NETWORK_MAX,
   OUTCOME_MAX,
   RESOLVER_GROUP_MAX,
-} from '../../simulator/core/domain/vocabulary.js';
+} from '../simulator/core/domain/vocabulary.js';
+import { MAX_EVENT_TIME_MS, MAX_EVENTS_PER_BATCH, MIN_EVENT_TIME_MS } from '../simulator/core/domain/wire-limits.js';
 import { ColumnarDecoder, decodeColumnar, encodeColumnar, type DecodedColumns } from './columnar-codec.js';
 import { EVENT_COLUMNS } from './columnar-wire.js';
 import { invalid } from './wire-invalid.js';
 
-export * from './envelope.js';
-export * from './messages.js';
 
 /**
  * Codecs for the smsim.v1 wire contract. EventBatch (here), IngestAck and the Report messages
@@ -21,16 +20,6 @@ export * from './messages.js';
  * objects). The Ingest envelope (envelope.ts) is framed by hand so the exact batch bytes travel
  * untouched and can be hashed or journaled as received. Contract and delivery rules: docs/wire.md.
  */
-
-/** More events than this in one batch is refused before any column is read (~1000 is normal). */
-export const MAX_EVENTS_PER_BATCH = 100_000;
-
-/**
- * Event times outside this window are refused as absurd (a unit mix-up: seconds or µs for ms, or
- * an unset base time). The DCC's SMETS2 service started in 2016; a run in the 22nd century is a bug.
- */
-export const MIN_EVENT_TIME_MS = Date.UTC(2000, 0, 1);
-export const MAX_EVENT_TIME_MS = Date.UTC(2100, 0, 1);
 
 /**
  * Kinds that are about one particular device, so device 0 ("no device", events.proto) is refused

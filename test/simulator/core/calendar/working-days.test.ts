@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from '../../../simulator/core/calendar/bank-holidays.js';
+import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from '../../../../simulator/core/calendar/bank-holidays.js';
 import {
   addWorkingDays, isBankHoliday, isWorkingDay, lastDayOfMonth, monthEndMs, nthWorkingDayAfter, pmrDueDate,
-} from '../../../simulator/core/calendar/working-days.js';
+} from '../../../../simulator/core/calendar/working-days.js';
 
 describe('Working Day calendar (England & Wales)', () => {
   it('puts the PMR for March 2026 on 16 April, after Good Friday and Easter Monday', () => {
@@ -53,7 +53,7 @@ describe('Working Day calendar (England & Wales)', () => {
 
 describe('scenario start within the calendar', () => {
   it('refuses a run outside the Working Day data, naming start', async () => {
-    const { ScenarioSchema } = await import('../../../simulator/core/scenario/schema.js');
+    const { ScenarioSchema } = await import('../../../../simulator/core/scenario/schema.js');
     const base = { name: 't', seed: 1, duration: '7d', estate: { premises: 10 }, serviceUsers: [{ name: 'A', share: 1 }] };
     const bad = ScenarioSchema.safeParse({ ...base, start: '2040-01-01' });
     expect(bad.success).toBe(false);

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import type { StatusObject } from '@grpc/grpc-js';
-import { SmsimError } from '../../simulator/core/errors.js';
-import { AckStatus, encodeIngestRequest } from './codec.js';
-import type { IngestAck } from './codec.js';
+import { SmsimError } from '../simulator/core/errors.js';
+import { AckStatus } from './messages.js';
+import { encodeIngestRequest } from './envelope.js';
+import type { IngestAck } from './messages.js';
 import { BACKOFF_MAX_MS, backoffDelayMs, fnv1a, mulberry32 } from './backoff.js';
 import { isRetryableStreamStatus, streamError } from './grpc-errors.js';
 import { authMetadata, channelCredentials } from './security.js';
@@ -20,7 +21,6 @@ import {
   type RejectedBatch,
 } from './emitter-api.js';
 
-export * from './emitter-api.js';
 
 /**
  * The client side of the Ingest contract (services.proto, docs/wire.md#delivery): numbers

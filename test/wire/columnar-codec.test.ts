@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeColumnar, encodeColumnar } from '../../../harness/wire/columnar-codec.js';
-import { protoTypes } from '../../../harness/wire/proto-root.js';
-import { EventBatchBuilder, type EventBatchView } from '../../../simulator/core/domain/event-batch.js';
-import type { EventKind } from '../../../simulator/core/domain/vocabulary.js';
+import { decodeColumnar, encodeColumnar } from '../../wire/columnar-codec.js';
+import { protoTypes } from '../../wire/proto-root.js';
+import { EventBatchBuilder, type EventBatchView } from '../../simulator/core/domain/event-batch.js';
+import type { EventKind } from '../../simulator/core/domain/vocabulary.js';
 
 const T0 = Date.parse('2026-03-02T00:00:00Z');
 

@@ -4,16 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventBatchBuilder } from '../../../simulator/core/domain/event-batch.js';
-import { EventKind } from '../../../simulator/core/domain/vocabulary.js';
-import { isSmsimError } from '../../../simulator/core/errors.js';
-import { createReferencePipeline } from '../../../harness/pipeline/reference-pipeline.js';
-import { startPipelineServer, type PipelineServer, type PipelineServerOptions } from '../../../harness/pipeline/ingest-server.js';
-import { fetchReport } from '../../../harness/pipeline/report-client.js';
-import { AckStatus, encodeEventBatch } from '../../../harness/wire/codec.js';
-import { createIngestEmitter, type IngestEmitter } from '../../../harness/wire/emitter.js';
-import { authMetadata, tokenChecker } from '../../../harness/wire/security.js';
-import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
+import { EventBatchBuilder } from '../../simulator/core/domain/event-batch.js';
+import { EventKind } from '../../simulator/core/domain/vocabulary.js';
+import { isSmsimError } from '../../simulator/core/errors.js';
+import { createReferencePipeline } from '../../harness/pipeline/reference-pipeline.js';
+import { startPipelineServer, type PipelineServer, type PipelineServerOptions } from '../../harness/pipeline/ingest-server.js';
+import { fetchReport } from '../../harness/pipeline/report-client.js';
+import { AckStatus } from '../../wire/messages.js';
+import { encodeEventBatch } from '../../wire/codec.js';
+import { createIngestEmitter } from '../../wire/emitter.js';
+import { type IngestEmitter } from '../../wire/emitter-api.js';
+import { authMetadata, tokenChecker } from '../../wire/security.js';
+import { rawIngestStream, type RawIngestStream } from '../helpers/raw-ingest.js';
 
 let clock = 1_772_409_600_000;
 function batch(): Uint8Array {

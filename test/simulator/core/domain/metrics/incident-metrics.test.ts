@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createIncidentMetrics, IncidentMetric as M } from '../../../simulator/core/domain/metrics/incident-metrics.js';
-import { MetricTable } from '../../../simulator/core/domain/metrics/metric-table.js';
-import { EventKind as K, INCIDENT_NO_SM_WAN, Network as N, ResolverGroup as R } from '../../../simulator/core/domain/vocabulary.js';
-import { batchOf, iso } from '../../helpers/events.js';
+import { createIncidentMetrics, IncidentMetric as M } from '../../../../../simulator/core/domain/metrics/incident-metrics.js';
+import { MetricTable } from '../../../../../simulator/core/domain/metrics/metric-table.js';
+import { EventKind as K, INCIDENT_NO_SM_WAN, Network as N, ResolverGroup as R } from '../../../../../simulator/core/domain/vocabulary.js';
+import { batchOf, iso } from '../../../../helpers/events.js';
 
 type Ev = Parameters<typeof batchOf>[0][number];
 const inc = (kind: number, id: number, category: number, network: number, resolverGroup: number, at: string, device = 0): Ev =>

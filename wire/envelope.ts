@@ -1,4 +1,4 @@
-import { SmsimError } from '../../simulator/core/errors.js';
+import { SmsimError } from '../simulator/core/errors.js';
 import { WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 import { invalid } from './wire-invalid.js';
 

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseScenarioText } from '../../../harness/scenario/load-scenario.js';
-import { FirmwareMetric as M } from '../../../simulator/core/domain/metrics/firmware-metrics.js';
-import { MetricTable, type MetricSample } from '../../../simulator/core/domain/metrics/metric-table.js';
-import type { ResolvedScenario } from '../../../simulator/core/scenario/resolve.js';
-import { createShardSimulation } from '../../../simulator/core/shard-simulation.js';
+import { parseScenarioText } from '../../../../harness/scenario/load-scenario.js';
+import { FirmwareMetric as M } from '../../../../simulator/core/domain/metrics/firmware-metrics.js';
+import { MetricTable, type MetricSample } from '../../../../simulator/core/domain/metrics/metric-table.js';
+import type { ResolvedScenario } from '../../../../simulator/core/scenario/resolve.js';
+import { createShardSimulation } from '../../../../simulator/core/shard-simulation.js';
 
 /** A small PPMID campaign over SMETS2 and SMETS1 (IOC PPMIDs are IOC/MDS by default). */
 const SCENARIO = `

@@ -1,4 +1,4 @@
-import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
+import type { MetricSample } from '../simulator/core/domain/metrics/metric-table.js';
 import { protoTypes } from './proto-root.js';
 import { invalid } from './wire-invalid.js';
 

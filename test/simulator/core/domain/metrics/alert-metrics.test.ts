@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AlertMetric as M, createAlertMetrics, intervalLabel } from '../../../simulator/core/domain/metrics/alert-metrics.js';
-import { DEFAULT_METRIC_CONFIG } from '../../../simulator/core/domain/metrics/metric-config.js';
-import { MetricTable } from '../../../simulator/core/domain/metrics/metric-table.js';
-import { DeviceType as D, EventKind as K, Network as N, type EventKind } from '../../../simulator/core/domain/vocabulary.js';
-import { joinFigures } from '../../../harness/report/oracle.js';
-import { quantileTable } from '../../../harness/report/service-figures.js';
-import { batchOf, iso } from '../../helpers/events.js';
+import { AlertMetric as M, createAlertMetrics, intervalLabel } from '../../../../../simulator/core/domain/metrics/alert-metrics.js';
+import { DEFAULT_METRIC_CONFIG } from '../../../../../simulator/core/domain/metrics/metric-config.js';
+import { MetricTable } from '../../../../../simulator/core/domain/metrics/metric-table.js';
+import { DeviceType as D, EventKind as K, Network as N, type EventKind } from '../../../../../simulator/core/domain/vocabulary.js';
+import { joinFigures } from '../../../../../harness/oracle/join-figures.js';
+import { quantileTable } from '../../../../../harness/report/service-figures.js';
+import { batchOf, iso } from '../../../../helpers/events.js';
 
 const t0 = iso('2026-03-03T19:44:00Z');
 const alert = (at: number, code: string, network: number, hops: [number, number, number, number], kind: EventKind = K.DEVICE_ALERT) => ({

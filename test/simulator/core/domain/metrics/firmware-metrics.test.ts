@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createFirmwareMetrics, FirmwareMetric as M } from '../../../simulator/core/domain/metrics/firmware-metrics.js';
-import { bucketLabel } from '../../../simulator/core/domain/metrics/histogram.js';
-import type { MetricSample } from '../../../simulator/core/domain/metrics/metric-table.js';
-import { DeviceType as D, EventKind as K, ModelCapability, Network as N, Outcome as O } from '../../../simulator/core/domain/vocabulary.js';
-import { batchOf, iso } from '../../helpers/events.js';
+import { createFirmwareMetrics, FirmwareMetric as M } from '../../../../../simulator/core/domain/metrics/firmware-metrics.js';
+import { bucketLabel } from '../../../../../simulator/core/domain/metrics/histogram.js';
+import type { MetricSample } from '../../../../../simulator/core/domain/metrics/metric-table.js';
+import { DeviceType as D, EventKind as K, ModelCapability, Network as N, Outcome as O } from '../../../../../simulator/core/domain/vocabulary.js';
+import { batchOf, iso } from '../../../../helpers/events.js';
 
 const HOUR = 3_600_000;
 // Hand-built campaign. Devices: ESMEs 10.., GSME 20, PPMIDs 30.., CH 40.
