@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { defaultWorkers, premisesDays } from '../harness/cli/program.js';
+import { defaultWorkers, premisesDays } from '../harness/cli/workers.js';
 import { runScenario } from '../harness/run/run-scenario.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
 import { findPackageRoot } from '../wire/proto-root.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { defaultWorkers, SMALL_RUN_PREMISES_DAYS } from '../../../harness/cli/program.js';
+import { defaultWorkers, SMALL_RUN_PREMISES_DAYS } from '../../../harness/cli/workers.js';
 
 describe('--workers default', () => {
   const cores = availableParallelism();

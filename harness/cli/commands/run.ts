@@ -1,0 +1,109 @@
+import type { Command } from 'commander';
+import { SmsimError } from '../../../simulator/core/errors.js';
+import { MAX_EVENTS_PER_BATCH } from '../../../simulator/core/domain/wire-limits.js';
+import { renderTerminal } from '../../report/render-terminal.js';
+import { writeReport } from '../../report/write-report.js';
+import { runScenario } from '../../run/run-scenario.js';
+import { loadScenario } from '../../scenario/load-scenario.js';
+import { ExitCode, type CommandContext } from '../context.js';
+import { hostPort, positiveNumber, readPem, shardSpec, tokenOf, wallDuration, wholeNumber } from '../options.js';
+import { createProgressBar } from '../progress-bar.js';
+import { defaultWorkers, premisesDays } from '../workers.js';
+
+/** The flags of run and emit, as commander hands them over. */
+export interface RunFlags {
+  workers?: number;
+  rate?: number;
+  speed?: number;
+  duration?: number;
+  out?: string;
+  target?: string;
+  shard?: { index: number; count: number };
+  batchSize?: number;
+  json?: boolean;
+  progress: boolean;
+  tlsCa?: string;
+  token?: string;
+  reconnectTimeout?: number;
+  ackTimeout?: number;
+}
+
+/** The options of run and emit, defined once: the two differ only in whether --target is required. */
+export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
+  cmd
+    .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', wholeNumber('--workers', 256))
+    .option('-o, --out <dir>', 'write report.json and report.md into this directory')
+    .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
+    .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH))
+    .option('--json', 'print report.json to stdout instead of the summary')
+    .option('--no-progress', 'no progress bar')
+    .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
+    .option('--speed <N>', 'paced: play virtual time N× faster than real time (e.g. 3600 = an hour a second)', positiveNumber('--speed'))
+    .option('--duration <time>', 'paced: stop sending after this much wall time (e.g. 60s)', wallDuration)
+    .option('--tls-ca <file>', 'dial the pipeline over TLS, trusting this CA (PEM)')
+    .option('--token <token>', 'bearer token for the pipeline (default: $SMSIM_TOKEN)')
+    .option('--reconnect-timeout <time>', 'give up on a pipeline that stays unreachable this long (default 10s)', wallDuration)
+    .option('--ack-timeout <time>', 'a call with no ack for this long is cut and resumed (default 30s)', wallDuration);
+  if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
+  else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
+  return cmd;
+}
+
+/** --rate or --speed (with an optional --duration bound), or undefined for a run at full speed. */
+function pacingOf(flags: RunFlags) {
+  if (flags.rate !== undefined && flags.speed !== undefined)
+    throw new SmsimError('SMSIM_ERR_USAGE', '--rate and --speed cannot be used together: pick one way to pace the run');
+  if (flags.duration !== undefined && flags.rate === undefined && flags.speed === undefined)
+    throw new SmsimError('SMSIM_ERR_USAGE', '--duration bounds a paced run: give --rate or --speed too');
+  const maxWall = flags.duration === undefined ? {} : { maxWallMs: flags.duration };
+  return flags.rate !== undefined
+    ? { mode: 'rate' as const, eventsPerSecond: flags.rate, ...maxWall }
+    : flags.speed !== undefined
+      ? { mode: 'speed' as const, speed: flags.speed, ...maxWall }
+      : undefined;
+}
+
+/** The action of run and emit: simulate, deliver, report, and exit on the expectations' verdict. */
+export function runAction({ io, setExitCode }: CommandContext): (file: string, flags: RunFlags) => Promise<void> {
+  return async (file, flags) => {
+    const loaded = (await loadScenario(file)).scenario;
+    const scenario = flags.batchSize === undefined ? loaded : { ...loaded, batchSize: flags.batchSize };
+    const shard = flags.shard;
+    const shards = shard === undefined ? undefined : Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % shard.count === shard.index);
+    const pacing = pacingOf(flags);
+    const delivery = {
+      ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }),
+      ...tokenOf(flags.token, io),
+      ...(flags.reconnectTimeout === undefined ? {} : { reconnectTimeoutMs: flags.reconnectTimeout }),
+      ...(flags.ackTimeout === undefined ? {} : { ackTimeoutMs: flags.ackTimeout }),
+    };
+    const bar = flags.progress && io.stderr.isTTY === true ? createProgressBar(io.stderr) : undefined;
+    let report;
+    try {
+      report = await runScenario({
+        scenario,
+        scenarioFile: file,
+        workers: flags.workers ?? defaultWorkers(flags.target !== undefined, premisesDays(scenario, shards)),
+        ...(flags.target === undefined ? {} : { target: flags.target }),
+        ...(shards === undefined ? {} : { shards }),
+        ...(pacing === undefined ? {} : { pacing }),
+        ...(Object.keys(delivery).length === 0 ? {} : { delivery }),
+        ...(bar === undefined ? {} : { onProgress: bar.update }),
+      });
+    } finally {
+      bar?.done();
+    }
+    if (flags.out !== undefined) await writeReport(flags.out, report);
+    io.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTerminal(report)}\n`);
+    if (flags.out !== undefined && flags.json !== true)
+      io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
+    setExitCode(report.passed ? ExitCode.PASS : ExitCode.EXPECTATIONS_FAILED);
+  };
+}
+
+export function registerRun(program: Command, ctx: CommandContext): void {
+  addRunOptions(
+    program.command('run <scenario>').description('run a scenario end to end (against the embedded reference pipeline unless --target is given)'),
+    false,
+  ).action(runAction(ctx));
+}

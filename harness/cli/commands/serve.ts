@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { SmsimError } from '../../../simulator/core/errors.js';
+import { openDurablePipeline } from '../../pipeline/durable-pipeline.js';
+import { startPipelineServer } from '../../pipeline/ingest-server.js';
+import type { FsyncMode } from '../../pipeline/journal.js';
+import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
+import { loadScenario } from '../../scenario/load-scenario.js';
+import type { CommandContext } from '../context.js';
+import { byteSize, fsyncMode, portNumber, readPem, tokenOf, wholeNumber } from '../options.js';
+
+interface ServeFlags {
+  host: string;
+  port: number;
+  scenario?: string;
+  dataDir?: string;
+  fsync: FsyncMode;
+  tlsCert?: string;
+  tlsKey?: string;
+  token?: string;
+  maxMessageBytes?: number;
+  maxStreams?: number;
+}
+
+export function registerServe(program: Command, { io }: CommandContext): void {
+  program
+    .command('serve')
+    .description('run the reference measurement pipeline stand-alone')
+    .option('--host <host>', 'address to bind (0.0.0.0 exposes it to the network)', '127.0.0.1')
+    .option('-p, --port <port>', 'port (0 = any free port)', portNumber, 50051)
+    .option('--scenario <file>', "take the pipeline configuration (TRTs, exclusion list, incident targets, lateness) from this scenario's measurement block")
+    .option('--data-dir <dir>', 'journal every batch here before acking it, and recover from it on start (default: in memory only)')
+    .option('--fsync <mode>', 'with --data-dir: batch (group commit), always (per batch) or never (survives kill -9, not power loss)', fsyncMode, 'batch')
+    .option('--tls-cert <file>', 'serve TLS with this certificate chain (PEM); needs --tls-key')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+    .option('--token <token>', 'require this bearer token on every call (default: $SMSIM_TOKEN)')
+    .option('--max-message-bytes <size>', 'largest IngestRequest accepted (default 4MiB)', byteSize('--max-message-bytes'))
+    .option('--max-streams <n>', 'Ingest streams open at once, over all connections (default 1024)', wholeNumber('--max-streams', 1_000_000))
+    .action(async (flags: ServeFlags) => {
+      if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
+      const security = {
+        ...(flags.tlsCert === undefined ? {} : { certPem: await readPem(flags.tlsCert, 'TLS certificate') }),
+        ...(flags.tlsKey === undefined ? {} : { keyPem: await readPem(flags.tlsKey, 'TLS key') }),
+        ...tokenOf(flags.token, io),
+      };
+      const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
+      const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, createReferencePipeline(config));
+      if (durable !== undefined) {
+        const r = durable.recovery;
+        io.stderr.write(`journal ${r.file}: replayed ${r.records} batches (${r.bytes} bytes)${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}\n`);
+      }
+      let server;
+      try {
+        server = await startPipelineServer({
+          pipeline: durable?.pipeline ?? createReferencePipeline(config),
+          host: flags.host,
+          port: flags.port,
+          security,
+          ...(durable === undefined ? {} : { state: durable.state, journal: durable.journal }),
+          ...(flags.maxMessageBytes === undefined ? {} : { maxMessageBytes: flags.maxMessageBytes }),
+          ...(flags.maxStreams === undefined ? {} : { maxStreams: flags.maxStreams }),
+        });
+      } catch (err) {
+        // The server never took the journal over, so closing it is still this command's job.
+        await durable?.journal.close();
+        throw err;
+      }
+      io.stdout.write(`smsim reference pipeline listening on ${server.address}${security.certPem === undefined ? '' : ' (TLS)'}\n`);
+      const signal = await io.untilSignal();
+      io.stderr.write(`${signal}: stopping\n`);
+      await server.stop();
+      await durable?.journal.close();
+    });
+}
