@@ -6,10 +6,11 @@ import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { decodeEventBatch, encodeEventBatch } from '../wire/codec.js';
 import { createReferencePipeline } from '../harness/pipeline/reference-pipeline.js';
 
-/**
+/*
  * The baseline a user would write first: one event per unary gRPC call, 64 calls in flight, into
  * the same reference pipeline. Bench-only service; smsim's contract streams batches instead.
  */
+
 const SEND = {
   path: '/smsim.bench.v1.UnaryIngest/Send',
   requestStream: false,

@@ -4,6 +4,8 @@ import type { SmsimErrorData } from './core/errors.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
 import type { Pacing, PacingFigures } from './pacing.js';
 
+/* The message types the pool and its workers share (and nothing else). */
+
 /** How an emitter connects and how long it waits (all optional: the emitter's defaults). */
 export interface DeliveryOptions {
   /** PEM of the CA that signed the pipeline's TLS certificate. */
@@ -22,7 +24,7 @@ export type ShardSink =
   /** Encode and fingerprint only: the in-memory seam for tests and dry runs. */
   | { readonly kind: 'none' };
 
-/** The message types the pool and its workers share (and nothing else). */
+/** One shard to simulate, and where to send its batches. */
 export interface ShardTask {
   readonly scenario: ResolvedScenario;
   readonly shard: number;

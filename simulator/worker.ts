@@ -11,10 +11,6 @@ import type { ShardResult, ShardTask } from './shard-task.js';
 /** Progress messages at most this often per shard (in batches), to keep the port quiet. */
 const PROGRESS_EVERY_BATCHES = 50;
 
-/**
- * The piscina worker entry: simulates one shard and streams its batches itself (DESIGN.md §5:
- * a worker with its own channel beat handing buffers to the main thread by ~20%).
- */
 /** Batches a paced shard builds and encodes, then discards, before its clock starts. */
 const WARM_UP_BATCHES = 20;
 
@@ -27,6 +23,10 @@ function warmUp(task: ShardTask): void {
   }
 }
 
+/**
+ * The piscina worker entry: simulates one shard and streams its batches itself (measured on 2
+ * cores: a worker with its own channel beat handing buffers to the main thread by ~20%).
+ */
 export default async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const started = performance.now();
   const pacer = task.pacing === undefined ? undefined : new Pacer(task.pacing, task.scenario.startMs, task.rateShare ?? 1, task.pacingPhase ?? 0, task.scenario.batchSize);

@@ -22,10 +22,7 @@ import {
 } from './emitter-api.js';
 
 
-/**
- * The client side of the Ingest contract (services.proto, docs/wire.md#delivery): numbers
- * batches, keeps each until acked, resends after a reconnect, cuts a stalled call.
- */
+/** One unacked batch: its envelope, and how often it was written to a call. */
 interface Outgoing {
   readonly seq: number;
   readonly envelope: Buffer;
@@ -42,6 +39,10 @@ type Phase = 'idle' | 'connecting' | 'open' | 'backoff' | 'finished' | 'failed';
 
 type Failure = Pick<StatusObject, 'code' | 'details'>;
 
+/**
+ * The client side of the Ingest contract (services.proto, docs/wire.md#delivery): numbers
+ * batches, keeps each until acked, resends after a reconnect, cuts a stalled call.
+ */
 class Emitter implements IngestEmitter {
   private readonly client: grpc.Client;
   private readonly maxInFlight: number;

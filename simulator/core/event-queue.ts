@@ -42,8 +42,9 @@ export class EventQueue {
    * than three.
    */
   private readonly runs: Run[] = [];
-  /** What the current bulk has scheduled, in push (= seq) order. */
+  /** Inside a bulk: what is scheduled is collected below and sorted into one run at its end. */
   private bulk = false;
+  /** What the current bulk has scheduled, in push (= seq) order. */
   private pendTime = new Float64Array(1024);
   private pendSlot = new Int32Array(1024);
   private pendN = 0;

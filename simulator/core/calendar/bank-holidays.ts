@@ -1,3 +1,7 @@
+/** The years the list below covers: a Working Day outside them cannot be told. */
+export const BANK_HOLIDAYS_FIRST_YEAR = 2019;
+export const BANK_HOLIDAYS_LAST_YEAR = 2035;
+
 /**
  * England & Wales bank holidays, as data (DOMAIN.md U7: a Working Day is Monday–Friday except
  * these). Source: https://www.gov.uk/bank-holidays (england-and-wales), including the one-off
@@ -7,9 +11,6 @@
  * for weekend New Year, Christmas and Boxing Day) and must be checked when announced; a one-off
  * added by proclamation is a one-line change here.
  */
-export const BANK_HOLIDAYS_FIRST_YEAR = 2019;
-export const BANK_HOLIDAYS_LAST_YEAR = 2035;
-
 export const ENGLAND_AND_WALES_BANK_HOLIDAYS: ReadonlyArray<readonly [date: string, name: string]> = [
   ['2019-01-01', "New Year's Day"],
   ['2019-04-19', "Good Friday"],
