@@ -1,5 +1,5 @@
 import { decodeIngestRequest } from '../../wire/envelope.js';
-import { createIngestState, receiveBatch, type IngestState } from './ingest-server.js';
+import { createIngestState, receiveBatch, type IngestState } from './ingest-delivery.js';
 import { openJournal, type FsyncMode, type Journal, type RecoveryInfo } from './journal.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
 import { createReferencePipeline } from './reference-pipeline.js';

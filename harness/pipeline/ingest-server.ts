@@ -2,57 +2,26 @@ import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
-import { MAX_EVENTS_PER_BATCH } from '../../simulator/core/domain/wire-limits.js';
-import { AckStatus } from '../../wire/messages.js';
-import { EventBatchDecoder } from '../../wire/codec.js';
-import { encodeIngestRequest, peekEventCount } from '../../wire/envelope.js';
 import type { IngestAck, IngestStats, ReportRequest, ReportResponse } from '../../wire/messages.js';
-import type { IngestRequest } from '../../wire/envelope.js';
 import { bindError, toGrpcStatus } from '../../wire/grpc-errors.js';
 import { serverCredentials, tokenChecker, type ServerSecurity } from '../../wire/security.js';
 import { ingestServiceDefinition, reportingServiceDefinition } from '../../wire/services.js';
 import type { Journal } from './journal.js';
 import type { ReceivedIngestRequest } from '../../wire/services.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/emitter-api.js';
+import { admitRequest, countRefusedCall, createIngestState, ingestStats, streamDelivery, type IngestState } from './ingest-delivery.js';
 
 export { DEFAULT_MAX_MESSAGE_BYTES };
 
 /**
- * The pipeline's gRPC front door: owns delivery (sequences, duplicates, acks) and drives a
- * MeasurementPipeline, which owns the metrics. Contract: proto/smsim/v1/services.proto.
+ * The pipeline's gRPC front door. Delivery (sequences, duplicates, acks, counters) is decided in
+ * ingest-delivery.ts and metrics by a MeasurementPipeline; this file carries requests and acks
+ * over grpc-js. Contract: proto/smsim/v1/services.proto.
  */
 
 /** DESIGN.md §5: an 8 MiB receive window gave +50–75% events/s over grpc-js's 64 KiB. */
 export const DEFAULT_RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_STREAMS = 1024;
-
-/** Delivery counters of one emitter stream. */
-export interface StreamCounters {
-  /** Every sequence 1..ackedThrough has been applied, rejected, or counted as a duplicate. */
-  ackedThrough: number;
-  batchesAccepted: number;
-  eventsAccepted: number;
-  duplicateBatches: number;
-  duplicateEvents: number;
-  rejectedBatches: number;
-  rejectedEvents: number;
-  /** Time of the stream's last accepted event: the next batch may not start before it. */
-  lastEventMs: number;
-}
-
-/**
- * Delivery state, kept outside the server so a restarted server resumes where the last one
- * stopped: rebuilt by replaying the journal (durable-pipeline.ts), or handed over in-process.
- */
-export interface IngestState {
-  readonly streams: Map<string, StreamCounters>;
-  /** Calls the server ended itself: malformed envelope, message too large, bad token, too many streams. */
-  refusedCalls: number;
-}
-
-export function createIngestState(): IngestState {
-  return { streams: new Map(), refusedCalls: 0 };
-}
 
 export interface PipelineServerOptions {
   readonly pipeline: MeasurementPipeline;
@@ -82,107 +51,6 @@ export interface PipelineServer {
   sessionWindows(): Array<{ readonly connection: number; readonly stream: number }>;
   /** Stops listening; open streams get `graceMs` (default 1000, 0 = none) before being cut. */
   stop(options?: { graceMs?: number }): Promise<void>;
-}
-
-export function ingestStats(state: IngestState): IngestStats {
-  let batchesAccepted = 0;
-  let eventsAccepted = 0;
-  let duplicateBatches = 0;
-  let duplicateEvents = 0;
-  let rejectedBatches = 0;
-  let rejectedEvents = 0;
-  const ids = [...state.streams.keys()].sort();
-  const streams = ids.map((streamId) => {
-    const s = state.streams.get(streamId) as StreamCounters;
-    batchesAccepted += s.batchesAccepted;
-    eventsAccepted += s.eventsAccepted;
-    duplicateBatches += s.duplicateBatches;
-    duplicateEvents += s.duplicateEvents;
-    rejectedBatches += s.rejectedBatches;
-    rejectedEvents += s.rejectedEvents;
-    return { streamId, ackedThrough: s.ackedThrough, eventsAccepted: s.eventsAccepted };
-  });
-  return { batchesAccepted, eventsAccepted, duplicateBatches, duplicateEvents, rejectedBatches, rejectedEvents, refusedCalls: state.refusedCalls, streams };
-}
-
-function streamCounters(state: IngestState, streamId: string): StreamCounters {
-  let s = state.streams.get(streamId);
-  if (s === undefined) {
-    s = { ackedThrough: 0, batchesAccepted: 0, eventsAccepted: 0, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: -Infinity };
-    state.streams.set(streamId, s);
-  }
-  return s;
-}
-
-/** Claimed event count of a batch that will not be applied; an absurd claim counts as none. */
-function claimedEvents(batchBytes: Uint8Array): number {
-  const n = peekEventCount(batchBytes);
-  return n <= MAX_EVENTS_PER_BATCH ? n : 0;
-}
-
-/**
- * One decoder for every batch this thread receives: receiveBatch applies each batch before it
- * returns, so no two decoded batches are ever alive at once (MeasurementPipeline.apply).
- */
-const decoder = new EventBatchDecoder();
-
-/**
- * Applies one request to the delivery state and the pipeline and returns its ack. Synchronous:
- * requests of a stream are handled one at a time in arrival order, so a stream's state never
- * sees two batches at once, even across two connections carrying the same stream id.
- */
-export function receiveBatch(
-  state: IngestState,
-  pipeline: MeasurementPipeline,
-  req: IngestRequest,
-  /** Called when the request consumes its sequence (applied or rejected): what a journal must keep. */
-  onConsumed?: (req: IngestRequest) => void,
-): IngestAck {
-  const { streamId, sequence } = req;
-  const s = streamCounters(state, streamId);
-  const ack = (status: AckStatus, message = ''): IngestAck => ({ streamId, ackedThrough: s.ackedThrough, status, sequence, message });
-  if (sequence <= s.ackedThrough) {
-    if (sequence === 0) return ack(AckStatus.REJECTED, 'IngestRequest.sequence must start at 1');
-    s.duplicateBatches++;
-    s.duplicateEvents += claimedEvents(req.batchBytes);
-    return ack(AckStatus.OK);
-  }
-  if (sequence > s.ackedThrough + 1) {
-    return ack(AckStatus.OUT_OF_ORDER, `sequence ${sequence} follows ${s.ackedThrough}: resend from ${s.ackedThrough + 1}`);
-  }
-  let message: string;
-  try {
-    const batch = decoder.decode(req.batchBytes);
-    const n = batch.eventCount;
-    // events.proto: within one stream, events are in non-decreasing time order, across batches too.
-    const first = n === 0 ? s.lastEventMs : batch.baseTimeMs + (batch.timeDeltaMs[0] as number);
-    if (first < s.lastEventMs) {
-      throw new SmsimError('SMSIM_ERR_BATCH_INVALID', `EventBatch.time_delta_ms[0]: event time ${first} is before the stream's last event at ${s.lastEventMs}`, {
-        details: { column: 'time_delta_ms', index: 0, value: first },
-      });
-    }
-    try {
-      pipeline.apply(batch);
-      s.ackedThrough = sequence;
-      s.batchesAccepted++;
-      s.eventsAccepted += n;
-      if (n > 0) s.lastEventMs = batch.baseTimeMs + (batch.timeDeltaMs[n - 1] as number);
-      onConsumed?.(req);
-      return ack(AckStatus.OK);
-    } catch (err) {
-      message = `SMSIM_ERR_INTERNAL: the pipeline failed to apply the batch: ${err instanceof Error ? err.message : String(err)}`;
-    }
-  } catch (err) {
-    // The code first, so a pipeline author can match on it (docs/reliability.md lists them).
-    const e = SmsimError.from(err, 'SMSIM_ERR_BATCH_INVALID');
-    message = `${e.code}: ${e.message}`;
-  }
-  // The sequence is consumed so one bad batch cannot wedge the stream (services.proto).
-  s.ackedThrough = sequence;
-  s.rejectedBatches++;
-  s.rejectedEvents += claimedEvents(req.batchBytes);
-  onConsumed?.(req);
-  return ack(AckStatus.REJECTED, message);
 }
 
 /**
@@ -232,7 +100,7 @@ interface ServerContext {
 
 /** Ends a call with an error status the server chose; counted, so refusals are never silent. */
 function refuse(ctx: ServerContext, call: grpc.ServerDuplexStream<ReceivedIngestRequest, IngestAck>, status: Pick<grpc.StatusObject, 'code' | 'details'>): void {
-  ctx.state.refusedCalls++;
+  countRefusedCall(ctx.state);
   call.emit('error', { ...status, metadata: new grpc.Metadata() });
 }
 
@@ -253,66 +121,40 @@ function handleIngestStream(ctx: ServerContext) {
     }
     ctx.openStreams++;
     call.once('close', () => ctx.openStreams--);
-    // Acks leave in request order, each after the journal holds everything it covers.
-    let acks: Promise<void> = Promise.resolve();
     let ended = false;
     let paused = false;
-    const send = (ack: IngestAck): void => {
-      if (call.cancelled || call.destroyed || call.writableEnded) return;
-      // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
-      // acks are written in bursts after each commit, so one 'drain' listener serves them all.
-      if (!call.write(ack) && !paused) {
-        paused = true;
-        call.pause();
-        call.once('drain', () => {
-          paused = false;
-          call.resume();
-        });
-      }
-    };
-    call.on('data', (req: ReceivedIngestRequest) => {
-      if (ended || call.cancelled || call.destroyed || call.writableEnded) return;
-      if ('malformed' in req) {
-        // Without a readable (stream id, sequence) nothing can be acked: end the call.
-        ended = true;
-        refuse(ctx, call, toGrpcStatus(req.malformed));
-        return;
-      }
-      if (req.wireBytes > ctx.maxMessageBytes) {
-        ended = true;
-        refuse(ctx, call, toGrpcStatus(new SmsimError('SMSIM_ERR_BATCH_TOO_LARGE', `IngestRequest of ${req.wireBytes} bytes exceeds the server's limit of ${ctx.maxMessageBytes} bytes (--max-message-bytes)`)));
-        return;
-      }
-      const journal = ctx.journal;
-      if (journal === undefined) {
-        send(receiveBatch(ctx.state, ctx.pipeline, req));
-        return;
-      }
-      let ack: IngestAck;
-      try {
-        ack = receiveBatch(ctx.state, ctx.pipeline, req, (r) => journal.append(encodeIngestRequest(r.streamId, r.sequence, r.batchBytes)));
-      } catch (err) {
-        // The journal has failed: nothing is acked from now on (durable() rejects), the emitter
-        // keeps its batches, and a restart recovers exactly what was journalled.
-        ended = true;
-        call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
-        return;
-      }
-      // Even a duplicate's ack waits: the acked_through it carries may still be in flight.
-      const durable = journal.durable();
-      // A failed journal ends the call below; the chain itself must never reject unhandled.
-      acks = acks
-        .then(() => durable)
-        .then(() => send(ack))
-        .catch(() => undefined);
-      durable.catch((err: unknown) => {
+    const delivery = streamDelivery(ctx.state, ctx.pipeline, ctx.journal, {
+      send: (ack) => {
+        if (call.cancelled || call.destroyed || call.writableEnded) return;
+        // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
+        // acks are written in bursts after each commit, so one 'drain' listener serves them all.
+        if (!call.write(ack) && !paused) {
+          paused = true;
+          call.pause();
+          call.once('drain', () => {
+            paused = false;
+            call.resume();
+          });
+        }
+      },
+      fail: (err) => {
         if (ended) return;
         ended = true;
         call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
-      });
+      },
+    });
+    call.on('data', (req: ReceivedIngestRequest) => {
+      if (ended || call.cancelled || call.destroyed || call.writableEnded) return;
+      const admitted = admitRequest(req, ctx.maxMessageBytes);
+      if (admitted instanceof SmsimError) {
+        ended = true;
+        refuse(ctx, call, toGrpcStatus(admitted));
+        return;
+      }
+      delivery.receive(admitted);
     });
     call.on('end', () => {
-      void acks.then(() => {
+      void delivery.settled().then(() => {
         if (!call.writableEnded) call.end();
       });
     });
@@ -322,7 +164,7 @@ function handleIngestStream(ctx: ServerContext) {
 function handleReport(ctx: ServerContext): grpc.handleUnaryCall<ReportRequest, ReportResponse> {
   return (call, callback) => {
     if (!ctx.authorized(call.metadata)) {
-      ctx.state.refusedCalls++;
+      countRefusedCall(ctx.state);
       callback(UNAUTHENTICATED);
       return;
     }
@@ -354,7 +196,7 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
   };
   const server = new grpc.Server({
     // grpc-js cuts messages past twice our limit before they are buffered whole; between the two
-    // the handler refuses them itself, with a message and a count (see handleIngestStream).
+    // the handler refuses them itself, with a message and a count (admitRequest).
     'grpc.max_receive_message_length': 2 * maxMessageBytes,
     // Per connection; the server-wide bound is maxStreams.
     'grpc.max_concurrent_streams': ctx.maxStreams,

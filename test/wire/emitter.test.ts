@@ -5,8 +5,10 @@ import type { EventBatchView } from '../../simulator/core/domain/event-batch.js'
 import { EventKind } from '../../simulator/core/domain/vocabulary.js';
 import { isSmsimError } from '../../simulator/core/errors.js';
 import type { MeasurementPipeline } from '../../harness/pipeline/measurement-pipeline.js';
-import { createIngestState, receiveBatch, startPipelineServer } from '../../harness/pipeline/ingest-server.js';
-import type { IngestState, PipelineServer } from '../../harness/pipeline/ingest-server.js';
+import { createIngestState, receiveBatch } from '../../harness/pipeline/ingest-delivery.js';
+import type { IngestState } from '../../harness/pipeline/ingest-delivery.js';
+import { startPipelineServer } from '../../harness/pipeline/ingest-server.js';
+import type { PipelineServer } from '../../harness/pipeline/ingest-server.js';
 import { AckStatus } from '../../wire/messages.js';
 import { encodeEventBatch } from '../../wire/codec.js';
 import type { IngestAck } from '../../wire/messages.js';
