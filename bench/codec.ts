@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { ColumnarDecoder, decodeColumnar, encodeColumnar } from '../wire/columnar-codec.js';
+import { ColumnarDecoder, decodeColumnar } from '../wire/columnar-decoder.js';
+import { encodeColumnar } from '../wire/columnar-encoder.js';
 import { EventBatchDecoder } from '../wire/codec.js';
 import { protoTypes } from '../wire/proto-root.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';

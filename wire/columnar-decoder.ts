@@ -1,6 +1,6 @@
 import { ColumnMode, EVENT_COLUMNS, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 
-/** The EventBatch decoder: one pass, typed-array columns (see columnar-codec.ts). */
+/** The EventBatch decoder: one pass, typed-array columns (see codec.ts). */
 
 /** Thrown for bytes that are not a valid EventBatch encoding; the caller names it for people. */
 export class MalformedBatch extends Error {}

@@ -1,7 +1,7 @@
 import type { EventBatchView } from '../simulator/core/domain/event-batch.js';
 import { ColumnMode, EVENT_COLUMNS, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
 
-/** The EventBatch encoder: typed-array columns in one pass through a reused scratch buffer (see columnar-codec.ts). */
+/** The EventBatch encoder: typed-array columns in one pass through a reused scratch buffer (see codec.ts). */
 
 /** Magnitudes from here on overflow a double's 53 bits when zigzagged: they go through BigInt. */
 const ZIGZAG_EXACT_LIMIT = 2 ** 52;

@@ -234,10 +234,7 @@ class FileJournal implements Journal {
   }
 }
 
-/**
- * Opens (creating if needed) the journal in `dataDir`, replays its intact records through
- * `onRecord`, cuts a torn tail, and returns it ready to append.
- */
+/** Whether a process with this pid exists (EPERM: it exists, but belongs to someone else). */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -269,6 +266,10 @@ function lock(dataDir: string, file: string): () => void {
   throw journalError(`cannot lock the data dir (${lockFile} keeps coming back)`, file);
 }
 
+/**
+ * Opens (creating if needed) the journal in `dataDir`, replays its intact records through
+ * `onRecord`, cuts a torn tail, and returns it ready to append.
+ */
 export function openJournal(
   dataDir: string,
   options: { readonly fsync?: FsyncMode | undefined; readonly onRecord: (payload: Buffer) => void },

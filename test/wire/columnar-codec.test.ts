@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeColumnar, encodeColumnar } from '../../wire/columnar-codec.js';
+import { decodeColumnar } from '../../wire/columnar-decoder.js';
+import { encodeColumnar } from '../../wire/columnar-encoder.js';
 import { protoTypes } from '../../wire/proto-root.js';
 import { EventBatchBuilder, type EventBatchView } from '../../simulator/core/domain/event-batch.js';
 import type { EventKind } from '../../simulator/core/domain/vocabulary.js';
