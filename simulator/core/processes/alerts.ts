@@ -82,7 +82,7 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
       else throw new RangeError(`alerts: unknown action ${action}`);
     },
     truth(out: MetricTable) {
-      truth.addTo(out);
+      truth.report(out);
     },
   };
 

@@ -90,9 +90,9 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     },
     truth(out: MetricTable, asOfMs: number) {
       const figures = new FirmwareFigures();
-      for (const t of targets) figures.add(t.rec, asOfMs);
-      figures.into(out);
-      srvTruth.addTo(out);
+      for (const t of targets) figures.add(t.rec);
+      figures.report(out, asOfMs);
+      srvTruth.report(out);
     },
   };
 
@@ -104,10 +104,10 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const srv = srvIndex(code);
     const cls = responseClassOf(SRV_CATALOGUE[srv]!, ref, offsetMs);
     const key = srvKey(srv, cls, network);
-    srvTruth.request(key, ctx.now);
+    srvTruth.add(EventKind.SERVICE_REQUEST, key, ctx.now);
     if (responseAt > ctx.scenario.endMs) return;
     const within = isSuccess(outcome) && responseAt - (ctx.now + Math.max(0, offsetMs)) <= (srvTrt[cls] as number);
-    srvTruth.response(key, responseAt, within, isFailure(outcome), -1);
+    srvTruth.add(EventKind.SERVICE_RESPONSE, key, responseAt, within, isFailure(outcome));
   }
 
   /** Draws the device models of a premises once, from the process's own substream. */

@@ -1,5 +1,5 @@
 import { resolutionDeadline, targetsFrom } from '../domain/incident-targets.js';
-import { IncidentLedger } from '../domain/metrics/incident-metrics.js';
+import { IncidentLedger, type IncidentEventKind } from '../domain/metrics/incident-metrics.js';
 import { EventKind, isSmets1, ResolverGroup } from '../domain/vocabulary.js';
 import { networkResolver } from '../domain/incident-targets.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
@@ -35,7 +35,7 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
 
   interface Incident { id: number; category: number; network: number; resolver: number; device: number; user: number; type: string }
 
-  const emit = (at: number, kind: EventKind, inc: Incident): void => {
+  const emit = (at: number, kind: IncidentEventKind, inc: Incident): void => {
     const fields = {
       kind, timeMs: 0, code: inc.type, requestId: inc.id, value: inc.category, device: inc.device,
       deviceType: inc.device === 0 ? 0 : (SLOT_DEVICE_TYPE[Slot.ESME] as number), network: inc.network, user: inc.user, resolverGroup: inc.resolver,
@@ -43,9 +43,7 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
     if (at === ctx.now) ctx.emit(fields);
     else ctx.emitAt(at, fields);
     const key = `${inc.id}/${inc.device}`;
-    if (kind === EventKind.INCIDENT_RAISED) truth.raised(key, at, inc.category, inc.network, inc.resolver);
-    else if (kind === EventKind.INCIDENT_CLOSED) truth.closed(key, at, inc.category, inc.network, inc.resolver);
-    else truth.reopened(key, at, inc.category, inc.network, inc.resolver);
+    truth.add(kind, key, at, inc.category, inc.network, inc.resolver);
   };
 
   const pickResolver = (network: number): number => {
@@ -87,7 +85,7 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
       }
     },
     truth(out, asOfMs) {
-      truth.report(asOfMs, out);
+      truth.report(out, asOfMs);
     },
   };
 

@@ -1,5 +1,5 @@
-import { EventKind, INCIDENT_NO_SM_WAN, NETWORK_LABELS, Network, Outcome, Srv } from '../domain/vocabulary.js';
-import { InstallMetric, INSTALL_WINDOW_MS, windowCategory } from '../domain/metrics/install-metrics.js';
+import { EventKind, INCIDENT_NO_SM_WAN, Network, Outcome, Srv } from '../domain/vocabulary.js';
+import { INSTALL_WINDOW_MS } from '../domain/metrics/install-metrics.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { IncidentLedger } from '../domain/metrics/incident-metrics.js';
 import { incidentTargetsOf, networkResolver, type IncidentTargets } from '../domain/incident-targets.js';
@@ -8,27 +8,13 @@ import { ResponseClass, srvIndex } from '../domain/srv-catalogue.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import type { ResolvedInstalls } from '../scenario/resolve.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
-import { DAY, HOUR, MINUTE, SECOND, ukDate, ukMidnight, ukWeekday } from '../time.js';
+import { InstallTruth, installTruthOf } from './install-truth.js';
+import { DAY, HOUR, MINUTE, SECOND, ukMidnight, ukWeekday } from '../time.js';
 
 const Action = { DAY_START: 0, VISIT: 1, COMMISSION: 2, WAN_UP: 3 } as const;
 
 /** Incident Category of a no-WAN incident [ASSUMPTION: a single-premises fault, category 4]. */
 const NO_WAN_INCIDENT_CATEGORY = 4;
-
-/** Per install, what the devices experienced (truth), by index of the install in this shard. */
-class InstallTruth {
-  premises: number[] = [];
-  network: number[] = [];
-  installAt: number[] = [];
-  /** When SM WAN became available: installAt when at install, later, or Infinity (never). */
-  wanAt: number[] = [];
-  wanAtInstall: boolean[] = [];
-  /** Whether the Service User sent 8.14.1 / 8.14.2 for it. */
-  reported: boolean[] = [];
-  incidentAt: number[] = [];
-  faultReturnAt: number[] = [];
-  noFaultReturnAt: number[] = [];
-}
 
 /**
  * SMETS2 Communications Hub installs (R2, DOMAIN.md §1.3): a site visit per install; 8.14.3
@@ -104,9 +90,9 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
       }
     },
     truth(out, asOfMs) {
-      addInstallTruth(t, out, asOfMs);
+      installTruthOf(t, asOfMs).report(out, asOfMs);
       addNoWanIncidentTruth(t, out, asOfMs, incidentTargets);
-      srvTruth.addTo(out);
+      srvTruth.report(out);
     },
   };
 
@@ -204,8 +190,8 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
       kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId: id, user, device, deviceType, network, outcome: Outcome.SUCCESS,
     });
     const key = srvKey(srvIndex(srv), ResponseClass.NON_DEVICE, network);
-    if (at <= scenario.endMs) srvTruth.request(key, at);
-    if (respondAt <= scenario.endMs) srvTruth.response(key, respondAt, respondAt - at <= scenario.metrics.trt.nonDevice, false, -1);
+    if (at <= scenario.endMs) srvTruth.add(EventKind.SERVICE_REQUEST, key, at);
+    if (respondAt <= scenario.endMs) srvTruth.add(EventKind.SERVICE_RESPONSE, key, respondAt, respondAt - at <= scenario.metrics.trt.nonDevice);
   }
 
   /** 8.1.1 Commission Device for each meter behind the CH, over the SM WAN. */
@@ -220,29 +206,6 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
   }
 }
 
-function addInstallTruth(t: InstallTruth, out: MetricTable, asOfMs: number): void {
-  for (let i = 0; i < t.premises.length; i++) {
-    const installAt = t.installAt[i] as number;
-    const region = NETWORK_LABELS[t.network[i] as number] as string;
-    const fault = t.faultReturnAt[i] as number;
-    if (fault <= asOfMs) out.add(InstallMetric.FAULT_RETURN, { region, day: ukDate(fault) });
-    const noFault = t.noFaultReturnAt[i] as number;
-    if (noFault <= asOfMs) out.add(InstallMetric.NO_FAULT_RETURN, { region, day: ukDate(noFault) });
-    const incidentAt = t.incidentAt[i] as number;
-    if (incidentAt <= asOfMs) out.add(InstallMetric.NO_WAN_INCIDENT, { region, day: ukDate(incidentAt) });
-    if (installAt > asOfMs) continue;
-    const day = ukDate(installAt);
-    if (!t.reported[i]) out.add(InstallMetric.UNREPORTED, { region });
-    if (t.wanAtInstall[i]) {
-      out.add(InstallMetric.INSTALL_AND_COMMISSION, { region, day });
-      continue;
-    }
-    out.add(InstallMetric.INSTALL_AND_LEAVE, { region, day });
-    out.add(InstallMetric.INSTALL_AND_LEAVE_VALIDATED, { region, day });
-    out.add(windowCategory(installAt, t.wanAt[i] as number, asOfMs), { region });
-  }
-}
-
 /**
  * The no-WAN incidents as incidents (R5): raised at incidentAt, closed when the WAN appears. An
  * outage can delay the close event past wanAt; truth keeps wanAt (what the CH experienced).
@@ -254,9 +217,9 @@ function addNoWanIncidentTruth(t: InstallTruth, out: MetricTable, asOfMs: number
     if (!Number.isFinite(at)) continue;
     const network = t.network[i] as number;
     const key = `${i}`;
-    ledger.raised(key, at, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
+    ledger.add(EventKind.INCIDENT_RAISED, key, at, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
     const wanAt = t.wanAt[i] as number;
-    if (Number.isFinite(wanAt)) ledger.closed(key, wanAt, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
+    if (Number.isFinite(wanAt)) ledger.add(EventKind.INCIDENT_CLOSED, key, wanAt, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
   }
-  ledger.report(asOfMs, out);
+  ledger.report(out, asOfMs);
 }

@@ -41,12 +41,12 @@ export function createOutageProcess(ctx: SimContext): BusinessProcess {
       const fields = { timeMs: 0, code: INCIDENT_OUTAGE, requestId: id, value: OUTAGE_INCIDENT_CATEGORY, network: o.network, user: 0, resolverGroup: resolver };
       ctx.emitAt(raisedAt, { kind: EventKind.INCIDENT_RAISED, ...fields });
       ctx.emitAt(o.endMs, { kind: EventKind.INCIDENT_CLOSED, ...fields });
-      incidents.raised(`${id}/0`, raisedAt, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);
-      incidents.closed(`${id}/0`, o.endMs, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);
+      incidents.add(EventKind.INCIDENT_RAISED, `${id}/0`, raisedAt, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);
+      incidents.add(EventKind.INCIDENT_CLOSED, `${id}/0`, o.endMs, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);
     },
     truth(out, asOfMs) {
       for (const o of outages.outages) addOutage(out, o.network, o.planned, Math.max(o.startMs, scenario.startMs), o.endMs, asOfMs);
-      incidents?.report(asOfMs, out);
+      incidents?.report(out, asOfMs);
     },
   };
 }

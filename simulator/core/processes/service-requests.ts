@@ -57,7 +57,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
       else throw new RangeError(`service-requests: unknown action ${action}`);
     },
     truth(out: MetricTable) {
-      truth.addTo(out);
+      truth.report(out);
     },
   };
 
@@ -137,7 +137,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
         slots.transformId[s] = id;
         slots.sentAt[s] = now;
         ctx.emitEvent(EventKind.SERVICE_REQUEST, device, deviceType, network, code, id, user, 0, 0, 0);
-        truth.request(srvKey(srv, ResponseClass.TRANSFORM, network), now);
+        truth.add(EventKind.SERVICE_REQUEST, srvKey(srv, ResponseClass.TRANSFORM, network), now);
         slots.stage[s] = Stage.TRANSFORM_RESPONSE;
         ctx.schedule(now + Math.round(rng.lognormal(800, 0.4)), Action.STEP, s);
         return;
@@ -146,7 +146,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
         const id = slots.transformId[s] as number;
         ctx.emitEvent(EventKind.SERVICE_RESPONSE, device, deviceType, network, code, id, user, Outcome.SUCCESS, 0, 0);
         const rt = now - (slots.sentAt[s] as number);
-        truth.response(srvKey(srv, ResponseClass.TRANSFORM, network), now, rt <= (trt[ResponseClass.TRANSFORM] as number), false, -1);
+        truth.add(EventKind.SERVICE_RESPONSE, srvKey(srv, ResponseClass.TRANSFORM, network), now, rt <= (trt[ResponseClass.TRANSFORM] as number), false, -1);
         slots.ref[s] = id;
         slots.stage[s] = Stage.REQUEST;
         ctx.schedule(now + Math.round(rng.uniform(1 * SECOND, 10 * SECOND)), Action.STEP, s);
@@ -161,7 +161,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
         const cls = slots.cls[s] as number;
         const rt = now - (slots.clockStart[s] as number);
         const userCaused = slots.userCaused[s] === 1;
-        truth.response(srvKey(srv, cls, network), now, outcome === Outcome.SUCCESS && rt <= (trt[cls] as number), outcome !== Outcome.SUCCESS, userCaused ? USER_ORCHESTRATION : -1);
+        truth.add(EventKind.SERVICE_RESPONSE, srvKey(srv, cls, network), now, outcome === Outcome.SUCCESS && rt <= (trt[cls] as number), outcome !== Outcome.SUCCESS, userCaused ? USER_ORCHESTRATION : -1);
         // A diligent Supplier sends the dependent tariff only once the CoS credentials are in.
         if (slots.chain[s] === COS_CHAIN && outcome === Outcome.SUCCESS && slots.waits[s] === 1)
           dependent(p, now + Math.round(rng.uniform(10 * SECOND, 10 * MINUTE)), Number.NaN);
@@ -180,7 +180,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
     const entry = SRV_CATALOGUE[srv]!;
     const cls = entry.dccScheduled && ref !== 0 ? ResponseClass.DCC_SCHEDULED : offset > 0 ? ResponseClass.FUTURE_DATED : entry.critical ? ResponseClass.CRITICAL : ResponseClass.ON_DEMAND;
     ctx.emitEvent(EventKind.SERVICE_REQUEST, device, deviceType, network, code, id, user, 0, ref, offset);
-    truth.request(srvKey(srv, cls, network), now);
+    truth.add(EventKind.SERVICE_REQUEST, srvKey(srv, cls, network), now);
     const clockStart = now + offset;
     const group = network >= Network.SMETS1_IOC ? 3 : network - Network.CSP_NORTH;
     const l = lat[group]!;

@@ -1,5 +1,6 @@
 import { HOPS_PER_ALERT, isAlertKind, type EventBatchView } from '../event-batch.js';
 import { EventKind, NETWORK_LABELS, NETWORK_MAX, smetsLabel } from '../vocabulary.js';
+import type { Accumulator } from './accumulator.js';
 import { bucketIndex, bucketLowerBound } from './histogram.js';
 import type { MetricConfig } from './metric-config.js';
 import type { MetricFamily } from './metric-family.js';
@@ -35,7 +36,7 @@ export const THROUGHPUT_INTERVAL_MS = 15 * 60 * 1000;
  * Additive alert counters, written by the metric family (observed) and by the alert process
  * (truth, with every hop), so both share ids and labels.
  */
-export class AlertCounters {
+export class AlertCounters implements Accumulator {
   private readonly months = new MonthIndex();
   private readonly codes: string[] = [];
   private readonly codeIndex = new Map<string, number>();
@@ -87,7 +88,7 @@ export class AlertCounters {
     this.latency[(hop * NETS + network) * MAX_BUCKET + b]! += 1;
   }
 
-  addTo(out: MetricTable): void {
+  report(out: MetricTable): void {
     const netMonth = (mn: number): { network: string; smets: string; month: string } => {
       const network = mn % NETS;
       return { network: NETWORK_LABELS[network] as string, smets: smetsLabel(network), month: this.months.labels[(mn - network) / NETS] as string };
@@ -155,7 +156,7 @@ export function createAlertMetrics(config: MetricConfig): MetricFamily {
     },
     report(): MetricSample[] {
       const out = new MetricTable();
-      counters.addTo(out);
+      counters.report(out);
       return out.samples();
     },
   };

@@ -11,6 +11,7 @@ import {
   smetsLabel,
   Srv,
 } from '../vocabulary.js';
+import type { Accumulator } from './accumulator.js';
 import { bucketLabel } from './histogram.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
@@ -117,50 +118,23 @@ interface FigureCount {
 }
 
 /**
- * Turns target records into figures. Targets are counted into a map keyed by a flat string first
- * and labels are built once per distinct figure, not once per target: a GB-scale campaign has
- * millions of targets and MetricTable.add sorts label names on every call.
+ * Turns target records into figures. Records are judged as of the report time, when every time
+ * in them is known. Targets are counted into a map keyed by a flat string first and labels are
+ * built once per distinct figure, not once per target: a GB-scale campaign has millions of
+ * targets and MetricTable.add sorts label names on every call.
  */
-export class FirmwareFigures {
-  private readonly counts = new Map<string, FigureCount>();
+export class FirmwareFigures implements Accumulator {
+  private readonly records: TargetRecord[] = [];
 
-  /**
-   * One target's figures as of `asOfMs`. Precedence (MP122B R3): rejected; else received (a
-   * positive acknowledgement wins over an earlier negative one, since a retry may succeed); else
-   * failed (negative acknowledgement or N61); else not measurable (the model cannot acknowledge,
-   * or a CH image) — never failed; else awaiting acknowledgement.
-   */
-  add(r: TargetRecord, asOfMs: number): void {
-    if (!(r.listedAt <= asOfMs)) return;
-    this.count(FirmwareMetric.TARGETS, r, r.listedAt);
-    if (r.rejectedAt <= asOfMs) {
-      this.count(FirmwareMetric.REJECTED, r, r.rejectedAt);
-      return;
-    }
-    if (r.chDeliveredAt <= asOfMs) this.count(FirmwareMetric.CH_DISTRIBUTED, r, r.chDeliveredAt);
-    else if (r.chFailedAt <= asOfMs) this.count(FirmwareMetric.CH_DISTRIBUTION_FAILED, r, r.chFailedAt);
-    if (r.receivedAt <= asOfMs) {
-      this.count(FirmwareMetric.RECEIVED, r, r.receivedAt);
-      this.count(FirmwareMetric.TIME_TO_RECEIPT_MS, r, Number.NaN, 'bucket', bucketLabel(r.receivedAt - r.listedAt));
-    } else {
-      this.count(FirmwareMetric.NAIVE_FAILED, r, r.listedAt);
-      if (r.failedAt <= asOfMs) this.count(FirmwareMetric.FAILED, r, r.failedAt);
-      else if (r.notMeasurable !== '') this.count(FirmwareMetric.NOT_MEASURABLE, r, r.listedAt, 'reason', r.notMeasurable);
-      else this.count(FirmwareMetric.AWAITING_ACK, r, r.listedAt);
-    }
-    if (r.activatedAt <= asOfMs) {
-      this.count(FirmwareMetric.ACTIVATED, r, r.activatedAt);
-      if (r.deviceType === DeviceType.CH) this.count(FirmwareMetric.CH_ACTIVATED, r, r.activatedAt);
-      this.count(FirmwareMetric.TIME_TO_ACTIVATION_MS, r, Number.NaN, 'bucket', bucketLabel(r.activatedAt - r.listedAt));
-    } else if (r.activationFailedAt <= asOfMs) {
-      this.count(FirmwareMetric.ACTIVATION_FAILED, r, r.activationFailedAt, 'outcome', OUTCOME_LABELS[r.activationOutcome] ?? 'failure');
-    }
-    if (r.confirmedAt <= asOfMs) this.count(FirmwareMetric.VERSION_CONFIRMED, r, r.confirmedAt);
+  add(r: TargetRecord): void {
+    this.records.push(r);
   }
 
-  /** Adds the figures to `out`, with their labels. */
-  into(out: MetricTable): MetricTable {
-    for (const c of this.counts.values()) {
+  /** Adds the figures of every record as of `asOfMs` to `out`, with their labels. */
+  report(out: MetricTable, asOfMs: number): void {
+    const counts = new Map<string, FigureCount>();
+    for (const r of this.records) judge(counts, r, asOfMs);
+    for (const c of counts.values()) {
       const r = c.r;
       const labels: Record<string, string> = {
         campaign: r.campaign,
@@ -175,17 +149,50 @@ export class FirmwareFigures {
       if (c.extraName !== '') labels[c.extraName] = c.extraValue;
       out.add(c.id, labels, c.n);
     }
-    return out;
   }
+}
 
-  /** `at` NaN: a distribution, labelled without month and model. */
-  private count(id: string, r: TargetRecord, at: number, extraName = '', extraValue = ''): void {
-    const month = Number.isNaN(at) ? '' : ukMonth(at);
-    const key = `${id}\u0000${r.campaign}\u0000${r.deviceType}\u0000${r.network}\u0000${month === '' ? '' : r.model}\u0000${month}\u0000${extraValue}`;
-    const c = this.counts.get(key);
-    if (c === undefined) this.counts.set(key, { id, r, month, extraName, extraValue, n: 1 });
-    else c.n++;
+/**
+ * One target's figures as of `asOfMs`. Precedence (MP122B R3): rejected; else received (a
+ * positive acknowledgement wins over an earlier negative one, since a retry may succeed); else
+ * failed (negative acknowledgement or N61); else not measurable (the model cannot acknowledge,
+ * or a CH image) — never failed; else awaiting acknowledgement.
+ */
+function judge(counts: Map<string, FigureCount>, r: TargetRecord, asOfMs: number): void {
+  if (!(r.listedAt <= asOfMs)) return;
+  count(counts, FirmwareMetric.TARGETS, r, r.listedAt);
+  if (r.rejectedAt <= asOfMs) {
+    count(counts, FirmwareMetric.REJECTED, r, r.rejectedAt);
+    return;
   }
+  if (r.chDeliveredAt <= asOfMs) count(counts, FirmwareMetric.CH_DISTRIBUTED, r, r.chDeliveredAt);
+  else if (r.chFailedAt <= asOfMs) count(counts, FirmwareMetric.CH_DISTRIBUTION_FAILED, r, r.chFailedAt);
+  if (r.receivedAt <= asOfMs) {
+    count(counts, FirmwareMetric.RECEIVED, r, r.receivedAt);
+    count(counts, FirmwareMetric.TIME_TO_RECEIPT_MS, r, Number.NaN, 'bucket', bucketLabel(r.receivedAt - r.listedAt));
+  } else {
+    count(counts, FirmwareMetric.NAIVE_FAILED, r, r.listedAt);
+    if (r.failedAt <= asOfMs) count(counts, FirmwareMetric.FAILED, r, r.failedAt);
+    else if (r.notMeasurable !== '') count(counts, FirmwareMetric.NOT_MEASURABLE, r, r.listedAt, 'reason', r.notMeasurable);
+    else count(counts, FirmwareMetric.AWAITING_ACK, r, r.listedAt);
+  }
+  if (r.activatedAt <= asOfMs) {
+    count(counts, FirmwareMetric.ACTIVATED, r, r.activatedAt);
+    if (r.deviceType === DeviceType.CH) count(counts, FirmwareMetric.CH_ACTIVATED, r, r.activatedAt);
+    count(counts, FirmwareMetric.TIME_TO_ACTIVATION_MS, r, Number.NaN, 'bucket', bucketLabel(r.activatedAt - r.listedAt));
+  } else if (r.activationFailedAt <= asOfMs) {
+    count(counts, FirmwareMetric.ACTIVATION_FAILED, r, r.activationFailedAt, 'outcome', OUTCOME_LABELS[r.activationOutcome] ?? 'failure');
+  }
+  if (r.confirmedAt <= asOfMs) count(counts, FirmwareMetric.VERSION_CONFIRMED, r, r.confirmedAt);
+}
+
+/** `at` NaN: a distribution, labelled without month and model. */
+function count(counts: Map<string, FigureCount>, id: string, r: TargetRecord, at: number, extraName = '', extraValue = ''): void {
+  const month = Number.isNaN(at) ? '' : ukMonth(at);
+  const key = `${id}\u0000${r.campaign}\u0000${r.deviceType}\u0000${r.network}\u0000${month === '' ? '' : r.model}\u0000${month}\u0000${extraValue}`;
+  const c = counts.get(key);
+  if (c === undefined) counts.set(key, { id, r, month, extraName, extraValue, n: 1 });
+  else c.n++;
 }
 
 const isFirmwareListSrv = (srv: string | undefined): boolean => srv === Srv.UPDATE_FIRMWARE || srv === Srv.UPDATE_PPMID_FIRMWARE;
@@ -327,8 +334,10 @@ export function createFirmwareMetrics(): MetricFamily {
       // Map iteration order follows arrival order, but the table sorts its samples, so the
       // report does not depend on it.
       const figures = new FirmwareFigures();
-      for (const rs of targets.values()) for (const r of rs) figures.add(r, asOfMs);
-      return figures.into(new MetricTable()).samples();
+      for (const rs of targets.values()) for (const r of rs) figures.add(r);
+      const out = new MetricTable();
+      figures.report(out, asOfMs);
+      return out.samples();
     },
   };
 }

@@ -3,6 +3,7 @@ import { ukMonth } from '../../time.js';
 import type { EventBatchView } from '../event-batch.js';
 import { DEFAULT_INCIDENT_TARGETS, resolutionDeadline, RESOLVER_LABELS, type IncidentTargets } from '../incident-targets.js';
 import { EventKind, smetsLabel } from '../vocabulary.js';
+import type { Accumulator } from './accumulator.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
 
@@ -25,6 +26,8 @@ export const IncidentMetric = {
   OPEN_AT_MONTH_END: 'incident.openAtMonthEnd',
 } as const;
 
+export type IncidentEventKind = typeof EventKind.INCIDENT_RAISED | typeof EventKind.INCIDENT_CLOSED | typeof EventKind.INCIDENT_REOPENED;
+
 interface IncidentRecord {
   category: number;
   network: number;
@@ -40,7 +43,7 @@ interface IncidentRecord {
  * serves the simulator's truth and the metric family, so the two can only differ in what they
  * were told, never in how they count.
  */
-export class IncidentLedger {
+export class IncidentLedger implements Accumulator {
   private readonly incidents = new Map<string, IncidentRecord>();
 
   constructor(private readonly targets: IncidentTargets = DEFAULT_INCIDENT_TARGETS) {}
@@ -54,20 +57,17 @@ export class IncidentLedger {
     return r;
   }
 
-  raised(key: string, at: number, category: number, network: number, resolver: number): void {
+  /** One raise, closure or re-opening (`kind`) of the incident named `key`. */
+  add(kind: IncidentEventKind, key: string, at: number, category: number, network: number, resolver: number): void {
     const r = this.record(key, category, network, resolver);
-    if (Number.isNaN(r.raisedAt)) r.raisedAt = at;
+    if (kind === EventKind.INCIDENT_RAISED) {
+      if (Number.isNaN(r.raisedAt)) r.raisedAt = at;
+    } else {
+      r.changes.push(kind === EventKind.INCIDENT_CLOSED ? at : -at);
+    }
   }
 
-  closed(key: string, at: number, category: number, network: number, resolver: number): void {
-    this.record(key, category, network, resolver).changes.push(at);
-  }
-
-  reopened(key: string, at: number, category: number, network: number, resolver: number): void {
-    this.record(key, category, network, resolver).changes.push(-at);
-  }
-
-  report(asOfMs: number, out: MetricTable): void {
+  report(out: MetricTable, asOfMs: number): void {
     for (const r of this.incidents.values()) {
       const base = { category: String(r.category), smets: smetsLabel(r.network), resolver: RESOLVER_LABELS[r.resolver] ?? 'unknown' };
       const raisedKnown = !Number.isNaN(r.raisedAt);
@@ -126,16 +126,12 @@ export function createIncidentMetrics(targets: IncidentTargets = DEFAULT_INCIDEN
         const time = b.baseTimeMs + (b.timeDeltaMs[i] as number);
         // Ids are unique per stream, devices across the estate: together they name an incident.
         const key = `${b.requestId[i] as number}/${b.device[i] as number}`;
-        const category = b.value[i] as number;
-        const network = b.network[i] as number;
-        if (kind === EventKind.INCIDENT_RAISED) ledger.raised(key, time, category, network, resolver);
-        else if (kind === EventKind.INCIDENT_CLOSED) ledger.closed(key, time, category, network, resolver);
-        else ledger.reopened(key, time, category, network, resolver);
+        ledger.add(kind as IncidentEventKind, key, time, b.value[i] as number, b.network[i] as number, resolver);
       }
     },
     report(asOfMs: number): MetricSample[] {
       const out = new MetricTable();
-      ledger.report(asOfMs, out);
+      ledger.report(out, asOfMs);
       return out.samples();
     },
   };

@@ -1,6 +1,7 @@
 import { ukDate } from '../../time.js';
 import type { EventBatchView } from '../event-batch.js';
 import { EventKind, INCIDENT_NO_SM_WAN, NETWORK_LABELS, Outcome, Srv } from '../vocabulary.js';
+import type { Accumulator } from './accumulator.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
 
@@ -30,119 +31,188 @@ export const InstallMetric = {
   NO_FAULT_RETURN: 'install.noFaultReturn',
 } as const;
 
-/** The codes this family reads (SRVs and the incident type); every other code is skipped. */
-const INSTALL_CODES: ReadonlySet<string> = new Set([
-  Srv.CH_INSTALL_SUCCESS,
-  Srv.CH_INSTALL_NO_SM_WAN,
-  Srv.CH_FAULT_RETURN,
-  Srv.CH_NO_FAULT_RETURN,
-  Srv.COMMISSION_DEVICE,
-  INCIDENT_NO_SM_WAN,
-]);
-
 /** The investigation window for CHs installed without SM WAN (MP122B R2; PMM PM1.2): 90 days. */
 export const INSTALL_WINDOW_MS = 90 * 24 * 3600 * 1000;
 
-interface ChState {
-  network: number;
-  reported: boolean;
-  /** First 8.14.2 or no-WAN Incident: when the CH became known as Install & Leave. */
-  leaveAt: number;
-  connectedAt: number;
-  countedUnreported: boolean;
-}
+/** What the install accumulator is told about a CH: truth and observed traffic each in their own terms. */
+export const InstallFact = {
+  /** Installed with SM WAN. Observed: an 8.14.1; truth: the CH had SM WAN at install. */
+  WITH_WAN: 0,
+  /** Installed without SM WAN (Install & Leave). Observed: an 8.14.2; truth: no SM WAN at install. */
+  WITHOUT_WAN: 1,
+  /** A no-WAN Incident raised for the CH (CR1429). */
+  NO_WAN_INCIDENT: 2,
+  /** The CH reached the SM WAN. Observed: a successful 8.1.1 of a device behind it. */
+  CONNECTED: 3,
+  /**
+   * Installed, and reported with neither 8.14.1 nor 8.14.2. Truth only: observed traffic cannot
+   * see it directly, so the accumulator infers it from a CONNECTED before any WITH_/WITHOUT_WAN.
+   */
+  UNREPORTED: 4,
+  /** An 8.14.3 Fault Return. */
+  FAULT_RETURN: 5,
+  /** An 8.14.4 No Fault Return. */
+  NO_FAULT_RETURN: 6,
+} as const;
+export type InstallFact = (typeof InstallFact)[keyof typeof InstallFact];
 
 /**
- * R2 from observed traffic. A CH counts once per category however many 8.14.x it gets; a CH is
- * "connected" at the first successful 8.1.1 Commission Device of a device behind it (the
- * inventory says which CH a device sits behind).
+ * The R2 counting rules, shared by the install process's truth and the metric family, so the two
+ * can only differ in what they were told:
+ * - a CH counts once per category however many facts of a kind it gets: Install & Commission or
+ *   Install & Leave at its first WITH_WAN or WITHOUT_WAN, whichever comes first;
+ * - it is Install & Leave validated (CR1429) from its first WITHOUT_WAN or NO_WAN_INCIDENT, and
+ *   placed in a 90-day category from then on, decided at report time (windowCategory);
+ * - it is connected at its first CONNECTED, and unreported if no WITH_/WITHOUT_WAN came before;
+ * - returns and no-WAN Incidents count one each.
+ * `ch` names a CH within one accumulator: its device number (observed) or install index (truth).
+ */
+export class InstallCounts implements Accumulator {
+  private readonly counts = new MetricTable();
+  private readonly index = new Map<number, number>();
+  /** Per CH, by index: its network as first seen. */
+  private readonly network: number[] = [];
+  /** A WITH_WAN or WITHOUT_WAN seen. */
+  private readonly reported: boolean[] = [];
+  /** When it became known as Install & Leave; NaN until then. */
+  private readonly leaveAt: number[] = [];
+  /** Its first connection; NaN until then. */
+  private readonly connectedAt: number[] = [];
+
+  add(fact: InstallFact, ch: number, network: number, timeMs: number): void {
+    switch (fact) {
+      case InstallFact.WITH_WAN:
+      case InstallFact.WITHOUT_WAN: {
+        const c = this.ch(ch, network);
+        const first = !this.reported[c];
+        this.reported[c] = true;
+        const labels = dayLabels(network, timeMs);
+        if (fact === InstallFact.WITH_WAN) {
+          if (first) this.counts.add(InstallMetric.INSTALL_AND_COMMISSION, labels);
+          return;
+        }
+        if (first) this.counts.add(InstallMetric.INSTALL_AND_LEAVE, labels);
+        this.leave(c, timeMs, labels);
+        return;
+      }
+      case InstallFact.NO_WAN_INCIDENT: {
+        const labels = dayLabels(network, timeMs);
+        this.counts.add(InstallMetric.NO_WAN_INCIDENT, labels);
+        this.leave(this.ch(ch, network), timeMs, labels);
+        return;
+      }
+      case InstallFact.CONNECTED: {
+        const c = this.ch(ch, network);
+        if (!Number.isNaN(this.connectedAt[c] as number)) return;
+        this.connectedAt[c] = timeMs;
+        if (!this.reported[c]) this.counts.add(InstallMetric.UNREPORTED, { region: NETWORK_LABELS[this.network[c] as number] as string });
+        return;
+      }
+      case InstallFact.UNREPORTED:
+        this.counts.add(InstallMetric.UNREPORTED, { region: NETWORK_LABELS[network] as string });
+        return;
+      case InstallFact.FAULT_RETURN:
+        this.counts.add(InstallMetric.FAULT_RETURN, dayLabels(network, timeMs));
+        return;
+      case InstallFact.NO_FAULT_RETURN:
+        this.counts.add(InstallMetric.NO_FAULT_RETURN, dayLabels(network, timeMs));
+        return;
+    }
+  }
+
+  /** The counts, and every CH known as Install & Leave by `asOfMs` in its 90-day category then. */
+  report(out: MetricTable, asOfMs: number): void {
+    out.merge(this.counts.samples());
+    for (let c = 0; c < this.leaveAt.length; c++) {
+      const leaveAt = this.leaveAt[c] as number;
+      if (Number.isNaN(leaveAt) || leaveAt > asOfMs) continue;
+      const connectedAt = this.connectedAt[c] as number;
+      const category = windowCategory(leaveAt, Number.isNaN(connectedAt) ? Number.POSITIVE_INFINITY : connectedAt, asOfMs);
+      out.add(category, { region: NETWORK_LABELS[this.network[c] as number] as string });
+    }
+  }
+
+  private ch(key: number, network: number): number {
+    let c = this.index.get(key);
+    if (c === undefined) {
+      c = this.network.length;
+      this.index.set(key, c);
+      this.network.push(network);
+      this.reported.push(false);
+      this.leaveAt.push(Number.NaN);
+      this.connectedAt.push(Number.NaN);
+    }
+    return c;
+  }
+
+  private leave(c: number, timeMs: number, labels: Readonly<Record<string, string>>): void {
+    if (!Number.isNaN(this.leaveAt[c] as number)) return;
+    this.leaveAt[c] = timeMs;
+    this.counts.add(InstallMetric.INSTALL_AND_LEAVE_VALIDATED, labels);
+  }
+}
+
+function dayLabels(network: number, timeMs: number): { region: string; day: string } {
+  return { region: NETWORK_LABELS[network] as string, day: ukDate(timeMs) };
+}
+
+/** The fact each code this family reads stands for; every other code is skipped. */
+const FACT_OF_CODE: ReadonlyMap<string, InstallFact> = new Map<string, InstallFact>([
+  [Srv.CH_INSTALL_SUCCESS, InstallFact.WITH_WAN],
+  [Srv.CH_INSTALL_NO_SM_WAN, InstallFact.WITHOUT_WAN],
+  [Srv.CH_FAULT_RETURN, InstallFact.FAULT_RETURN],
+  [Srv.CH_NO_FAULT_RETURN, InstallFact.NO_FAULT_RETURN],
+  [Srv.COMMISSION_DEVICE, InstallFact.CONNECTED],
+  [INCIDENT_NO_SM_WAN, InstallFact.NO_WAN_INCIDENT],
+]);
+
+/**
+ * R2 from observed traffic: 8.14.x Service Requests, no-WAN Incidents raised, and successful
+ * 8.1.1 Commission Device responses, credited to the CH the device sits behind (from the
+ * inventory).
  */
 export function createInstallMetrics(): MetricFamily {
-  const counts = new MetricTable();
-  const chs = new Map<number, ChState>();
+  const counts = new InstallCounts();
   const chOf = new Map<number, number>();
-  let relevant = new Uint8Array(64);
-
-  const ch = (device: number, network: number): ChState => {
-    let s = chs.get(device);
-    if (s === undefined) {
-      s = { network, reported: false, leaveAt: Number.NaN, connectedAt: Number.NaN, countedUnreported: false };
-      chs.set(device, s);
-    }
-    return s;
-  };
+  let factOf = new Int8Array(64);
 
   return {
     apply(b: EventBatchView) {
       // Which of the batch's codes matter here, looked up once per batch: most events are other
       // processes' traffic and are skipped on one array read.
       const dict = b.dictionary;
-      if (relevant.length < dict.length) relevant = new Uint8Array(dict.length * 2);
-      for (let d = 0; d < dict.length; d++) relevant[d] = INSTALL_CODES.has(dict[d] as string) ? 1 : 0;
+      if (factOf.length < dict.length) factOf = new Int8Array(dict.length * 2);
+      for (let d = 0; d < dict.length; d++) factOf[d] = FACT_OF_CODE.get(dict[d] as string) ?? -1;
       const n = b.eventCount;
       for (let i = 0; i < n; i++) {
         const kind = b.kind[i] as number;
-        if (kind !== EventKind.INVENTORY && relevant[b.code[i] as number] === 0) continue;
-        const time = b.baseTimeMs + (b.timeDeltaMs[i] as number);
-        const device = b.device[i] as number;
-        const network = b.network[i] as number;
-        if (kind === EventKind.SERVICE_REQUEST) {
-          const srv = b.dictionary[b.code[i] as number];
-          if (srv === Srv.CH_INSTALL_SUCCESS || srv === Srv.CH_INSTALL_NO_SM_WAN) {
-            const s = ch(device, network);
-            const firstReport = !s.reported;
-            s.reported = true;
-            const labels = { region: NETWORK_LABELS[network] as string, day: ukDate(time) };
-            if (srv === Srv.CH_INSTALL_SUCCESS) {
-              if (firstReport) counts.add(InstallMetric.INSTALL_AND_COMMISSION, labels);
-            } else {
-              if (firstReport) counts.add(InstallMetric.INSTALL_AND_LEAVE, labels);
-              markLeave(s, time, labels);
-            }
-          } else if (srv === Srv.CH_FAULT_RETURN) {
-            counts.add(InstallMetric.FAULT_RETURN, { region: NETWORK_LABELS[network] as string, day: ukDate(time) });
-          } else if (srv === Srv.CH_NO_FAULT_RETURN) {
-            counts.add(InstallMetric.NO_FAULT_RETURN, { region: NETWORK_LABELS[network] as string, day: ukDate(time) });
-          }
-        } else if (kind === EventKind.SERVICE_RESPONSE) {
-          if ((b.outcome[i] as number) !== Outcome.SUCCESS) continue;
-          if (b.dictionary[b.code[i] as number] !== Srv.COMMISSION_DEVICE) continue;
-          const chDevice = chOf.get(device);
-          if (chDevice === undefined) continue;
-          const s = ch(chDevice, network);
-          if (!Number.isNaN(s.connectedAt)) continue;
-          s.connectedAt = time;
-          if (!s.reported && !s.countedUnreported) {
-            s.countedUnreported = true;
-            counts.add(InstallMetric.UNREPORTED, { region: NETWORK_LABELS[s.network] as string });
-          }
-        } else if (kind === EventKind.INCIDENT_RAISED) {
-          if (b.dictionary[b.code[i] as number] !== INCIDENT_NO_SM_WAN || device === 0) continue;
-          const labels = { region: NETWORK_LABELS[network] as string, day: ukDate(time) };
-          counts.add(InstallMetric.NO_WAN_INCIDENT, labels);
-          markLeave(ch(device, network), time, labels);
-        } else if (kind === EventKind.INVENTORY) {
+        if (kind === EventKind.INVENTORY) {
           const parent = b.ref[i] as number;
-          if (parent !== 0) chOf.set(device, parent);
+          if (parent !== 0) chOf.set(b.device[i] as number, parent);
+          continue;
         }
+        const fact = factOf[b.code[i] as number] as number;
+        if (fact < 0) continue;
+        let ch = b.device[i] as number;
+        if (fact === InstallFact.CONNECTED) {
+          if (kind !== EventKind.SERVICE_RESPONSE || (b.outcome[i] as number) !== Outcome.SUCCESS) continue;
+          const parent = chOf.get(ch);
+          if (parent === undefined) continue;
+          ch = parent;
+        } else if (fact === InstallFact.NO_WAN_INCIDENT) {
+          if (kind !== EventKind.INCIDENT_RAISED || ch === 0) continue;
+        } else if (kind !== EventKind.SERVICE_REQUEST) {
+          continue;
+        }
+        counts.add(fact as InstallFact, ch, b.network[i] as number, b.baseTimeMs + (b.timeDeltaMs[i] as number));
       }
     },
     report(asOfMs: number): MetricSample[] {
-      const out = new MetricTable().merge(counts.samples());
-      for (const s of chs.values()) {
-        if (Number.isNaN(s.leaveAt) || s.leaveAt > asOfMs) continue;
-        const connectedAt = Number.isNaN(s.connectedAt) ? Number.POSITIVE_INFINITY : s.connectedAt;
-        out.add(windowCategory(s.leaveAt, connectedAt, asOfMs), { region: NETWORK_LABELS[s.network] as string });
-      }
+      const out = new MetricTable();
+      counts.report(out, asOfMs);
       return out.samples();
     },
   };
-
-  function markLeave(s: ChState, time: number, labels: { region: string; day: string }): void {
-    if (!Number.isNaN(s.leaveAt)) return;
-    s.leaveAt = time;
-    counts.add(InstallMetric.INSTALL_AND_LEAVE_VALIDATED, labels);
-  }
 }
 
 /** The 90-day category of an Install & Leave CH (boundaries inclusive: exactly 90 days is within). */

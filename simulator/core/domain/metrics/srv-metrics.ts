@@ -11,6 +11,7 @@ import {
   trtByClass,
 } from '../srv-catalogue.js';
 import { EventKind, NETWORK_LABELS, NETWORK_MAX, Outcome, smetsLabel } from '../vocabulary.js';
+import type { Accumulator } from './accumulator.js';
 import { EXCLUSION_REASONS, type ExclusionEntry, type MetricConfig } from './metric-config.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
@@ -66,11 +67,13 @@ export function isFailure(outcome: number): boolean {
   return outcome === Outcome.FAILURE || outcome === Outcome.TIMEOUT || outcome === Outcome.REJECTED;
 }
 
+type SrvEventKind = typeof EventKind.SERVICE_REQUEST | typeof EventKind.SERVICE_RESPONSE;
+
 /**
  * Additive SRV counters in flat typed arrays per reporting month. The simulator's truth and the
  * metric family write the same counters, so truth and observed share ids and labels exactly.
  */
-export class SrvCounters {
+export class SrvCounters implements Accumulator {
   private readonly months = new MonthIndex();
   private readonly counts: Float64Array[] = [];
   private readonly excluded: Float64Array[] = [];
@@ -84,15 +87,18 @@ export class SrvCounters {
     return m;
   }
 
-  request(key: number, timeMs: number): void {
-    (this.counts[this.month(timeMs)] as Float64Array)[key * COUNTERS + C_REQ]! += 1;
-  }
-
-  /** One response; `reason` is an EXCLUSION_REASONS index, or -1 when it is not excluded. */
-  response(key: number, timeMs: number, withinTarget: boolean, failed: boolean, reason: number): void {
+  /**
+   * One Service Request or Service Response (`kind`). A response's `reason` is an
+   * EXCLUSION_REASONS index, or -1 when it is not excluded; a request takes none of the rest.
+   */
+  add(kind: SrvEventKind, key: number, timeMs: number, withinTarget = false, failed = false, reason = -1): void {
     const m = this.month(timeMs);
     const c = this.counts[m] as Float64Array;
     const o = key * COUNTERS;
+    if (kind === EventKind.SERVICE_REQUEST) {
+      c[o + C_REQ]! += 1;
+      return;
+    }
     c[o + C_RESP]! += 1;
     if (withinTarget) c[o + C_WITHIN]! += 1;
     if (failed) c[o + C_FAIL]! += 1;
@@ -104,7 +110,7 @@ export class SrvCounters {
     if (failed) x[xo + X_FAIL]! += 1;
   }
 
-  addTo(out: MetricTable): void {
+  report(out: MetricTable): void {
     this.counts.forEach((c, m) => {
       const month = this.months.labels[m] as string;
       for (let key = 0; key < KEYS; key++) {
@@ -240,7 +246,7 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
           const offset = b.value[i] as number;
           const cls = responseClassOf(SRV_CATALOGUE[srv]!, b.ref[i] as number, offset);
           const key = srvKey(srv, cls, b.network[i] as number);
-          counters.request(key, time);
+          counters.add(EventKind.SERVICE_REQUEST, key, time);
           const s = freeTop > 0 ? (free[--freeTop] as number) : used++;
           if (s >= cap) grow();
           slotClock[s] = time + (offset > 0 ? offset : 0);
@@ -261,12 +267,12 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
         const failed = isFailure(outcome);
         const within = isSuccess(outcome) && time - (slotClock[s] as number) <= (trt[cls] as number);
         const reason = excluded === null ? -1 : excluded(srv, cls, b.network[i] as number, b.user[i] as number, device, time);
-        counters.response(key, time, within, failed, reason);
+        counters.add(EventKind.SERVICE_RESPONSE, key, time, within, failed, reason);
       }
     },
     report(): MetricSample[] {
       const out = new MetricTable();
-      counters.addTo(out);
+      counters.report(out);
       return out.samples();
     },
   };
