@@ -19,8 +19,19 @@ export interface DeliveryOptions {
 
 /** Where a worker sends its shard's batches. */
 export type ShardSink =
-  /** Stream to a pipeline over gRPC (one stream per shard). */
-  | { readonly kind: 'grpc'; readonly target: string; readonly streamId: string; readonly delivery?: DeliveryOptions }
+  /**
+   * Stream to a pipeline over gRPC (one stream per shard) as part of run `runId`. A resumed
+   * shard skips sending its first `resumeAfter` batches, which the pipeline already acked, but
+   * still simulates them, so its fingerprint, truth and observed figures are the whole shard's.
+   */
+  | {
+      readonly kind: 'grpc';
+      readonly target: string;
+      readonly runId: string;
+      readonly streamId: string;
+      readonly resumeAfter?: number;
+      readonly delivery?: DeliveryOptions;
+    }
   /** Encode and fingerprint only: the in-memory seam for tests and dry runs. */
   | { readonly kind: 'none' };
 
@@ -57,6 +68,9 @@ export interface ShardResult {
   readonly truth: MetricSample[];
   readonly observed: MetricSample[];
   readonly eventsAcked: number;
+  /** Batches (and their events) not sent again because a resumed run found them acked. */
+  readonly batchesResumed: number;
+  readonly eventsResumed: number;
   readonly batchesResent: number;
   readonly batchesRejected: number;
   readonly reconnects: number;

@@ -37,6 +37,9 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
   let batches = 0;
   let events = 0;
   let bytes = 0;
+  // A resumed shard: the pipeline acked this many of its batches in an earlier process.
+  const resumeAfter = task.sink.kind === 'grpc' ? (task.sink.resumeAfter ?? 0) : 0;
+  let eventsResumed = 0;
   const result = (extra: Partial<ShardResult>): ShardResult => ({
     shard: task.shard,
     batches,
@@ -46,6 +49,8 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     truth: [],
     observed: [],
     eventsAcked: 0,
+    batchesResumed: Math.min(resumeAfter, batches),
+    eventsResumed,
     batchesResent: 0,
     batchesRejected: 0,
     reconnects: 0,
@@ -58,7 +63,9 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     if (task.sink.kind === 'grpc')
       emitter = createIngestEmitter({
         target: task.sink.target,
+        runId: task.sink.runId,
         streamId: task.sink.streamId,
+        firstSequence: resumeAfter + 1,
         security: { caPem: task.sink.delivery?.caPem, token: task.sink.delivery?.token },
         connectTimeoutMs: task.sink.delivery?.reconnectTimeoutMs,
         ackTimeoutMs: task.sink.delivery?.ackTimeoutMs,
@@ -84,9 +91,15 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       batches++;
       events += batch.eventCount;
       bytes += encoded.byteLength;
-      if (emitter !== undefined) await emitter.send(encoded, batch.eventCount);
+      if (batches <= resumeAfter) eventsResumed += batch.eventCount;
+      else if (emitter !== undefined) await emitter.send(encoded, batch.eventCount);
       if (port !== undefined && batches % PROGRESS_EVERY_BATCHES === 0) port.postMessage({ shard: task.shard, events, progress: sim.progress });
       batch = sim.nextBatch();
+    }
+    if (resumeAfter > batches && task.sink.kind === 'grpc') {
+      throw new SmsimError('SMSIM_ERR_RESUME_FAILED', `the pipeline acked ${resumeAfter} batches of stream ${task.sink.streamId} in run ${task.sink.runId}, but this shard has only ${batches}: the run id belongs to another scenario, seed or batch size`, {
+        details: { runId: task.sink.runId, streamId: task.sink.streamId, acked: resumeAfter, batches },
+      });
     }
     const stats = emitter === undefined ? undefined : await emitter.finish();
     port?.postMessage({ shard: task.shard, events, progress: 1 });
@@ -95,7 +108,7 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       // A run cut short by --duration: truth covers the simulated time it reached.
       truth: truncated ? sim.truth(sim.now) : sim.truth(),
       observed: sim.observed(),
-      eventsAcked: stats?.eventsAcked ?? events,
+      eventsAcked: stats === undefined ? events : stats.eventsAcked + eventsResumed,
       batchesResent: stats?.resentBatches ?? 0,
       batchesRejected: stats?.rejectedBatches.length ?? 0,
       reconnects: stats?.reconnects ?? 0,

@@ -11,8 +11,15 @@ import type { ClientSecurity } from './security.js';
 export interface IngestEmitterOptions {
   /** host:port of the pipeline. */
   readonly target: string;
-  /** Stable across reconnects; unique per run and shard, e.g. "<run id>/shard-0003". */
+  /** The run the stream belongs to (IngestRequest.run_id); default "". */
+  readonly runId?: string | undefined;
+  /** Stable across reconnects and resumed runs; unique within the run, e.g. "shard-0003". */
   readonly streamId: string;
+  /**
+   * Sequence of the first batch sent (default 1): a resumed stream starts after what the
+   * pipeline already acked, so it sends nothing twice.
+   */
+  readonly firstSequence?: number | undefined;
   /** Unacked batches allowed before send() waits (default 32; ~2 MB of 64 KB batches). */
   readonly maxInFlightBatches?: number | undefined;
   /** Give up when no progress is made for this long while (re)connecting (default 10 s). */

@@ -82,6 +82,12 @@ class Emitter implements IngestEmitter {
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
+    const first = options.firstSequence ?? 1;
+    if (!Number.isSafeInteger(first) || first < 1) throw new SmsimError('SMSIM_ERR_INTERNAL', `firstSequence ${first} is not a positive integer`);
+    // What comes before the first sequence was acked by the pipeline in an earlier process.
+    this.nextSeq = first;
+    this.ackedThrough = first - 1;
+    this.highestWritten = first - 1;
     const channel = channelCredentials(options.security, options.target);
     this.client = new IngestClient(options.target, channel.credentials, {
       ...channel.options,
@@ -131,7 +137,7 @@ class Emitter implements IngestEmitter {
     if (this.failure !== null) throw this.failure;
     if (this.finishing) throw new SmsimError('SMSIM_ERR_INTERNAL', 'IngestEmitter.send() called after finish()');
     const seq = this.nextSeq;
-    const envelope = encodeIngestRequest(this.options.streamId, seq, batchBytes);
+    const envelope = encodeIngestRequest(this.options.streamId, seq, batchBytes, this.options.runId);
     if (envelope.length > this.maxMessageBytes) {
       throw new SmsimError('SMSIM_ERR_BATCH_TOO_LARGE', `batch of ${envelope.length} bytes exceeds the ${this.maxMessageBytes}-byte message limit`, {
         details: { bytes: envelope.length, limit: this.maxMessageBytes, target: this.options.target },

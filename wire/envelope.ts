@@ -104,6 +104,8 @@ export function peekEventCount(batchBytes: Uint8Array): number {
 // IngestRequest envelope
 
 export interface IngestRequest {
+  /** The run the batch belongs to ("" for an emitter older than v1.1): streams are scoped by it. */
+  readonly runId: string;
   readonly streamId: string;
   readonly sequence: number;
   /** The EventBatch exactly as received (a view into the message buffer, not a copy). */
@@ -113,23 +115,27 @@ export interface IngestRequest {
 const TAG_STREAM_ID = (1 << 3) | WIRE_LEN;
 const TAG_SEQUENCE = (2 << 3) | WIRE_VARINT;
 const TAG_BATCH = (3 << 3) | WIRE_LEN;
+const TAG_RUN_ID = (4 << 3) | WIRE_LEN;
 
 /**
  * Frames an already-encoded EventBatch as an IngestRequest, byte for byte what protobufjs would
- * write for {streamId, sequence, batch} (proto3: empty string and 0 are omitted; the batch is
- * always present). Returns a Buffer so grpc-js can send it without another copy.
+ * write for {streamId, sequence, batch, runId} (fields in number order; proto3: empty strings
+ * and 0 are omitted; the batch is always present). Returns a Buffer so grpc-js can send it
+ * without another copy.
  */
-export function encodeIngestRequest(streamId: string, sequence: number, batchBytes: Uint8Array): Buffer {
+export function encodeIngestRequest(streamId: string, sequence: number, batchBytes: Uint8Array, runId = ''): Buffer {
   if (!Number.isSafeInteger(sequence) || sequence < 0) {
     throw new SmsimError('SMSIM_ERR_INTERNAL', `IngestRequest.sequence ${sequence} is not a non-negative integer`);
   }
   const idLength = Buffer.byteLength(streamId, 'utf8');
+  const runLength = Buffer.byteLength(runId, 'utf8');
   const size =
     (idLength > 0 ? 1 + varintSize(idLength) + idLength : 0) +
     (sequence > 0 ? 1 + varintSize(sequence) : 0) +
     1 +
     varintSize(batchBytes.length) +
-    batchBytes.length;
+    batchBytes.length +
+    (runLength > 0 ? 1 + varintSize(runLength) + runLength : 0);
   const out = Buffer.allocUnsafe(size);
   let pos = 0;
   if (idLength > 0) {
@@ -144,12 +150,19 @@ export function encodeIngestRequest(streamId: string, sequence: number, batchByt
   out[pos++] = TAG_BATCH;
   pos = writeVarint(out, pos, batchBytes.length);
   out.set(batchBytes, pos);
+  pos += batchBytes.length;
+  if (runLength > 0) {
+    out[pos++] = TAG_RUN_ID;
+    pos = writeVarint(out, pos, runLength);
+    out.write(runId, pos, 'utf8');
+  }
   return out;
 }
 
 /** Parses an envelope in any field order, skipping unknown fields; problems are BATCH_INVALID. */
 export function decodeIngestRequest(bytes: Uint8Array): IngestRequest {
   const r = new WireReader(asBuffer(bytes), 'IngestRequest');
+  let runId = '';
   let streamId = '';
   let sequence = 0;
   let batch: Buffer | undefined;
@@ -158,10 +171,11 @@ export function decodeIngestRequest(bytes: Uint8Array): IngestRequest {
     const field = Math.floor(tag / 8);
     const wireType = tag & 7;
     if (field === 0) throw r.fail('field number 0');
-    if (field === 1 || field === 3) {
+    if (field === 1 || field === 3 || field === 4) {
       if (wireType !== WIRE_LEN) throw r.fail(`field ${field} has wire type ${wireType}`);
       const value = r.bytes();
       if (field === 1) streamId = value.toString('utf8');
+      else if (field === 4) runId = value.toString('utf8');
       // A repeated embedded message merges; for protobuf bytes that is concatenation.
       else batch = batch === undefined ? value : Buffer.concat([batch, value]);
     } else if (field === 2) {
@@ -171,6 +185,6 @@ export function decodeIngestRequest(bytes: Uint8Array): IngestRequest {
       r.skip(wireType);
     }
   }
-  return { streamId, sequence, batchBytes: batch ?? new Uint8Array(0) };
+  return { runId, streamId, sequence, batchBytes: batch ?? new Uint8Array(0) };
 }
 

@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { ServiceError, StatusObject } from '@grpc/grpc-js';
-import { SmsimError, isSmsimError } from '../simulator/core/errors.js';
+import { ERROR_CODES, SmsimError, isSmsimError, type ErrorCode } from '../simulator/core/errors.js';
 
 /**
  * The one place where gRPC statuses and socket errors become SmsimError codes (and back, for
@@ -88,9 +88,22 @@ function unauthenticated(err: unknown, target: string): SmsimError {
   });
 }
 
+/**
+ * A failure the pipeline itself reported with one of our codes (toGrpcStatus writes
+ * "SMSIM_ERR_…: message" into the status details) keeps that code and message: a journal that
+ * failed on the server must not reach the user as "target unreachable".
+ */
+function pipelineReported(err: unknown, target: string): SmsimError | undefined {
+  const m = /^(SMSIM_ERR_[A-Z_]+): ([\s\S]*)$/.exec(describe(err));
+  if (m === null || !Object.hasOwn(ERROR_CODES, m[1] as string)) return undefined;
+  return new SmsimError(m[1] as ErrorCode, `the pipeline at ${target} reported: ${m[2]}`, { details: { target }, cause: err });
+}
+
 /** An Ingest stream failed for good. */
 export function streamError(err: unknown, target: string): SmsimError {
   if (isSmsimError(err)) return err;
+  const reported = pipelineReported(err, target);
+  if (reported !== undefined) return reported;
   const code = grpcCode(err);
   if (code === GrpcStatus.UNAUTHENTICATED) return unauthenticated(err, target);
   if (isConnectivityFailure(err)) return targetUnreachable(target, describe(err), err);
@@ -106,9 +119,11 @@ export function streamError(err: unknown, target: string): SmsimError {
   });
 }
 
-/** A Report call failed. */
+/** A Reporting call (Report, ListRuns, DropRun) failed. */
 export function reportError(err: unknown, target: string): SmsimError {
   if (isSmsimError(err)) return err;
+  const reported = pipelineReported(err, target);
+  if (reported !== undefined) return reported;
   if (grpcCode(err) === GrpcStatus.UNAUTHENTICATED) return unauthenticated(err, target);
   if (isConnectivityFailure(err)) return targetUnreachable(target, describe(err), err);
   const code = grpcCode(err);

@@ -2,10 +2,7 @@ import type { MetricSample } from '../simulator/core/domain/metrics/metric-table
 import { protoTypes } from './proto-root.js';
 import { invalid } from './wire-invalid.js';
 
-/** Codecs of the small messages (acks, reports): protobufjs reflected codecs. */
-
-// ---------------------------------------------------------------------------------------------
-// IngestAck, ReportRequest, ReportResponse
+/** Codecs of the small messages (acks, reports, runs): protobufjs reflected codecs. */
 
 export const AckStatus = { OK: 0, OUT_OF_ORDER: 1, REJECTED: 2 } as const;
 export type AckStatus = (typeof AckStatus)[keyof typeof AckStatus];
@@ -37,11 +34,36 @@ export interface IngestStats {
 
 export interface ReportRequest {
   readonly asOfMs: number;
+  /** "" is a run like any other (what a client older than v1.1 asks for). */
+  readonly runId: string;
 }
 
 export interface ReportResponse {
   readonly metrics: MetricSample[];
   readonly stats: IngestStats;
+  readonly runId: string;
+  /** Metric families the pipeline computes; empty = not said (services.proto). */
+  readonly families: readonly string[];
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly streams: number;
+  readonly batchesAccepted: number;
+  readonly eventsAccepted: number;
+  readonly lastEventMs: number;
+}
+
+export interface ListRunsResponse {
+  readonly runs: readonly RunSummary[];
+}
+
+export interface DropRunRequest {
+  readonly runId: string;
+}
+
+export interface DropRunResponse {
+  readonly dropped: boolean;
 }
 
 export function encodeIngestAck(ack: IngestAck): Uint8Array {
@@ -49,7 +71,9 @@ export function encodeIngestAck(ack: IngestAck): Uint8Array {
 }
 
 /** Decodes with protobufjs, then copies into a plain object (no prototype-held defaults). */
-function decodeWith<T>(type: 'IngestAck' | 'ReportRequest' | 'ReportResponse', bytes: Uint8Array): T {
+type Reflected = 'IngestAck' | 'ReportRequest' | 'ReportResponse' | 'ListRunsRequest' | 'ListRunsResponse' | 'DropRunRequest' | 'DropRunResponse';
+
+function decodeWith<T>(type: Reflected, bytes: Uint8Array): T {
   const t = protoTypes()[type];
   try {
     return t.toObject(t.decode(bytes), { defaults: true, arrays: true, objects: true }) as T;
@@ -81,9 +105,22 @@ export function encodeReportResponse(response: ReportResponse): Uint8Array {
 }
 
 export function decodeReportResponse(bytes: Uint8Array): ReportResponse {
-  const r = decodeWith<{ metrics: MetricSample[]; stats: IngestStats | null }>('ReportResponse', bytes);
-  return { metrics: r.metrics, stats: r.stats ?? emptyIngestStats() };
+  const r = decodeWith<Omit<ReportResponse, 'stats'> & { stats: IngestStats | null }>('ReportResponse', bytes);
+  return { metrics: r.metrics, stats: r.stats ?? emptyIngestStats(), runId: r.runId, families: r.families };
 }
+
+function encodeWith(type: Reflected, message: object): Uint8Array {
+  return protoTypes()[type].encode(message).finish();
+}
+
+export const encodeListRunsRequest = (): Uint8Array => encodeWith('ListRunsRequest', {});
+export const decodeListRunsRequest = (bytes: Uint8Array): Record<string, never> => decodeWith('ListRunsRequest', bytes);
+export const encodeListRunsResponse = (m: ListRunsResponse): Uint8Array => encodeWith('ListRunsResponse', m);
+export const decodeListRunsResponse = (bytes: Uint8Array): ListRunsResponse => decodeWith('ListRunsResponse', bytes);
+export const encodeDropRunRequest = (m: DropRunRequest): Uint8Array => encodeWith('DropRunRequest', m);
+export const decodeDropRunRequest = (bytes: Uint8Array): DropRunRequest => decodeWith('DropRunRequest', bytes);
+export const encodeDropRunResponse = (m: DropRunResponse): Uint8Array => encodeWith('DropRunResponse', m);
+export const decodeDropRunResponse = (bytes: Uint8Array): DropRunResponse => decodeWith('DropRunResponse', bytes);
 
 export function emptyIngestStats(): IngestStats {
   return {

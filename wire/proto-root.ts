@@ -50,6 +50,10 @@ export interface SmsimProtoTypes {
   readonly IngestAck: protobuf.Type;
   readonly ReportRequest: protobuf.Type;
   readonly ReportResponse: protobuf.Type;
+  readonly ListRunsRequest: protobuf.Type;
+  readonly ListRunsResponse: protobuf.Type;
+  readonly DropRunRequest: protobuf.Type;
+  readonly DropRunResponse: protobuf.Type;
 }
 
 let cached: SmsimProtoTypes | undefined;
@@ -77,6 +81,10 @@ export function protoTypes(): SmsimProtoTypes {
     IngestAck: root.lookupType('smsim.v1.IngestAck'),
     ReportRequest: root.lookupType('smsim.v1.ReportRequest'),
     ReportResponse: root.lookupType('smsim.v1.ReportResponse'),
+    ListRunsRequest: root.lookupType('smsim.v1.ListRunsRequest'),
+    ListRunsResponse: root.lookupType('smsim.v1.ListRunsResponse'),
+    DropRunRequest: root.lookupType('smsim.v1.DropRunRequest'),
+    DropRunResponse: root.lookupType('smsim.v1.DropRunResponse'),
   };
   return cached;
 }

@@ -1,9 +1,24 @@
 import * as grpc from '@grpc/grpc-js';
 import type { SmsimError } from '../simulator/core/errors.js';
 import { isSmsimError } from '../simulator/core/errors.js';
-import { decodeIngestAck, decodeReportRequest, decodeReportResponse, encodeIngestAck, encodeReportRequest, encodeReportResponse } from './messages.js';
+import {
+  decodeDropRunRequest,
+  decodeDropRunResponse,
+  decodeIngestAck,
+  decodeListRunsRequest,
+  decodeListRunsResponse,
+  decodeReportRequest,
+  decodeReportResponse,
+  encodeDropRunRequest,
+  encodeDropRunResponse,
+  encodeIngestAck,
+  encodeListRunsRequest,
+  encodeListRunsResponse,
+  encodeReportRequest,
+  encodeReportResponse,
+} from './messages.js';
 import { decodeIngestRequest } from './envelope.js';
-import type { IngestAck, ReportRequest, ReportResponse } from './messages.js';
+import type { DropRunRequest, DropRunResponse, IngestAck, ListRunsResponse, ReportRequest, ReportResponse } from './messages.js';
 import type { IngestRequest } from './envelope.js';
 import { asBuffer } from './envelope.js';
 
@@ -15,6 +30,8 @@ import { asBuffer } from './envelope.js';
 
 export const INGEST_STREAM_PATH = '/smsim.v1.Ingest/Stream';
 export const REPORTING_REPORT_PATH = '/smsim.v1.Reporting/Report';
+export const REPORTING_LIST_RUNS_PATH = '/smsim.v1.Reporting/ListRuns';
+export const REPORTING_DROP_RUN_PATH = '/smsim.v1.Reporting/DropRun';
 
 /**
  * What the server's deserializer yields. A malformed envelope is passed on as a value instead of
@@ -72,8 +89,30 @@ const reportingReport: grpc.MethodDefinition<ReportRequest, ReportResponse> = {
   originalName: 'report',
 };
 
+const reportingListRuns: grpc.MethodDefinition<Record<string, never>, ListRunsResponse> = {
+  path: REPORTING_LIST_RUNS_PATH,
+  requestStream: false,
+  responseStream: false,
+  requestSerialize: () => asBuffer(encodeListRunsRequest()),
+  requestDeserialize: decodeListRunsRequest,
+  responseSerialize: (res) => asBuffer(encodeListRunsResponse(res)),
+  responseDeserialize: decodeListRunsResponse,
+  originalName: 'listRuns',
+};
+
+const reportingDropRun: grpc.MethodDefinition<DropRunRequest, DropRunResponse> = {
+  path: REPORTING_DROP_RUN_PATH,
+  requestStream: false,
+  responseStream: false,
+  requestSerialize: (req) => asBuffer(encodeDropRunRequest(req)),
+  requestDeserialize: decodeDropRunRequest,
+  responseSerialize: (res) => asBuffer(encodeDropRunResponse(res)),
+  responseDeserialize: decodeDropRunResponse,
+  originalName: 'dropRun',
+};
+
 export const ingestServiceDefinition = { Stream: ingestStream } satisfies grpc.ServiceDefinition;
-export const reportingServiceDefinition = { Report: reportingReport } satisfies grpc.ServiceDefinition;
+export const reportingServiceDefinition = { Report: reportingReport, ListRuns: reportingListRuns, DropRun: reportingDropRun } satisfies grpc.ServiceDefinition;
 
 export const IngestClient = grpc.makeGenericClientConstructor(ingestServiceDefinition, 'smsim.v1.Ingest');
 export const ReportingClient = grpc.makeGenericClientConstructor(reportingServiceDefinition, 'smsim.v1.Reporting');
@@ -93,21 +132,27 @@ export function openIngestStream(
   );
 }
 
-/** One Report call, typed. */
-export function callReport(
+/** The Reporting methods by name, for callUnary. */
+const REPORTING_METHODS = { Report: reportingReport, ListRuns: reportingListRuns, DropRun: reportingDropRun } as const;
+/** [request, response] of each Reporting method. */
+interface ReportingTypes {
+  Report: [ReportRequest, ReportResponse];
+  ListRuns: [Record<string, never>, ListRunsResponse];
+  DropRun: [DropRunRequest, DropRunResponse];
+}
+type ReportingMethods = ReportingTypes;
+type RequestOf<K extends keyof ReportingTypes> = ReportingTypes[K][0];
+type ResponseOf<K extends keyof ReportingTypes> = ReportingTypes[K][1];
+
+/** One Reporting call, typed (the generic client's own methods are untyped). */
+export function callReporting<K extends keyof ReportingMethods>(
   client: grpc.Client,
-  request: ReportRequest,
+  method: K,
+  request: RequestOf<K>,
   options: grpc.CallOptions,
-  callback: (err: grpc.ServiceError | null, response?: ReportResponse) => void,
+  callback: (err: grpc.ServiceError | null, response?: ResponseOf<K>) => void,
   metadata: grpc.Metadata = new grpc.Metadata(),
 ): grpc.ClientUnaryCall {
-  return client.makeUnaryRequest(
-    reportingReport.path,
-    reportingReport.requestSerialize,
-    reportingReport.responseDeserialize,
-    request,
-    metadata,
-    options,
-    callback,
-  );
+  const m = REPORTING_METHODS[method] as unknown as grpc.MethodDefinition<RequestOf<K>, ResponseOf<K>>;
+  return client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize, request, metadata, options, callback);
 }

@@ -1,6 +1,7 @@
 import { SmsimError } from '../../simulator/core/errors.js';
 import { METRIC_IDS } from '../../simulator/core/domain/metrics/engine.js';
 import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
+import { familyOf } from '../oracle/families.js';
 import { FIGURES, type Figure, type MetricRow } from '../oracle/metric-row.js';
 
 /*
@@ -34,13 +35,18 @@ export interface Expectation {
 export interface ExpectationContext {
   readonly metrics: readonly MetricRow[];
   readonly run: Readonly<Record<string, number>>;
+  /** Families the pipeline reported; a `.reported` of any other is "not reported" even with no row. */
+  readonly reportedFamilies?: ReadonlySet<string>;
 }
 
 export interface ExpectationResult {
   readonly expect: string;
   readonly passed: boolean;
-  readonly left: number;
-  readonly right: number;
+  /** null: a side refers to a figure the pipeline does not report (see `notReported`). */
+  readonly left: number | null;
+  readonly right: number | null;
+  /** The metric references that are "not reported": the expectation fails and says so. */
+  readonly notReported?: readonly string[];
 }
 
 export const RUN_FIELDS: readonly string[] = [
@@ -165,42 +171,82 @@ function parseOne(text: string): Expectation {
   return { text, left, op: cmp.text as Comparator, right };
 }
 
-function evaluate(node: Node, ctx: ExpectationContext): number {
+/** The reference as written, for "not reported" messages. */
+function refText(node: { id: string; labels: Readonly<Record<string, string>>; figure: Figure }): string {
+  const labels = Object.entries(node.labels).map(([k, v]) => `${k}=${v}`);
+  return `${node.id}${labels.length > 0 ? `{${labels.join(',')}}` : ''}.${node.figure}`;
+}
+
+function isUnreported(node: { id: string; figure: Figure }, ctx: ExpectationContext): boolean {
+  return node.figure === 'reported' && ctx.reportedFamilies !== undefined && !ctx.reportedFamilies.has(familyOf(node.id));
+}
+
+/** A side's value; a reference to a figure the pipeline does not report is recorded and is null. */
+function evaluate(node: Node, ctx: ExpectationContext, notReported: Set<string>): number | null {
   switch (node.kind) {
     case 'number':
       return node.value;
     case 'run':
       return ctx.run[node.field] ?? Number.NaN;
     case 'metric': {
+      if (isUnreported(node, ctx)) {
+        notReported.add(refText(node));
+        return null;
+      }
       let total = 0;
       for (const row of ctx.metrics) {
-        if (row.id !== node.id) continue;
-        if (Object.entries(node.labels).every(([k, v]) => row.labels[k] === v)) total += row[node.figure];
+        if (row.id !== node.id || !Object.entries(node.labels).every(([k, v]) => row.labels[k] === v)) continue;
+        const value = row[node.figure];
+        if (value === null) {
+          notReported.add(refText(node));
+          return null;
+        }
+        total += value;
       }
       return total;
     }
     case 'quantile': {
+      if (isUnreported(node, ctx)) {
+        notReported.add(`${refText(node)}.p(${node.q * 100})`);
+        return null;
+      }
       const buckets: Array<{ lowerBound: number; count: number }> = [];
       for (const row of ctx.metrics) {
         if (row.id !== node.id || row.labels.bucket === undefined) continue;
-        if (Object.entries(node.labels).every(([k, v]) => row.labels[k] === v)) buckets.push({ lowerBound: Number(row.labels.bucket), count: row[node.figure] });
+        if (!Object.entries(node.labels).every(([k, v]) => row.labels[k] === v)) continue;
+        const count = row[node.figure];
+        if (count === null) {
+          notReported.add(`${refText(node)}.p(${node.q * 100})`);
+          return null;
+        }
+        buckets.push({ lowerBound: Number(row.labels.bucket), count });
       }
       return quantileOfBuckets(buckets, node.q);
     }
     case 'binary': {
-      const a = evaluate(node.left, ctx);
-      const b = evaluate(node.right, ctx);
+      const a = evaluate(node.left, ctx, notReported);
+      const b = evaluate(node.right, ctx, notReported);
+      if (a === null || b === null) return null;
       return node.op === '+' ? a + b : node.op === '-' ? a - b : node.op === '*' ? a * b : a / b;
     }
   }
 }
 
+function compare(op: Comparator, left: number, right: number): boolean {
+  return op === '==' ? left === right : op === '!=' ? left !== right : op === '<' ? left < right : op === '<=' ? left <= right : op === '>' ? left > right : left >= right;
+}
+
+/**
+ * Checks each expectation against the run. One that refers to a figure the pipeline does not
+ * report fails, whatever the comparison, and lists those references: a missing figure is never
+ * taken as 0.
+ */
 export function checkExpectations(expectations: readonly Expectation[], ctx: ExpectationContext): ExpectationResult[] {
   return expectations.map((e) => {
-    const left = evaluate(e.left, ctx);
-    const right = evaluate(e.right, ctx);
-    const passed =
-      e.op === '==' ? left === right : e.op === '!=' ? left !== right : e.op === '<' ? left < right : e.op === '<=' ? left <= right : e.op === '>' ? left > right : left >= right;
-    return { expect: e.text, passed, left, right };
+    const notReported = new Set<string>();
+    const left = evaluate(e.left, ctx, notReported);
+    const right = evaluate(e.right, ctx, notReported);
+    if (left === null || right === null) return { expect: e.text, passed: false, left, right, notReported: [...notReported] };
+    return { expect: e.text, passed: compare(e.op, left, right), left, right };
   });
 }

@@ -1,23 +1,33 @@
 import { metricKey, type MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
+import { familyOf } from './families.js';
 import type { MetricRow } from './metric-row.js';
 
 /**
  * Puts the three views of every figure side by side: truth (what devices experienced),
  * observed (the reference definitions over the traffic that crossed the wire) and reported (what
  * the pipeline under test said). truth − observed is the measurement's blind spot, a property
- * of the network; observed − reported is a pipeline bug. A figure missing from a view is 0 there.
+ * of the network; observed − reported is a pipeline bug. A figure missing from a view is 0 there,
+ * except a figure of a family the pipeline does not report (`reportedFamilies`, default: every
+ * family): its reported value is null, "not reported".
  */
-export function joinFigures(truth: readonly MetricSample[], observed: readonly MetricSample[], reported: readonly MetricSample[]): MetricRow[] {
-  const rows = new Map<string, { id: string; labels: Readonly<Record<string, string>>; truth: number; observed: number; reported: number }>();
+export function joinFigures(
+  truth: readonly MetricSample[],
+  observed: readonly MetricSample[],
+  reported: readonly MetricSample[],
+  reportedFamilies?: ReadonlySet<string>,
+): MetricRow[] {
+  const rows = new Map<string, { id: string; labels: Readonly<Record<string, string>>; truth: number; observed: number; reported: number | null }>();
   const put = (samples: readonly MetricSample[], field: 'truth' | 'observed' | 'reported'): void => {
     for (const s of samples) {
       const key = metricKey(s.id, s.labels);
       let row = rows.get(key);
       if (row === undefined) {
-        row = { id: s.id, labels: s.labels, truth: 0, observed: 0, reported: 0 };
+        const isReported = reportedFamilies === undefined || reportedFamilies.has(familyOf(s.id));
+        row = { id: s.id, labels: s.labels, truth: 0, observed: 0, reported: isReported ? 0 : null };
         rows.set(key, row);
       }
-      row[field] += s.value;
+      if (field === 'reported') row.reported = row.reported === null ? null : row.reported + s.value;
+      else row[field] += s.value;
     }
   };
   put(truth, 'truth');
@@ -30,7 +40,8 @@ export interface MetricTotal {
   readonly id: string;
   readonly truth: number;
   readonly observed: number;
-  readonly reported: number;
+  /** null: not reported (see joinFigures). */
+  readonly reported: number | null;
 }
 
 /** Sums each metric over its labels (optionally keeping the labels named in `by`). */
@@ -40,8 +51,13 @@ export function totals(rows: readonly MetricRow[], by: readonly string[] = []): 
     const labels: Record<string, string> = {};
     for (const name of by) if (r.labels[name] !== undefined) labels[name] = r.labels[name] as string;
     const key = metricKey(r.id, labels);
-    const t = out.get(key) ?? { id: r.id, labels, truth: 0, observed: 0, reported: 0 };
-    out.set(key, { ...t, truth: t.truth + r.truth, observed: t.observed + r.observed, reported: t.reported + r.reported });
+    const t = out.get(key) ?? { id: r.id, labels, truth: 0, observed: 0, reported: r.reported === null ? null : 0 };
+    out.set(key, { ...t, truth: t.truth + r.truth, observed: t.observed + r.observed, reported: addReported(t.reported, r.reported) });
   }
   return [...out.values()];
+}
+
+/** A sum of reported values: not reported as soon as one part is not. */
+export function addReported(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
 }

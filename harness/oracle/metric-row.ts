@@ -12,5 +12,7 @@ export interface MetricRow {
   readonly labels: Readonly<Record<string, string>>;
   readonly truth: number;
   readonly observed: number;
-  readonly reported: number;
+  /** null: the pipeline does not report this metric's family ("not reported", never 0). */
+  readonly reported: number | null;
 }
+

@@ -1,29 +1,34 @@
-import { decodeIngestRequest } from '../../wire/envelope.js';
-import { createIngestState, receiveBatch, type IngestState } from './ingest-delivery.js';
+import { receiveBatch } from './ingest-delivery.js';
+import { decodeJournalRecord } from './journal-records.js';
 import { openJournal, type FsyncMode, type Journal, type RecoveryInfo } from './journal.js';
-import type { MeasurementPipeline } from './measurement-pipeline.js';
 import { createReferencePipeline } from './reference-pipeline.js';
+import { RunRegistry } from './run-registry.js';
 
 export interface DurablePipeline {
-  readonly pipeline: MeasurementPipeline;
-  readonly state: IngestState;
+  readonly runs: RunRegistry;
   readonly journal: Journal;
   readonly recovery: RecoveryInfo;
 }
 
 /**
  * A reference pipeline backed by the journal in `dataDir`: the journal is replayed through the
- * same receiveBatch() the server uses, so metrics, ackedThrough per stream and the counters come
- * back exactly as they were acked (rejected batches are journalled too, and are rejected again).
- * Duplicate counts are not journalled: a duplicate changes nothing but its own counter.
+ * same receiveBatch() the server uses, each record into its own run, so metrics, ackedThrough
+ * per stream and the counters of every run come back exactly as they were acked (rejected
+ * batches are journalled too, and are rejected again); a dropped run stays dropped. Duplicate
+ * counts are not journalled: a duplicate changes nothing but its own counter.
  */
-export function openDurablePipeline(dataDir: string, fsync: FsyncMode = 'batch', pipeline: MeasurementPipeline = createReferencePipeline()): DurablePipeline {
-  const state = createIngestState();
+export function openDurablePipeline(dataDir: string, fsync: FsyncMode = 'batch', runs: RunRegistry = new RunRegistry(() => createReferencePipeline())): DurablePipeline {
   const { journal, recovery } = openJournal(dataDir, {
     fsync,
     onRecord: (payload) => {
-      receiveBatch(state, pipeline, decodeIngestRequest(payload));
+      const record = decodeJournalRecord(payload);
+      if (record.kind === 'drop-run') {
+        runs.drop(record.runId);
+        return;
+      }
+      const run = runs.get(record.request.runId);
+      receiveBatch(run.state, run.pipeline, record.request);
     },
   });
-  return { pipeline, state, journal, recovery };
+  return { runs, journal, recovery };
 }

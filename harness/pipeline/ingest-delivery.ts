@@ -9,6 +9,7 @@ import type { IngestRequest } from '../../wire/envelope.js';
 import type { ReceivedIngestRequest } from '../../wire/services.js';
 import type { Journal } from './journal.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
+import type { RunRegistry } from './run-registry.js';
 
 /**
  * Delivery of Ingest requests with the transport left out, so every decision can be tested with
@@ -30,25 +31,24 @@ export interface StreamCounters {
 }
 
 /**
- * Delivery state, kept outside the server so a restarted server resumes where the last one
- * stopped: rebuilt by replaying the journal (durable-pipeline.ts), or handed over in-process.
+ * Delivery state of one run (run-registry.ts holds one per run), kept outside the server so a
+ * restarted server resumes where the last one stopped: rebuilt by replaying the journal
+ * (durable-pipeline.ts), or handed over in-process.
  */
 export interface IngestState {
   readonly streams: Map<string, StreamCounters>;
-  /** Calls the server ended itself: malformed envelope, message too large, bad token, too many streams. */
-  refusedCalls: number;
 }
 
 export function createIngestState(): IngestState {
-  return { streams: new Map(), refusedCalls: 0 };
+  return { streams: new Map() };
 }
 
-/** Counts a call the server ended itself, so refusals are never silent. */
-export function countRefusedCall(state: IngestState): void {
-  state.refusedCalls++;
-}
-
-export function ingestStats(state: IngestState): IngestStats {
+/**
+ * The run's delivery counters. `refusedCalls` counts calls the server ended itself (malformed
+ * envelope, message too large, bad token, too many streams): they belong to no run, so every
+ * run's stats carry the server's total.
+ */
+export function ingestStats(state: IngestState, refusedCalls = 0): IngestStats {
   let batchesAccepted = 0;
   let eventsAccepted = 0;
   let duplicateBatches = 0;
@@ -66,7 +66,7 @@ export function ingestStats(state: IngestState): IngestStats {
     rejectedEvents += s.rejectedEvents;
     return { streamId, ackedThrough: s.ackedThrough, eventsAccepted: s.eventsAccepted };
   });
-  return { batchesAccepted, eventsAccepted, duplicateBatches, duplicateEvents, rejectedBatches, rejectedEvents, refusedCalls: state.refusedCalls, streams };
+  return { batchesAccepted, eventsAccepted, duplicateBatches, duplicateEvents, rejectedBatches, rejectedEvents, refusedCalls, streams };
 }
 
 function streamCounters(state: IngestState, streamId: string): StreamCounters {
@@ -178,23 +178,27 @@ export interface StreamDelivery {
 }
 
 /**
- * Delivers one call's requests and hands each ack to `sink` once it may leave. Without a journal
- * that is at once; with one, an ack waits until every record appended so far is durable
- * (services.proto: "must not ack a batch before it is durable"), and acks still leave in request
- * order.
+ * Delivers one call's requests, each to the run it names, and hands each ack to `sink` once it
+ * may leave. Without a journal that is at once; with one, an ack waits until every record
+ * appended so far is durable (services.proto: "must not ack a batch before it is durable"), and
+ * acks still leave in request order.
  */
-export function streamDelivery(state: IngestState, pipeline: MeasurementPipeline, journal: Journal | undefined, sink: AckSink): StreamDelivery {
+export function streamDelivery(runs: RunRegistry, journal: Journal | undefined, sink: AckSink): StreamDelivery {
+  const deliver = (req: IngestRequest, onConsumed?: (req: IngestRequest) => void): IngestAck => {
+    const run = runs.get(req.runId);
+    return receiveBatch(run.state, run.pipeline, req, onConsumed);
+  };
   if (journal === undefined) {
-    return { receive: (req) => sink.send(receiveBatch(state, pipeline, req)), settled: () => Promise.resolve() };
+    return { receive: (req) => sink.send(deliver(req)), settled: () => Promise.resolve() };
   }
   // One closure per call, not per batch.
-  const append = (r: IngestRequest): void => journal.append(encodeIngestRequest(r.streamId, r.sequence, r.batchBytes));
+  const append = (r: IngestRequest): void => journal.append(encodeIngestRequest(r.streamId, r.sequence, r.batchBytes, r.runId));
   let acks: Promise<void> = Promise.resolve();
   return {
     receive(req) {
       let ack: IngestAck;
       try {
-        ack = receiveBatch(state, pipeline, req, append);
+        ack = deliver(req, append);
       } catch (err) {
         // The journal has failed: nothing is acked from now on (durable() rejects), the emitter
         // keeps its batches, and a restart recovers exactly what was journalled.

@@ -1,15 +1,16 @@
 import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
-import type { MeasurementPipeline } from './measurement-pipeline.js';
-import type { IngestAck, IngestStats, ReportRequest, ReportResponse } from '../../wire/messages.js';
+import type { DropRunRequest, DropRunResponse, IngestAck, IngestStats, ListRunsResponse, ReportRequest, ReportResponse } from '../../wire/messages.js';
 import { bindError, toGrpcStatus } from '../../wire/grpc-errors.js';
 import { serverCredentials, tokenChecker, type ServerSecurity } from '../../wire/security.js';
 import { ingestServiceDefinition, reportingServiceDefinition } from '../../wire/services.js';
 import type { Journal } from './journal.js';
 import type { ReceivedIngestRequest } from '../../wire/services.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/emitter-api.js';
-import { admitRequest, countRefusedCall, createIngestState, ingestStats, streamDelivery, type IngestState } from './ingest-delivery.js';
+import { admitRequest, streamDelivery } from './ingest-delivery.js';
+import { encodeDropRunRecord } from './journal-records.js';
+import type { RunRegistry } from './run-registry.js';
 
 export { DEFAULT_MAX_MESSAGE_BYTES };
 
@@ -24,14 +25,16 @@ export const DEFAULT_RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_STREAMS = 1024;
 
 export interface PipelineServerOptions {
-  readonly pipeline: MeasurementPipeline;
+  /**
+   * The runs the server holds, each with its own metrics (run-registry.ts). Pass a registry
+   * rebuilt from a journal to resume where the last server stopped; the server updates it.
+   */
+  readonly runs: RunRegistry;
   /** Default 127.0.0.1: the pipeline is not exposed beyond the machine unless asked. */
   readonly host?: string | undefined;
   /** 0 (default) = an ephemeral port. */
   readonly port?: number | undefined;
   readonly maxMessageBytes?: number | undefined;
-  /** Resume from this state instead of starting empty; the server updates it in place. */
-  readonly state?: IngestState | undefined;
   /** HTTP/2 receive window per connection; 0 leaves grpc-js's 64 KiB. */
   readonly receiveWindowBytes?: number | undefined;
   /** Append consumed requests here and ack only once they are durable; absent = in memory only. */
@@ -46,7 +49,8 @@ export interface PipelineServer {
   /** host:port as a client would dial it. */
   readonly address: string;
   readonly port: number;
-  stats(): IngestStats;
+  /** Delivery counters of one run (default "", what clients older than v1.1 send). */
+  stats(runId?: string): IngestStats;
   /** Receive windows of every open connection, in bytes (observability; the tests read it). */
   sessionWindows(): Array<{ readonly connection: number; readonly stream: number }>;
   /** Stops listening; open streams get `graceMs` (default 1000, 0 = none) before being cut. */
@@ -89,8 +93,7 @@ function raiseReceiveWindow(server: grpc.Server, windowBytes: number, sessions: 
 }
 
 interface ServerContext {
-  readonly state: IngestState;
-  readonly pipeline: MeasurementPipeline;
+  readonly runs: RunRegistry;
   readonly journal: Journal | undefined;
   readonly authorized: (metadata: grpc.Metadata) => boolean;
   readonly maxMessageBytes: number;
@@ -100,7 +103,7 @@ interface ServerContext {
 
 /** Ends a call with an error status the server chose; counted, so refusals are never silent. */
 function refuse(ctx: ServerContext, call: grpc.ServerDuplexStream<ReceivedIngestRequest, IngestAck>, status: Pick<grpc.StatusObject, 'code' | 'details'>): void {
-  countRefusedCall(ctx.state);
+  ctx.runs.countRefusedCall();
   call.emit('error', { ...status, metadata: new grpc.Metadata() });
 }
 
@@ -123,7 +126,7 @@ function handleIngestStream(ctx: ServerContext) {
     call.once('close', () => ctx.openStreams--);
     let ended = false;
     let paused = false;
-    const delivery = streamDelivery(ctx.state, ctx.pipeline, ctx.journal, {
+    const delivery = streamDelivery(ctx.runs, ctx.journal, {
       send: (ack) => {
         if (call.cancelled || call.destroyed || call.writableEnded) return;
         // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
@@ -161,19 +164,41 @@ function handleIngestStream(ctx: ServerContext) {
   };
 }
 
-function handleReport(ctx: ServerContext): grpc.handleUnaryCall<ReportRequest, ReportResponse> {
+/** A Reporting method: authorised, then answered; what it throws keeps its code on the wire. */
+function unary<Q, R>(ctx: ServerContext, answer: (request: Q) => R | Promise<R>): grpc.handleUnaryCall<Q, R> {
   return (call, callback) => {
     if (!ctx.authorized(call.metadata)) {
-      countRefusedCall(ctx.state);
+      ctx.runs.countRefusedCall();
       callback(UNAUTHENTICATED);
       return;
     }
-    try {
-      callback(null, { metrics: ctx.pipeline.report(call.request.asOfMs), stats: ingestStats(ctx.state) });
-    } catch (err) {
-      callback(toGrpcStatus(SmsimError.from(err, 'SMSIM_ERR_REPORT_FAILED')));
-    }
+    Promise.resolve()
+      .then(() => answer(call.request))
+      .then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toGrpcStatus(SmsimError.from(err, 'SMSIM_ERR_REPORT_FAILED'))),
+      );
   };
+}
+
+function report(ctx: ServerContext, request: ReportRequest): ReportResponse {
+  const run = ctx.runs.find(request.runId);
+  return {
+    runId: request.runId,
+    metrics: run?.pipeline.report(request.asOfMs) ?? [],
+    stats: ctx.runs.stats(request.runId),
+    families: run?.pipeline.families ?? [],
+  };
+}
+
+/** Drops a run; with a journal, only once the drop is durable, so a restart does not bring it back. */
+async function dropRun(ctx: ServerContext, request: DropRunRequest): Promise<DropRunResponse> {
+  if (ctx.runs.find(request.runId) === undefined) return { dropped: false };
+  if (ctx.journal !== undefined) {
+    ctx.journal.append(encodeDropRunRecord(request.runId));
+    await ctx.journal.durable();
+  }
+  return { dropped: ctx.runs.drop(request.runId) };
 }
 
 function hostPort(host: string, port: number): string {
@@ -183,11 +208,9 @@ function hostPort(host: string, port: number): string {
 export async function startPipelineServer(options: PipelineServerOptions): Promise<PipelineServer> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 0;
-  const state = options.state ?? createIngestState();
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const ctx: ServerContext = {
-    state,
-    pipeline: options.pipeline,
+    runs: options.runs,
     journal: options.journal,
     authorized: tokenChecker(options.security?.token),
     maxMessageBytes,
@@ -204,7 +227,11 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
   const sessions = new Set<ServerHttp2Session>();
   raiseReceiveWindow(server, options.receiveWindowBytes ?? DEFAULT_RECEIVE_WINDOW_BYTES, sessions);
   server.addService(ingestServiceDefinition, { Stream: handleIngestStream(ctx) });
-  server.addService(reportingServiceDefinition, { Report: handleReport(ctx) });
+  server.addService(reportingServiceDefinition, {
+    Report: unary(ctx, (req: ReportRequest) => report(ctx, req)),
+    ListRuns: unary(ctx, (): ListRunsResponse => ({ runs: ctx.runs.list() })),
+    DropRun: unary(ctx, (req: DropRunRequest) => dropRun(ctx, req)),
+  });
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(hostPort(host, requestedPort), serverCredentials(options.security), (err, bound) => {
@@ -220,7 +247,7 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
   return {
     address: hostPort(host, port),
     port,
-    stats: () => ingestStats(state),
+    stats: (runId = '') => options.runs.stats(runId),
     sessionWindows: () =>
       [...sessions].map((s) => ({
         connection: s.state.effectiveLocalWindowSize ?? 0,

@@ -14,4 +14,9 @@ export interface MeasurementPipeline {
   apply(batch: EventBatchView): void;
   /** The metrics as of `asOfMs` (ms since the epoch); 0 = the latest event time seen. */
   report(asOfMs: number): MetricSample[];
+  /**
+   * The metric families it computes ("install", "srv", …: a metric id up to its first dot).
+   * Absent = not said: a figure is then taken as reported when its family has any figure.
+   */
+  readonly families?: readonly string[];
 }

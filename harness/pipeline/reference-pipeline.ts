@@ -1,4 +1,4 @@
-import { createMetricEngine } from '../../simulator/core/domain/metrics/engine.js';
+import { createMetricEngine, METRIC_IDS } from '../../simulator/core/domain/metrics/engine.js';
 import { DEFAULT_METRIC_CONFIG, type MetricConfig } from '../../simulator/core/domain/metrics/metric-config.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
 
@@ -10,5 +10,9 @@ import type { MeasurementPipeline } from './measurement-pipeline.js';
  * harness passes the scenario's `measurement` block, exactly what the simulator's observed uses.
  */
 export function createReferencePipeline(config: MetricConfig = DEFAULT_METRIC_CONFIG): MeasurementPipeline {
-  return createMetricEngine(config);
+  const engine = createMetricEngine(config);
+  return { apply: (batch) => engine.apply(batch), report: (asOfMs) => engine.report(asOfMs), families: REFERENCE_FAMILIES };
 }
+
+/** Every family of the shared definitions: the reference pipeline computes them all. */
+export const REFERENCE_FAMILIES: readonly string[] = [...new Set([...METRIC_IDS].map((id) => id.slice(0, id.indexOf('.'))))].sort();

@@ -3,24 +3,37 @@ import type { ExpectationResult } from '../expect/expectations.js';
 import type { MetricRow } from '../oracle/metric-row.js';
 
 /**
- * report.json, schema version 1 (docs/report-schema.md). Fields are only ever added; a change
- * that removes or renames one bumps schemaVersion.
+ * report.json, schema version 2 (docs/report-schema.md). Fields are only ever added within a
+ * version; a change that removes, renames or retypes one bumps schemaVersion (2: a reported
+ * figure may be null, "not reported").
  */
 export interface RunReport {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 2;
   readonly smsimVersion: string;
-  readonly scenario: { readonly name: string; readonly file: string; readonly description: string };
+  readonly scenario: { readonly name: string; readonly file: string; readonly description: string; readonly shardCount: number };
+  /** The run the pipeline reported on: the same for every shard process of one run. */
+  readonly runId: string;
   readonly seed: string;
   /** sha256 over the per-shard fingerprints, in shard order: same scenario + seed ⇒ same value. */
   readonly fingerprint: string;
   readonly window: { readonly start: string; readonly end: string; readonly startMs: number; readonly endMs: number };
-  readonly pipeline: { readonly kind: 'embedded' | 'external'; readonly target: string };
+  readonly pipeline: {
+    readonly kind: 'embedded' | 'external';
+    readonly target: string;
+    /** Metric families whose figures the pipeline reported; the others are "not reported". */
+    readonly families: readonly string[];
+  };
   readonly run: RunFigures;
   readonly shards: ReadonlyArray<{ readonly index: number; readonly events: number; readonly batches: number; readonly fingerprint: string }>;
   readonly metrics: readonly MetricRow[];
   /** The Report RPC's as-of time and the month watermark (R7). Absent in older report.json files. */
   readonly reporting?: { readonly asOfMs: number; readonly latenessMs: number };
   readonly expectations: readonly ExpectationResult[];
+  /**
+   * A partial run (a shard selection): its expectations are left to `smsim merge`, which checks
+   * them on the whole run. `expectations` is then empty.
+   */
+  readonly expectationsDeferred?: true;
   /** true when every expectation passed. */
   readonly passed: boolean;
 }
@@ -42,6 +55,8 @@ export interface RunFigures {
   readonly resent: number;
   /** Batches the pipeline refused as invalid. */
   readonly rejected: number;
+  /** A resumed run: batches (and events) an earlier process delivered, simulated but not sent again. */
+  readonly resumed?: { readonly batches: number; readonly events: number };
   readonly wallSeconds: number;
   readonly eventsPerSecond: number;
   /** Peak resident memory of the smsim process (workers and embedded pipeline included), bytes. */

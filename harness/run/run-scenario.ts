@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
@@ -8,7 +7,9 @@ import { createStartGate, mergeHistograms, type Pacing } from '../../simulator/p
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
-import { fetchReport } from '../pipeline/report-client.js';
+import { fetchReport, type FetchedReport } from '../pipeline/report-client.js';
+import { RunRegistry } from '../pipeline/run-registry.js';
+import { reportedFamilies } from '../oracle/families.js';
 import { joinFigures } from '../oracle/join-figures.js';
 import { mergeShards } from '../oracle/merge-shards.js';
 import type { RunFigures, RunReport } from '../report/run-report.js';
@@ -16,6 +17,8 @@ import { SMSIM_VERSION } from '../version.js';
 
 /** How long the pre-flight Report call to an external pipeline may take. */
 const PREFLIGHT_TIMEOUT_MS = 5000;
+/** The emitters' default reconnect window (emitter-api.ts), which the final Report gets too. */
+const DEFAULT_RECONNECT_WINDOW_MS = 10_000;
 
 export type PacingRequest =
   | { readonly mode: 'speed'; readonly speed: number; readonly maxWallMs?: number }
@@ -27,8 +30,17 @@ export interface RunOptions {
   readonly workers: number;
   /** host:port of a pipeline that runs elsewhere; default: the embedded reference pipeline. */
   readonly target?: string;
-  /** Only these shards (`--shard i/N`). */
+  /** Only these shards (`--shard i/N`): a partial run, whose expectations `smsim merge` checks. */
   readonly shards?: readonly number[];
+  /** The run the pipeline reports on (default: defaultRunId, the same for every shard process). */
+  readonly runId: string;
+  /**
+   * Continue a run the pipeline already holds: each shard sends only what the pipeline has not
+   * acked. Without it, a run id the pipeline holds data for is refused (SMSIM_ERR_RUN_EXISTS).
+   */
+  readonly resume?: boolean;
+  /** The metric families the pipeline computes, when it does not say (ReportResponse.families). */
+  readonly families?: readonly string[];
   /** Paced (open-model) sending: a `speed` (virtual ms per wall ms) or an event `rate`; `maxWallMs` bounds the run. */
   readonly pacing?: PacingRequest;
   /** TLS CA, token and timeouts for the emitters and the Report call. */
@@ -42,19 +54,22 @@ export interface RunOptions {
  * vs reported, with the scenario's expectations checked.
  */
 export async function runScenario(options: RunOptions): Promise<RunReport> {
-  const { scenario } = options;
+  const { scenario, runId } = options;
   const expectations = parseExpectations(scenario.expect);
-  const server = options.target === undefined ? await startPipelineServer({ pipeline: createReferencePipeline(scenario.metrics) }) : undefined;
+  const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
+  if (shards.length === 0) throw new SmsimError('SMSIM_ERR_USAGE', `the shard selection selects none of the ${scenario.estate.shardCount} shards of scenario "${scenario.name}"`);
+  if (options.resume === true && options.pacing !== undefined) {
+    throw new SmsimError('SMSIM_ERR_USAGE', '--resume cannot be paced (--rate / --speed): a paced run measures timing from its start; resume it unpaced, or start a new run');
+  }
+  const server = options.target === undefined ? await startPipelineServer({ runs: new RunRegistry(() => createReferencePipeline(scenario.metrics)) }) : undefined;
   const target = options.target ?? (server as { address: string }).address;
-  // An external pipeline is checked once up front, so a wrong --target fails in one clear line
-  // instead of every worker waiting out its own connect timeout.
   const security = { caPem: options.delivery?.caPem, token: options.delivery?.token };
-  if (options.target !== undefined) await fetchReport(options.target, 0, PREFLIGHT_TIMEOUT_MS, security);
-  const runId = randomUUID();
-  const streamId = (shard: number): string => `${runId}/shard-${String(shard).padStart(4, '0')}`;
   const started = performance.now();
   try {
-    const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
+    // An external pipeline is checked once up front, so a wrong --target fails in one clear line
+    // instead of every worker waiting out its own connect timeout; and what it already holds of
+    // this run decides between refusing and resuming.
+    const resumeAfter = options.target === undefined ? new Map<number, number>() : await preflight(options, shards, security);
     const progress = new Map<number, ShardProgress>();
     const pacing: Pacing | undefined = options.pacing === undefined ? undefined : { ...options.pacing, gate: createStartGate(), shards: shards.length };
     const results = await runShards({
@@ -62,7 +77,14 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       workers: options.workers,
       shards,
       ...(pacing === undefined ? {} : { pacing }),
-      sinkFor: (shard) => ({ kind: 'grpc', target, streamId: streamId(shard), ...(options.delivery === undefined ? {} : { delivery: options.delivery }) }),
+      sinkFor: (shard) => ({
+        kind: 'grpc',
+        target,
+        runId,
+        streamId: streamIdOf(shard),
+        ...(resumeAfter.has(shard) ? { resumeAfter: resumeAfter.get(shard) as number } : {}),
+        ...(options.delivery === undefined ? {} : { delivery: options.delivery }),
+      }),
       onProgress: (p) => {
         progress.set(p.shard, p);
         let fraction = 0;
@@ -77,25 +99,32 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const failed = results.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw SmsimError.fromData(failed.error);
     const wallSeconds = (performance.now() - started) / 1000;
-    const report = await fetchReport(target, scenario.endMs, undefined, security);
+    // The end of a run gets the streams' reconnect window: a pipeline restarting right after the
+    // last ack is waited for, not reported as unreachable.
+    const report = await fetchReport(target, runId, scenario.endMs, { security, retryWithinMs: options.delivery?.reconnectTimeoutMs ?? DEFAULT_RECONNECT_WINDOW_MS });
 
     const accepted = new Map(report.stats.streams.map((s) => [s.streamId, s.eventsAccepted]));
     const run: RunFigures = {
-      ...runFigures(results, options.workers, wallSeconds, (r) => accepted.get(streamId(r.shard))),
+      ...runFigures(results, options.workers, wallSeconds, (r) => accepted.get(streamIdOf(r.shard))),
       ...(options.pacing === undefined ? {} : { pacing: pacingFigures(options.pacing, results) }),
     };
     const merged = mergeShards(results);
-    const metrics = joinFigures(merged.truth, merged.observed, report.metrics);
+    const families = reportedFamilies(report, options.families);
+    const metrics = joinFigures(merged.truth, merged.observed, report.metrics, families);
+    const partial = shards.length < scenario.estate.shardCount;
     const runContext: Record<string, number> = {
       ...(run as unknown as Record<string, number>),
       scheduleLagP99: run.pacing?.scheduleLagMs.p99 ?? Number.NaN,
       ackLatencyP99: run.pacing?.ackLatencyMs.p99 ?? Number.NaN,
     };
-    const checked = checkExpectations(expectations, { metrics, run: runContext });
+    // A partial run's figures are its shards' only, while an external pipeline's Report covers
+    // every shard process of the run so far: its expectations are checked by `smsim merge`.
+    const checked = partial ? [] : checkExpectations(expectations, { metrics, run: runContext, reportedFamilies: families });
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       smsimVersion: SMSIM_VERSION,
-      scenario: { name: scenario.name, file: options.scenarioFile, description: scenario.description },
+      scenario: { name: scenario.name, file: options.scenarioFile, description: scenario.description, shardCount: scenario.estate.shardCount },
+      runId,
       seed: scenario.seed,
       fingerprint: merged.fingerprint,
       window: {
@@ -104,17 +133,56 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
         startMs: scenario.startMs,
         endMs: scenario.endMs,
       },
-      pipeline: { kind: server === undefined ? 'external' : 'embedded', target },
+      pipeline: { kind: server === undefined ? 'external' : 'embedded', target, families: [...families].sort() },
       run,
       shards: results.map((r) => ({ index: r.shard, events: r.events, batches: r.batches, fingerprint: r.fingerprint })),
       metrics,
       reporting: { asOfMs: scenario.endMs, latenessMs: scenario.metrics.latenessMs },
       expectations: checked,
+      ...(partial ? { expectationsDeferred: true } : {}),
       passed: checked.every((c) => c.passed),
     };
   } finally {
     await server?.stop();
   }
+}
+
+/** A shard's stream id within its run: the same in every process, so a run can be resumed. */
+export function streamIdOf(shard: number): string {
+  return `shard-${String(shard).padStart(4, '0')}`;
+}
+
+/**
+ * What the pipeline already holds of this run's shards: refused unless resuming, and then each
+ * shard's acked_through, from which its stream continues.
+ */
+async function preflight(options: RunOptions, shards: readonly number[], security: { caPem: string | undefined; token: string | undefined }): Promise<Map<number, number>> {
+  const target = options.target as string;
+  const held: FetchedReport = await fetchReport(target, options.runId, 0, { timeoutMs: PREFLIGHT_TIMEOUT_MS, security });
+  const acked = new Map(held.stats.streams.map((s) => [s.streamId, s.ackedThrough]));
+  const ours = new Map<number, number>();
+  for (const shard of shards) {
+    const through = acked.get(streamIdOf(shard)) ?? 0;
+    if (through > 0) ours.set(shard, through);
+  }
+  if (options.resume === true) {
+    if (ours.size === 0 && held.stats.eventsAccepted > 0 && held.stats.streams.length === 0) {
+      throw new SmsimError('SMSIM_ERR_RESUME_FAILED', `the pipeline at ${target} holds ${held.stats.eventsAccepted} events of run ${options.runId} but reports no per-stream acked_through (IngestStats.streams): it cannot be resumed`, {
+        details: { target, runId: options.runId },
+      });
+    }
+    return ours;
+  }
+  if (ours.size > 0) {
+    const events = [...ours.keys()].reduce((sum, shard) => sum + (held.stats.streams.find((s) => s.streamId === streamIdOf(shard))?.eventsAccepted ?? 0), 0);
+    throw new SmsimError(
+      'SMSIM_ERR_RUN_EXISTS',
+      `the pipeline at ${target} already holds run ${options.runId} (${ours.size} of this run's ${shards.length} shard streams, ${events} events): ` +
+        'add --resume to continue it, --run-id <id> (or $SMSIM_RUN_ID) to start another, or drop it with `smsim runs drop`',
+      { details: { target, runId: options.runId, shards: [...ours.keys()] } },
+    );
+  }
+  return ours;
 }
 
 function runFigures(
@@ -131,7 +199,11 @@ function runFigures(
   let bytes = 0;
   let resent = 0;
   let rejected = 0;
+  let resumedBatches = 0;
+  let resumedEvents = 0;
   for (const r of results) {
+    resumedBatches += r.batchesResumed;
+    resumedEvents += r.eventsResumed;
     sent += r.events;
     acked += r.eventsAcked;
     batches += r.batches;
@@ -154,6 +226,7 @@ function runFigures(
     duplicates,
     resent,
     rejected,
+    ...(resumedBatches > 0 ? { resumed: { batches: resumedBatches, events: resumedEvents } } : {}),
     wallSeconds: Math.round(wallSeconds * 1000) / 1000,
     eventsPerSecond: Math.round(sent / Math.max(wallSeconds, 1e-9)),
     // Worker threads share the process, so its peak RSS covers the simulator and the embedded

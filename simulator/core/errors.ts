@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   SMSIM_ERR_UNAUTHENTICATED: 'The pipeline refused the call: missing or wrong bearer token (--token / SMSIM_TOKEN).',
   SMSIM_ERR_JOURNAL_FAILED: 'The pipeline\'s ingest journal cannot be opened, read or appended to.',
   SMSIM_ERR_TLS_INVALID: 'A TLS certificate, key or CA file cannot be read.',
+  SMSIM_ERR_RUN_EXISTS: 'The pipeline already holds data for this run id: resume it (--resume), pick another (--run-id) or drop it (smsim runs drop).',
+  SMSIM_ERR_RESUME_FAILED: 'A run cannot be resumed: the pipeline does not report per-stream acked_through, or holds more of a stream than the scenario produces.',
+  SMSIM_ERR_MERGE_INVALID: 'Shard reports cannot be merged: another scenario, seed or run id, overlapping or missing shards, or an unreadable report.json.',
   SMSIM_ERR_INTERNAL: 'An unexpected internal error (a bug: please report it).',
 } as const;
 

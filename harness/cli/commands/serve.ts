@@ -4,6 +4,7 @@ import { openDurablePipeline } from '../../pipeline/durable-pipeline.js';
 import { startPipelineServer } from '../../pipeline/ingest-server.js';
 import type { FsyncMode } from '../../pipeline/journal.js';
 import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
+import { RunRegistry } from '../../pipeline/run-registry.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import type { CommandContext } from '../context.js';
 import { byteSize, fsyncMode, portNumber, readPem, tokenOf, wholeNumber } from '../options.js';
@@ -43,19 +44,23 @@ export function registerServe(program: Command, { io }: CommandContext): void {
         ...tokenOf(flags.token, io),
       };
       const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
-      const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, createReferencePipeline(config));
+      // Every run gets its own reference pipeline, all with the same configuration.
+      const runs = new RunRegistry(() => createReferencePipeline(config));
+      const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, runs);
       if (durable !== undefined) {
         const r = durable.recovery;
-        io.stderr.write(`journal ${r.file}: replayed ${r.records} batches (${r.bytes} bytes)${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}\n`);
+        io.stderr.write(
+          `journal ${r.file}: replayed ${r.records} records (${r.bytes} bytes) into ${runs.list().length} runs${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}\n`,
+        );
       }
       let server;
       try {
         server = await startPipelineServer({
-          pipeline: durable?.pipeline ?? createReferencePipeline(config),
+          runs,
           host: flags.host,
           port: flags.port,
           security,
-          ...(durable === undefined ? {} : { state: durable.state, journal: durable.journal }),
+          ...(durable === undefined ? {} : { journal: durable.journal }),
           ...(flags.maxMessageBytes === undefined ? {} : { maxMessageBytes: flags.maxMessageBytes }),
           ...(flags.maxStreams === undefined ? {} : { maxStreams: flags.maxStreams }),
         });
