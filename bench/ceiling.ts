@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import { startPipelineServer } from '../harness/pipeline/ingest-server.js';
+import { RunRegistry } from '../harness/pipeline/run-registry.js';
 import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import type { CeilingResult, CeilingTask } from './ceiling-worker.js';
 
 /** Streams a scenario's pre-encoded batches from `workers` threads into a decode-and-drop server. */
 export async function transportCeiling(scenario: ResolvedScenario, workers: number, only?: readonly number[]): Promise<{ eventsPerSecond: number; events: number; bytesPerEvent: number }> {
-  const server = await startPipelineServer({ pipeline: { apply: () => undefined, report: () => [] } });
+  const server = await startPipelineServer({ runs: new RunRegistry(() => ({ apply: () => undefined, report: () => [] })) });
   const pool = new Piscina<CeilingTask, CeilingResult>({
     filename: join(findPackageRoot(import.meta.url), 'dist', 'bench', 'ceiling-worker.js'),
     minThreads: workers,

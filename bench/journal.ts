@@ -12,6 +12,7 @@ import { runScenario } from '../harness/run/run-scenario.js';
 import { loadScenario } from '../harness/scenario/load-scenario.js';
 import { encodeEventBatch } from '../wire/codec.js';
 import { encodeIngestRequest } from '../wire/envelope.js';
+import { RunRegistry } from '../harness/pipeline/run-registry.js';
 import { findPackageRoot } from '../wire/proto-root.js';
 
 /*
@@ -63,8 +64,8 @@ async function endToEnd(dataDir: string | undefined, mode: FsyncMode): Promise<n
   const scenario = await heavyScenario();
   const durable = dataDir === undefined ? undefined : openDurablePipeline(dataDir, mode);
   const server = await startPipelineServer({
-    pipeline: durable?.pipeline ?? createReferencePipeline(),
-    ...(durable === undefined ? {} : { state: durable.state, journal: durable.journal }),
+    runs: durable?.runs ?? new RunRegistry(() => createReferencePipeline()),
+    ...(durable === undefined ? {} : { journal: durable.journal }),
   });
   try {
     const report = await runScenario({ scenario, scenarioFile: 'default.yaml', workers: 2, target: server.address });
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       const recovered = openDurablePipeline(dir);
       const seconds = (performance.now() - started) / 1000;
-      const events = recovered.state.streams.size === 0 ? 0 : [...recovered.state.streams.values()].reduce((a, s) => a + s.eventsAccepted, 0);
+      const events = recovered.runs.list().reduce((a, r) => a + r.eventsAccepted, 0);
       await recovered.journal.close();
       console.log(`  replay of that journal: ${recovered.recovery.records} batches, ${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)} events/s`);
     } finally {

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { parseDuration } from '../../simulator/core/time.js';
 import { FSYNC_MODES, type FsyncMode } from '../pipeline/journal.js';
+import { REFERENCE_FAMILIES } from '../pipeline/reference-pipeline.js';
 import type { CliIo } from './context.js';
 
 // Option parsers: each rejects a bad value with InvalidArgumentError, so commander reports it as
@@ -47,6 +48,15 @@ export const shardSpec = (v: string): { index: number; count: number } => {
   const m = /^(\d+)\/(\d+)$/.exec(v);
   if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError('must be i/N with 0 ≤ i < N, e.g. 0/4');
   return { index: Number(m[1]), count: Number(m[2]) };
+};
+
+/** A comma-separated list of metric families, each one the reference definitions know. */
+export const familyList = (v: string): string[] => {
+  const families = v.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const unknown = families.filter((f) => !REFERENCE_FAMILIES.includes(f));
+  if (families.length === 0 || unknown.length > 0)
+    throw new InvalidArgumentError(`${unknown.length > 0 ? `unknown famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}: ` : ''}must be a comma-separated list of ${REFERENCE_FAMILIES.join(', ')}`);
+  return families;
 };
 
 export const fsyncMode = (v: string): FsyncMode => {

@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { SMSIM_VERSION } from '../version.js';
 import { registerEmit } from './commands/emit.js';
+import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { ExitCode, type CliIo, type CommandContext } from './context.js';
@@ -20,6 +22,8 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   'SMSIM_ERR_RUN_DIR_INVALID',
   'SMSIM_ERR_UNAUTHENTICATED',
   'SMSIM_ERR_TLS_INVALID',
+  'SMSIM_ERR_RUN_EXISTS',
+  'SMSIM_ERR_MERGE_INVALID',
 ]);
 
 /** The smsim program with every command registered; `--help` lists them in this order. */
@@ -37,7 +41,9 @@ function buildProgram(ctx: CommandContext): Command {
   registerEmit(program, ctx);
   registerValidate(program, ctx);
   registerReport(program, ctx);
+  registerMerge(program, ctx);
   registerServe(program, ctx);
+  registerRuns(program, ctx);
   return program;
 }
 

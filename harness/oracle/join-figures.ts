@@ -23,7 +23,7 @@ export function joinFigures(
       let row = rows.get(key);
       if (row === undefined) {
         const isReported = reportedFamilies === undefined || reportedFamilies.has(familyOf(s.id));
-        row = { id: s.id, labels: s.labels, truth: 0, observed: 0, reported: isReported ? 0 : null };
+        row = { id: s.id, labels: sortedLabels(s.labels), truth: 0, observed: 0, reported: isReported ? 0 : null };
         rows.set(key, row);
       }
       if (field === 'reported') row.reported = row.reported === null ? null : row.reported + s.value;
@@ -34,6 +34,13 @@ export function joinFigures(
   put(observed, 'observed');
   put(reported, 'reported');
   return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Labels in name order, whichever view a row was first seen in: one canonical form in report.json. */
+function sortedLabels(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(labels).sort()) out[name] = labels[name] as string;
+  return out;
 }
 
 export interface MetricTotal {
@@ -60,4 +67,21 @@ export function totals(rows: readonly MetricRow[], by: readonly string[] = []): 
 /** A sum of reported values: not reported as soon as one part is not. */
 export function addReported(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
+}
+
+/**
+ * The rows of several disjoint shard sets, as one run's: every figure is additive across shards,
+ * so rows with the same id and labels add up (a reported value stays null when any part is).
+ * A row missing from one part counts 0 there, as in joinFigures.
+ */
+export function mergeRows(parts: ReadonlyArray<readonly MetricRow[]>): MetricRow[] {
+  const rows = new Map<string, MetricRow>();
+  for (const part of parts) {
+    for (const r of part) {
+      const key = metricKey(r.id, r.labels);
+      const t = rows.get(key);
+      rows.set(key, t === undefined ? r : { id: r.id, labels: r.labels, truth: t.truth + r.truth, observed: t.observed + r.observed, reported: addReported(t.reported, r.reported) });
+    }
+  }
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }

@@ -10,7 +10,14 @@ import type { MetricRow } from '../oracle/metric-row.js';
 export interface RunReport {
   readonly schemaVersion: 2;
   readonly smsimVersion: string;
-  readonly scenario: { readonly name: string; readonly file: string; readonly description: string; readonly shardCount: number };
+  readonly scenario: {
+    readonly name: string;
+    readonly file: string;
+    readonly description: string;
+    readonly shardCount: number;
+    /** The scenario's expect: lines, so `smsim merge` can check them without the scenario file. */
+    readonly expect: readonly string[];
+  };
   /** The run the pipeline reported on: the same for every shard process of one run. */
   readonly runId: string;
   readonly seed: string;

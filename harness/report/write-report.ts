@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SmsimError } from '../../simulator/core/errors.js';
+import { familyOf } from '../oracle/families.js';
 import { buildPmr } from './pmr.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -45,9 +46,26 @@ export async function readRunDir(dir: string): Promise<RunReport> {
   } catch (cause) {
     throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not valid JSON`, { details: { file }, cause });
   }
+  const version = (report as { schemaVersion?: unknown } | null)?.schemaVersion;
   const ok =
-    typeof report === 'object' && report !== null && report.schemaVersion === 1 && Array.isArray(report.metrics) &&
+    typeof report === 'object' && report !== null && (version === 1 || version === 2) && Array.isArray(report.metrics) &&
     typeof report.window?.startMs === 'number' && typeof report.window?.endMs === 'number' && typeof report.scenario?.name === 'string';
-  if (!ok) throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not an smsim report.json (schemaVersion 1)`, { details: { file } });
-  return report;
+  if (!ok) throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not an smsim report.json (schemaVersion 1 or 2)`, { details: { file } });
+  return version === 1 ? fromSchema1(report as unknown as SchemaV1Report) : report;
+}
+
+/** A report.json written before runs (schema 1): every figure was reported, by one process. */
+type SchemaV1Report = Omit<RunReport, 'schemaVersion' | 'runId' | 'scenario' | 'pipeline'> & {
+  readonly scenario: { readonly name: string; readonly file: string; readonly description: string };
+  readonly pipeline: { readonly kind: 'embedded' | 'external'; readonly target: string };
+};
+
+function fromSchema1(r: SchemaV1Report): RunReport {
+  return {
+    ...r,
+    schemaVersion: 2,
+    runId: '',
+    scenario: { ...r.scenario, shardCount: r.shards.length, expect: r.expectations.map((e) => e.expect) },
+    pipeline: { ...r.pipeline, families: [...new Set(r.metrics.map((m) => familyOf(m.id)))].sort() },
+  };
 }

@@ -40,3 +40,8 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/** A shard's stream id within its run: the same in every process, so a run can be resumed. */
+export function streamIdOf(shard: number): string {
+  return `shard-${String(shard).padStart(4, '0')}`;
+}

@@ -9,6 +9,8 @@ import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { fetchReport, type FetchedReport } from '../pipeline/report-client.js';
 import { RunRegistry } from '../pipeline/run-registry.js';
+import { defaultRunId, streamIdOf } from './run-id.js';
+import { expectationContext } from './run-context.js';
 import { reportedFamilies } from '../oracle/families.js';
 import { joinFigures } from '../oracle/join-figures.js';
 import { mergeShards } from '../oracle/merge-shards.js';
@@ -33,7 +35,7 @@ export interface RunOptions {
   /** Only these shards (`--shard i/N`): a partial run, whose expectations `smsim merge` checks. */
   readonly shards?: readonly number[];
   /** The run the pipeline reports on (default: defaultRunId, the same for every shard process). */
-  readonly runId: string;
+  readonly runId?: string | undefined;
   /**
    * Continue a run the pipeline already holds: each shard sends only what the pipeline has not
    * acked. Without it, a run id the pipeline holds data for is refused (SMSIM_ERR_RUN_EXISTS).
@@ -54,7 +56,8 @@ export interface RunOptions {
  * vs reported, with the scenario's expectations checked.
  */
 export async function runScenario(options: RunOptions): Promise<RunReport> {
-  const { scenario, runId } = options;
+  const { scenario } = options;
+  const runId = options.runId ?? defaultRunId(scenario);
   const expectations = parseExpectations(scenario.expect);
   const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
   if (shards.length === 0) throw new SmsimError('SMSIM_ERR_USAGE', `the shard selection selects none of the ${scenario.estate.shardCount} shards of scenario "${scenario.name}"`);
@@ -69,7 +72,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     // An external pipeline is checked once up front, so a wrong --target fails in one clear line
     // instead of every worker waiting out its own connect timeout; and what it already holds of
     // this run decides between refusing and resuming.
-    const resumeAfter = options.target === undefined ? new Map<number, number>() : await preflight(options, shards, security);
+    const resumeAfter = options.target === undefined ? new Map<number, number>() : await preflight(options, runId, shards, security);
     const progress = new Map<number, ShardProgress>();
     const pacing: Pacing | undefined = options.pacing === undefined ? undefined : { ...options.pacing, gate: createStartGate(), shards: shards.length };
     const results = await runShards({
@@ -112,18 +115,13 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const families = reportedFamilies(report, options.families);
     const metrics = joinFigures(merged.truth, merged.observed, report.metrics, families);
     const partial = shards.length < scenario.estate.shardCount;
-    const runContext: Record<string, number> = {
-      ...(run as unknown as Record<string, number>),
-      scheduleLagP99: run.pacing?.scheduleLagMs.p99 ?? Number.NaN,
-      ackLatencyP99: run.pacing?.ackLatencyMs.p99 ?? Number.NaN,
-    };
     // A partial run's figures are its shards' only, while an external pipeline's Report covers
     // every shard process of the run so far: its expectations are checked by `smsim merge`.
-    const checked = partial ? [] : checkExpectations(expectations, { metrics, run: runContext, reportedFamilies: families });
+    const checked = partial ? [] : checkExpectations(expectations, expectationContext(metrics, run, families));
     return {
       schemaVersion: 2,
       smsimVersion: SMSIM_VERSION,
-      scenario: { name: scenario.name, file: options.scenarioFile, description: scenario.description, shardCount: scenario.estate.shardCount },
+      scenario: { name: scenario.name, file: options.scenarioFile, description: scenario.description, shardCount: scenario.estate.shardCount, expect: scenario.expect },
       runId,
       seed: scenario.seed,
       fingerprint: merged.fingerprint,
@@ -147,18 +145,13 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
   }
 }
 
-/** A shard's stream id within its run: the same in every process, so a run can be resumed. */
-export function streamIdOf(shard: number): string {
-  return `shard-${String(shard).padStart(4, '0')}`;
-}
-
 /**
  * What the pipeline already holds of this run's shards: refused unless resuming, and then each
  * shard's acked_through, from which its stream continues.
  */
-async function preflight(options: RunOptions, shards: readonly number[], security: { caPem: string | undefined; token: string | undefined }): Promise<Map<number, number>> {
+async function preflight(options: RunOptions, runId: string, shards: readonly number[], security: { caPem: string | undefined; token: string | undefined }): Promise<Map<number, number>> {
   const target = options.target as string;
-  const held: FetchedReport = await fetchReport(target, options.runId, 0, { timeoutMs: PREFLIGHT_TIMEOUT_MS, security });
+  const held: FetchedReport = await fetchReport(target, runId, 0, { timeoutMs: PREFLIGHT_TIMEOUT_MS, security });
   const acked = new Map(held.stats.streams.map((s) => [s.streamId, s.ackedThrough]));
   const ours = new Map<number, number>();
   for (const shard of shards) {
@@ -167,8 +160,8 @@ async function preflight(options: RunOptions, shards: readonly number[], securit
   }
   if (options.resume === true) {
     if (ours.size === 0 && held.stats.eventsAccepted > 0 && held.stats.streams.length === 0) {
-      throw new SmsimError('SMSIM_ERR_RESUME_FAILED', `the pipeline at ${target} holds ${held.stats.eventsAccepted} events of run ${options.runId} but reports no per-stream acked_through (IngestStats.streams): it cannot be resumed`, {
-        details: { target, runId: options.runId },
+      throw new SmsimError('SMSIM_ERR_RESUME_FAILED', `the pipeline at ${target} holds ${held.stats.eventsAccepted} events of run ${runId} but reports no per-stream acked_through (IngestStats.streams): it cannot be resumed`, {
+        details: { target, runId },
       });
     }
     return ours;
@@ -177,9 +170,9 @@ async function preflight(options: RunOptions, shards: readonly number[], securit
     const events = [...ours.keys()].reduce((sum, shard) => sum + (held.stats.streams.find((s) => s.streamId === streamIdOf(shard))?.eventsAccepted ?? 0), 0);
     throw new SmsimError(
       'SMSIM_ERR_RUN_EXISTS',
-      `the pipeline at ${target} already holds run ${options.runId} (${ours.size} of this run's ${shards.length} shard streams, ${events} events): ` +
+      `the pipeline at ${target} already holds run ${runId} (${ours.size} of this run's ${shards.length} shard streams, ${events} events): ` +
         'add --resume to continue it, --run-id <id> (or $SMSIM_RUN_ID) to start another, or drop it with `smsim runs drop`',
-      { details: { target, runId: options.runId, shards: [...ours.keys()] } },
+      { details: { target, runId, shards: [...ours.keys()] } },
     );
   }
   return ours;

@@ -20,8 +20,8 @@ export function rawIngestStream(address: string, options: { credentials?: grpc.C
     notify?.();
   });
   return {
-    send(streamId: string, seq: number, batch: Uint8Array) {
-      call.write(encodeIngestRequest(streamId, seq, batch));
+    send(streamId: string, seq: number, batch: Uint8Array, runId = '') {
+      call.write(encodeIngestRequest(streamId, seq, batch, runId));
     },
     writeRaw(bytes: Uint8Array) {
       call.write(bytes);

@@ -7,7 +7,7 @@ import { isSmsimError } from '../../simulator/core/errors.js';
 import { MAX_EVENTS_PER_BATCH } from '../../simulator/core/domain/wire-limits.js';
 import { parseScenarioText } from '../../harness/scenario/load-scenario.js';
 import { issuesOf, MINIMAL_SCENARIO } from '../helpers/scenario-issues.js';
-import { AckStatus, decodeIngestAck, decodeReportRequest, decodeReportResponse, encodeIngestAck, encodeReportRequest, encodeReportResponse } from '../../wire/messages.js';
+import { AckStatus, decodeIngestAck, decodeReportRequest, decodeReportResponse, encodeIngestAck, encodeReportRequest, encodeReportResponse, type ReportRequest } from '../../wire/messages.js';
 import { EventBatchDecoder, decodeEventBatch, encodeEventBatch } from '../../wire/codec.js';
 import { decodeIngestRequest, encodeIngestRequest, peekEventCount } from '../../wire/envelope.js';
 import { protoTypes } from '../../wire/proto-root.js';
@@ -193,11 +193,12 @@ describe('IngestRequest envelope', () => {
   it('is byte-compatible with protobufjs encoding IngestRequest with a nested EventBatch', () => {
     const view = sampleBatch();
     const batchBytes = encodeEventBatch(view);
-    for (const [streamId, sequence] of [['run-1/shard-0003', 1], ['ünïcødé/shard', 2 ** 40 + 3], ['s', 127], ['s', 128]] as const) {
-      const ours = encodeIngestRequest(streamId, sequence, batchBytes);
-      const theirs = protoTypes().IngestRequest.encode({ streamId, sequence, batch: plain(view) }).finish();
+    for (const [streamId, sequence, runId] of [['shard-0003', 1, 'default-3f9a0c1e2b4d'], ['ünïcødé/shard', 2 ** 40 + 3, 'rün'], ['s', 127, ''], ['s', 128, 'r']] as const) {
+      const ours = encodeIngestRequest(streamId, sequence, batchBytes, runId);
+      const theirs = protoTypes().IngestRequest.encode({ streamId, sequence, batch: plain(view), ...(runId === '' ? {} : { runId }) }).finish();
       expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
       const back = decodeIngestRequest(theirs);
+      expect(back.runId).toBe(runId);
       expect(back.streamId).toBe(streamId);
       expect(back.sequence).toBe(sequence);
       expect(Buffer.from(back.batchBytes).equals(Buffer.from(batchBytes))).toBe(true);
@@ -209,14 +210,15 @@ describe('IngestRequest envelope', () => {
     const ours = encodeIngestRequest('', 0, batchBytes);
     const theirs = protoTypes().IngestRequest.encode({ batch: plain(sampleBatch()) }).finish();
     expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
-    expect(decodeIngestRequest(ours)).toMatchObject({ streamId: '', sequence: 0 });
+    expect(decodeIngestRequest(ours)).toMatchObject({ runId: '', streamId: '', sequence: 0 });
   });
 
   it('parses fields in any order and skips unknown fields of every wire type', () => {
     const batch = Uint8Array.from([0x08, 0x00]); // event_count = 0
     const bytes = Uint8Array.from([
       0x1a, batch.length, ...batch, // field 3 first
-      0x20, 0x96, 0x01, // unknown field 4, varint
+      0x40, 0x96, 0x01, // unknown field 8, varint
+      0x22, 2, 0x72, 0x31, // run_id = 'r1'
       0x29, 1, 2, 3, 4, 5, 6, 7, 8, // unknown field 5, fixed64
       0x35, 1, 2, 3, 4, // unknown field 6, fixed32
       0x3a, 2, 0xaa, 0xbb, // unknown field 7, bytes
@@ -224,7 +226,7 @@ describe('IngestRequest envelope', () => {
       0x0a, 1, 0x78, // stream_id = "x"
     ]);
     const r = decodeIngestRequest(bytes);
-    expect(r).toMatchObject({ streamId: 'x', sequence: 42 });
+    expect(r).toMatchObject({ runId: 'r1', streamId: 'x', sequence: 42 });
     expect(Array.from(r.batchBytes)).toEqual(Array.from(batch));
     expect(peekEventCount(encodeEventBatch(sampleBatch()))).toBe(7);
   });
@@ -243,7 +245,9 @@ describe('IngestAck and Report codecs', () => {
     const ack = { streamId: 's', ackedThrough: 2 ** 40, status: AckStatus.REJECTED, sequence: 2 ** 40, message: 'kind[3]' };
     expect(decodeIngestAck(encodeIngestAck(ack))).toEqual(ack);
     expect(decodeIngestAck(new Uint8Array(0))).toEqual({ streamId: '', ackedThrough: 0, status: 0, sequence: 0, message: '' });
-    expect(decodeReportRequest(encodeReportRequest({ asOfMs: T0 }))).toEqual({ asOfMs: T0 });
+    expect(decodeReportRequest(encodeReportRequest({ asOfMs: T0, runId: 'default-3f9a0c1e2b4d' }))).toEqual({ asOfMs: T0, runId: 'default-3f9a0c1e2b4d' });
+    // A client older than v1.1 sends no run id: it asks for run "".
+    expect(decodeReportRequest(encodeReportRequest({ asOfMs: T0 } as ReportRequest))).toEqual({ asOfMs: T0, runId: '' });
     const response = {
       metrics: [
         { id: 'install.installAndLeave', labels: { region: 'north', day: '2026-03-02' }, value: 3 },
@@ -259,8 +263,10 @@ describe('IngestAck and Report codecs', () => {
         refusedCalls: 2,
         streams: [{ streamId: 'a', ackedThrough: 4, eventsAccepted: 3000 }],
       },
+      runId: 'r1',
+      families: ['install', 'srv'],
     };
     expect(decodeReportResponse(encodeReportResponse(response))).toEqual(response);
-    expect(decodeReportResponse(new Uint8Array(0)).stats.streams).toEqual([]);
+    expect(decodeReportResponse(new Uint8Array(0))).toMatchObject({ runId: '', families: [], stats: { streams: [] } });
   });
 });

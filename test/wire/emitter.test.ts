@@ -6,7 +6,6 @@ import { EventKind } from '../../simulator/core/domain/vocabulary.js';
 import { isSmsimError } from '../../simulator/core/errors.js';
 import type { MeasurementPipeline } from '../../harness/pipeline/measurement-pipeline.js';
 import { createIngestState, receiveBatch } from '../../harness/pipeline/ingest-delivery.js';
-import type { IngestState } from '../../harness/pipeline/ingest-delivery.js';
 import { startPipelineServer } from '../../harness/pipeline/ingest-server.js';
 import type { PipelineServer } from '../../harness/pipeline/ingest-server.js';
 import { AckStatus } from '../../wire/messages.js';
@@ -17,6 +16,7 @@ import type { IngestEmitter, IngestEmitterOptions } from '../../wire/emitter-api
 import { ingestServiceDefinition } from '../../wire/services.js';
 import type { ReceivedIngestRequest } from '../../wire/services.js';
 import { recordingPipeline as recorder } from '../helpers/batches.js';
+import { RunRegistry } from '../../harness/pipeline/run-registry.js';
 import { freePort } from '../helpers/cli.js';
 
 const T0 = 1_772_409_600_000;
@@ -54,8 +54,8 @@ function emitter(options: IngestEmitterOptions): IngestEmitter {
   return e;
 }
 
-async function pipelineServer(pipeline: MeasurementPipeline, extra: { port?: number; state?: IngestState } = {}): Promise<PipelineServer> {
-  const s = await startPipelineServer({ pipeline, ...extra });
+async function pipelineServer(pipeline: MeasurementPipeline, extra: { port?: number; runs?: RunRegistry } = {}): Promise<PipelineServer> {
+  const s = await startPipelineServer({ runs: extra.runs ?? new RunRegistry(() => pipeline), ...(extra.port === undefined ? {} : { port: extra.port }) });
   servers.push(s);
   return s;
 }
@@ -115,7 +115,8 @@ describe('Ingest emitter', () => {
 
   it('survives a pipeline restart on the same port: reconnects, resends, nothing lost or applied twice', async () => {
     const N = 120;
-    const state = createIngestState(); // what a journal will persist; survives the restart here
+    // What a journal will persist; survives the restart here.
+    const runs = new RunRegistry(() => pipeline);
     let restarted: Promise<PipelineServer> | undefined;
     let first: PipelineServer | undefined;
     const pipeline = recordingPipeline((tag) => {
@@ -124,10 +125,10 @@ describe('Ingest emitter', () => {
       // must resend it and the restarted server must count it as a duplicate.
       const port = first.port;
       restarted = first.stop({ graceMs: 0 }).then(
-        () => new Promise((r) => setTimeout(r, 150)).then(() => pipelineServer(pipeline, { port, state })),
+        () => new Promise((r) => setTimeout(r, 150)).then(() => pipelineServer(pipeline, { port, runs })),
       );
     });
-    first = await pipelineServer(pipeline, { state });
+    first = await pipelineServer(pipeline, { runs });
     const e = emitter({ target: first.address, streamId: 'run/shard-0001', maxInFlightBatches: 8, backoffSeed: 7 });
     for (const tag of range(N)) await e.send(taggedBatch(tag), EVENTS_PER_BATCH);
     const stats = await e.finish();
@@ -299,9 +300,9 @@ describe('Ingest emitter', () => {
   });
 
   it('fails when the pipeline already holds more of this stream than was sent (stream id reused)', async () => {
-    const state = createIngestState();
-    state.streams.set('s', { ackedThrough: 10, batchesAccepted: 10, eventsAccepted: 50, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: 0 });
-    const srv = await pipelineServer(recordingPipeline(), { state });
+    const runs = new RunRegistry(recordingPipeline);
+    runs.get('').state.streams.set('s', { ackedThrough: 10, batchesAccepted: 10, eventsAccepted: 50, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: 0 });
+    const srv = await pipelineServer(recordingPipeline(), { runs });
     const e = emitter({ target: srv.address, streamId: 's' });
     const sent = e.send(taggedBatch(1), EVENTS_PER_BATCH);
     await expect(sent.then(() => e.finish())).rejects.toMatchObject({ code: 'SMSIM_ERR_STREAM_FAILED', message: expect.stringMatching(/stream id reused/) as string });

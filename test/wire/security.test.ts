@@ -15,6 +15,7 @@ import { encodeEventBatch } from '../../wire/codec.js';
 import { createIngestEmitter } from '../../wire/emitter.js';
 import { type IngestEmitter } from '../../wire/emitter-api.js';
 import { authMetadata, tokenChecker } from '../../wire/security.js';
+import { RunRegistry } from '../../harness/pipeline/run-registry.js';
 import { rawIngestStream, type RawIngestStream } from '../helpers/raw-ingest.js';
 
 let clock = 1_772_409_600_000;
@@ -57,7 +58,7 @@ afterEach(async () => {
 });
 
 async function start(extra: Partial<PipelineServerOptions>): Promise<PipelineServer> {
-  const s = await startPipelineServer({ pipeline: createReferencePipeline(), ...extra });
+  const s = await startPipelineServer({ runs: new RunRegistry(() => createReferencePipeline()), ...extra });
   servers.push(s);
   return s;
 }
@@ -104,8 +105,8 @@ describe('bearer token', () => {
     emitters.push(e);
     await e.send(batch(), 2).catch(() => undefined);
     await expect(e.finish()).rejects.toMatchObject({ code: 'SMSIM_ERR_UNAUTHENTICATED', message: expect.stringContaining(srv.address) as string });
-    await expect(fetchReport(srv.address, 0, 5000)).rejects.toMatchObject({ code: 'SMSIM_ERR_UNAUTHENTICATED' });
-    const report = await fetchReport(srv.address, 0, 5000, { token: 's3cret' });
+    await expect(fetchReport(srv.address, '', 0, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'SMSIM_ERR_UNAUTHENTICATED' });
+    const report = await fetchReport(srv.address, '', 0, { timeoutMs: 5000, security: { token: 's3cret' } });
     expect(report.stats.refusedCalls).toBe(2);
   });
 });
@@ -123,7 +124,7 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
     for (let i = 0; i < 3; i++) await e.send(batch(), 2);
     const stats = await e.finish();
     expect(stats.eventsAcked).toBe(6);
-    const report = await fetchReport(srv.address, 0, 5000, { caPem: tls.certPem, token: 't' });
+    const report = await fetchReport(srv.address, '', 0, { timeoutMs: 5000, security: { caPem: tls.certPem, token: 't' } });
     expect(report.stats.eventsAccepted).toBe(6);
   });
 
@@ -131,7 +132,7 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
     const srv = await start({ security: tls });
     const other = makeCertificate();
     for (const security of [undefined, { caPem: other.certPem }]) {
-      const err: unknown = await fetchReport(srv.address, 0, 3000, security).catch((e: unknown) => e);
+      const err: unknown = await fetchReport(srv.address, '', 0, { timeoutMs: 3000, security: security }).catch((e: unknown) => e);
       expect(isSmsimError(err)).toBe(true);
       expect(['SMSIM_ERR_TARGET_UNREACHABLE', 'SMSIM_ERR_REPORT_FAILED']).toContain((err as { code: string }).code);
     }
@@ -141,7 +142,7 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
   it('checks the certificate against the IP dialled: a trusted certificate for another name is refused', async () => {
     const elsewhere = makeCertificate('DNS:pipeline.example');
     const srv = await start({ security: elsewhere });
-    const err: unknown = await fetchReport(srv.address, 0, 3000, { caPem: elsewhere.certPem }).catch((e: unknown) => e);
+    const err: unknown = await fetchReport(srv.address, '', 0, { timeoutMs: 3000, security: { caPem: elsewhere.certPem } }).catch((e: unknown) => e);
     expect(isSmsimError(err, 'SMSIM_ERR_TARGET_UNREACHABLE')).toBe(true);
   });
 });

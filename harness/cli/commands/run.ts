@@ -6,7 +6,8 @@ import { writeReport } from '../../report/write-report.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { ExitCode, type CommandContext } from '../context.js';
-import { hostPort, positiveNumber, readPem, shardSpec, tokenOf, wallDuration, wholeNumber } from '../options.js';
+import { familyList, hostPort, positiveNumber, readPem, shardSpec, tokenOf, wallDuration, wholeNumber } from '../options.js';
+import { chooseRunId } from '../../run/run-id.js';
 import { createProgressBar } from '../progress-bar.js';
 import { defaultWorkers, premisesDays } from '../workers.js';
 
@@ -26,6 +27,9 @@ export interface RunFlags {
   token?: string;
   reconnectTimeout?: number;
   ackTimeout?: number;
+  runId?: string;
+  resume?: boolean;
+  families?: string[];
 }
 
 /** The options of run and emit, defined once: the two differ only in whether --target is required. */
@@ -43,7 +47,10 @@ export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
     .option('--tls-ca <file>', 'dial the pipeline over TLS, trusting this CA (PEM)')
     .option('--token <token>', 'bearer token for the pipeline (default: $SMSIM_TOKEN)')
     .option('--reconnect-timeout <time>', 'give up on a pipeline that stays unreachable this long (default 10s)', wallDuration)
-    .option('--ack-timeout <time>', 'a call with no ack for this long is cut and resumed (default 30s)', wallDuration);
+    .option('--ack-timeout <time>', 'a call with no ack for this long is cut and resumed (default 30s)', wallDuration)
+    .option('--run-id <id>', 'the run the pipeline reports on (default: $SMSIM_RUN_ID, else the scenario name and a hash of the resolved scenario, the same in every shard process)')
+    .option('--resume', 'continue a run the pipeline already holds: send only what it has not acked (without it, such a run is refused)')
+    .option('--families <list>', 'metric families the pipeline computes, e.g. srv,alert (default: what its Report says); the others show as "not reported"', familyList);
   if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
   else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
   return cmd;
@@ -70,6 +77,10 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
     const scenario = flags.batchSize === undefined ? loaded : { ...loaded, batchSize: flags.batchSize };
     const shard = flags.shard;
     const shards = shard === undefined ? undefined : Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % shard.count === shard.index);
+    if (shard !== undefined && shards?.length === 0) {
+      throw new SmsimError('SMSIM_ERR_USAGE', `--shard ${shard.index}/${shard.count} selects none of the ${scenario.estate.shardCount} shards of ${file}: use a shard count of at most ${scenario.estate.shardCount}`);
+    }
+    const runId = chooseRunId(scenario, flags.runId, io.env?.['SMSIM_RUN_ID']);
     const pacing = pacingOf(flags);
     const delivery = {
       ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }),
@@ -84,6 +95,9 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
         scenario,
         scenarioFile: file,
         workers: flags.workers ?? defaultWorkers(flags.target !== undefined, premisesDays(scenario, shards)),
+        runId,
+        ...(flags.resume === true ? { resume: true } : {}),
+        ...(flags.families === undefined ? {} : { families: flags.families }),
         ...(flags.target === undefined ? {} : { target: flags.target }),
         ...(shards === undefined ? {} : { shards }),
         ...(pacing === undefined ? {} : { pacing }),

@@ -7,7 +7,7 @@ import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
 import { RunRegistry } from '../../pipeline/run-registry.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import type { CommandContext } from '../context.js';
-import { byteSize, fsyncMode, portNumber, readPem, tokenOf, wholeNumber } from '../options.js';
+import { byteSize, familyList, fsyncMode, portNumber, readPem, tokenOf, wholeNumber } from '../options.js';
 
 interface ServeFlags {
   host: string;
@@ -20,6 +20,7 @@ interface ServeFlags {
   token?: string;
   maxMessageBytes?: number;
   maxStreams?: number;
+  families?: string[];
 }
 
 export function registerServe(program: Command, { io }: CommandContext): void {
@@ -35,6 +36,7 @@ export function registerServe(program: Command, { io }: CommandContext): void {
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--token <token>', 'require this bearer token on every call (default: $SMSIM_TOKEN)')
     .option('--max-message-bytes <size>', 'largest IngestRequest accepted (default 4MiB)', byteSize('--max-message-bytes'))
+    .option('--families <list>', 'compute only these metric families, e.g. install,srv: a partial pipeline, as yours may be while you build it (default: all)', familyList)
     .option('--max-streams <n>', 'Ingest streams open at once, over all connections (default 1024)', wholeNumber('--max-streams', 1_000_000))
     .action(async (flags: ServeFlags) => {
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
@@ -45,7 +47,7 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       };
       const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
       // Every run gets its own reference pipeline, all with the same configuration.
-      const runs = new RunRegistry(() => createReferencePipeline(config));
+      const runs = new RunRegistry(() => createReferencePipeline(config, flags.families));
       const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, runs);
       if (durable !== undefined) {
         const r = durable.recovery;

@@ -5,12 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventBatchBuilder } from '../../../simulator/core/domain/event-batch.js';
 import { EventKind } from '../../../simulator/core/domain/vocabulary.js';
 import { openDurablePipeline } from '../../../harness/pipeline/durable-pipeline.js';
-import { ingestStats } from '../../../harness/pipeline/ingest-delivery.js';
 import { startPipelineServer, type PipelineServer } from '../../../harness/pipeline/ingest-server.js';
 import { JOURNAL_FILE, type Journal } from '../../../harness/pipeline/journal.js';
 import { createReferencePipeline } from '../../../harness/pipeline/reference-pipeline.js';
 import { AckStatus } from '../../../wire/messages.js';
 import { encodeEventBatch } from '../../../wire/codec.js';
+import { RunRegistry } from '../../../harness/pipeline/run-registry.js';
 import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
 
 let clock = Date.UTC(2026, 2, 2);
@@ -41,7 +41,7 @@ describe('durable reference pipeline', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsim-durable-'));
     const batches = [1, 2, 3, 4].map(batch);
     const first = openDurablePipeline(dir);
-    const srv = await startPipelineServer({ pipeline: first.pipeline, state: first.state, journal: first.journal });
+    const srv = await startPipelineServer({ runs: first.runs, journal: first.journal });
     servers.push(srv);
     const s = open(srv.address);
     s.send('run/a', 1, batches[0] as Uint8Array);
@@ -49,7 +49,7 @@ describe('durable reference pipeline', () => {
     s.send('run/a', 3, batches[1] as Uint8Array);
     s.send('run/b', 1, batches[2] as Uint8Array);
     expect((await s.take(4)).map((a) => a.status)).toEqual([AckStatus.OK, AckStatus.REJECTED, AckStatus.OK, AckStatus.OK]);
-    const before = { stats: srv.stats(), metrics: first.pipeline.report(0) };
+    const before = { stats: srv.stats(), metrics: first.runs.get('').pipeline.report(0) };
     await srv.stop({ graceMs: 0 });
     await first.journal.close();
 
@@ -57,11 +57,11 @@ describe('durable reference pipeline', () => {
     appendFileSync(join(dir, JOURNAL_FILE), Buffer.from([0xf4, 0x01, 0, 0, 1, 2, 3, 4, 9, 9, 9]));
     const second = openDurablePipeline(dir);
     expect(second.recovery).toMatchObject({ records: 4, discardedBytes: 11, discardReason: expect.stringMatching(/torn record at byte \d+ \(500 bytes announced, 3 present\)/) as string });
-    expect(ingestStats(second.state)).toEqual(before.stats);
-    expect(second.pipeline.report(0)).toEqual(before.metrics);
+    expect(second.runs.stats('')).toEqual(before.stats);
+    expect(second.runs.get('').pipeline.report(0)).toEqual(before.metrics);
     expect(before.metrics.length).toBeGreaterThan(0);
 
-    const srv2 = await startPipelineServer({ pipeline: second.pipeline, state: second.state, journal: second.journal });
+    const srv2 = await startPipelineServer({ runs: second.runs, journal: second.journal });
     servers.push(srv2);
     const resumed = open(srv2.address);
     resumed.send('run/a', 3, batches[1] as Uint8Array); // resent after the restart
@@ -86,7 +86,7 @@ describe('durable reference pipeline', () => {
       stats: () => ({ records: appended.length, bytes: 0, commits: 0 }),
       close: async () => undefined,
     };
-    const srv = await startPipelineServer({ pipeline: createReferencePipeline(), journal });
+    const srv = await startPipelineServer({ runs: new RunRegistry(() => createReferencePipeline()), journal });
     servers.push(srv);
     const s = open(srv.address);
     s.send('run/d', 1, batch(1));

@@ -11,6 +11,7 @@ import { encodeIngestRequest } from '../../../wire/envelope.js';
 import { createIngestEmitter } from '../../../wire/emitter.js';
 import { protoTypes } from '../../../wire/proto-root.js';
 import { nextTimeMs, recordingPipeline, taggedBatch as valid } from '../../helpers/batches.js';
+import { RunRegistry } from '../../../harness/pipeline/run-registry.js';
 import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
 
 /**
@@ -63,7 +64,7 @@ const HOSTILE: Array<[string, () => Uint8Array, RegExp]> = [
 describe('hostile batches', () => {
   it.each(HOSTILE)('%s: refused with its code, counted, the stream carries on', async (_name, hostile, message) => {
     const pipeline = recordingPipeline();
-    server = await startPipelineServer({ pipeline });
+    server = await startPipelineServer({ runs: new RunRegistry(() => pipeline) });
     const s = open(server.address);
     s.send('run/h', 1, valid(100));
     s.send('run/h', 2, hostile());
@@ -80,7 +81,7 @@ describe('hostile batches', () => {
   });
 
   it('sequence 0: REJECTED, consumes nothing', async () => {
-    server = await startPipelineServer({ pipeline: recordingPipeline() });
+    server = await startPipelineServer({ runs: new RunRegistry(() => recordingPipeline()) });
     const s = open(server.address);
     s.send('run/z', 0, valid(1));
     expect((await s.take(1))[0]).toMatchObject({ status: AckStatus.REJECTED, ackedThrough: 0, message: expect.stringMatching(/sequence must start at 1/) as string });
@@ -93,7 +94,7 @@ describe('hostile batches', () => {
   ];
   it.each(CALL_LEVEL)('%s: the call ends with its status, is counted, and other streams are served', async (_name, write, code, details) => {
     const pipeline = recordingPipeline();
-    server = await startPipelineServer({ pipeline, maxMessageBytes: 65_536 });
+    server = await startPipelineServer({ runs: new RunRegistry(() => pipeline), maxMessageBytes: 65_536 });
     const bad = open(server.address);
     write(bad);
     const status = await bad.status();
@@ -107,7 +108,7 @@ describe('hostile batches', () => {
   });
 
   it('refuses streams past --max-streams with UNAVAILABLE (the emitter backs off and retries)', async () => {
-    server = await startPipelineServer({ pipeline: recordingPipeline(), maxStreams: 1 });
+    server = await startPipelineServer({ runs: new RunRegistry(() => recordingPipeline()), maxStreams: 1 });
     const first = open(server.address);
     first.send('run/1', 1, valid(1));
     await first.take(1);
@@ -155,13 +156,13 @@ describe('fuzz: random and mutated batches (fast-check)', () => {
         const pipeline = recordingPipeline();
         let validSeq = 0;
         batches.forEach((bytes, i) => {
-          const ack = receiveBatch(state, pipeline, { streamId: 'fuzz', sequence: i + 1, batchBytes: bytes });
+          const ack = receiveBatch(state, pipeline, { runId: '', streamId: 'fuzz', sequence: i + 1, batchBytes: bytes });
           expect(ack.ackedThrough).toBe(i + 1);
           if (ack.status === AckStatus.REJECTED) expect(ack.message).toMatch(/^SMSIM_ERR_BATCH_INVALID: /);
           else expect(ack.status).toBe(AckStatus.OK);
           // A valid stream interleaved with the garbage: every one of its batches is applied.
           const before = pipeline.applied.length;
-          const okAck = receiveBatch(state, pipeline, { streamId: 'valid', sequence: ++validSeq, batchBytes: valid(10_000 + validSeq) });
+          const okAck = receiveBatch(state, pipeline, { runId: '', streamId: 'valid', sequence: ++validSeq, batchBytes: valid(10_000 + validSeq) });
           expect(okAck.status).toBe(AckStatus.OK);
           expect(pipeline.applied.length).toBe(before + 1);
         });
@@ -175,7 +176,7 @@ describe('fuzz: random and mutated batches (fast-check)', () => {
 
   it('over gRPC: random envelopes end the call or are acked; the server keeps serving', async () => {
     const pipeline = recordingPipeline();
-    server = await startPipelineServer({ pipeline });
+    server = await startPipelineServer({ runs: new RunRegistry(() => pipeline) });
     const address = server.address;
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 200 }), hostileBytes.map((b) => encodeIngestRequest('fz', 1, b))), async (bytes) => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { SmsimError } from '../../../simulator/core/errors.js';
 import {
   admitRequest,
-  countRefusedCall,
   createIngestState,
   ingestStats,
   receiveBatch,
@@ -10,6 +9,7 @@ import {
   type IngestState,
 } from '../../../harness/pipeline/ingest-delivery.js';
 import type { Journal } from '../../../harness/pipeline/journal.js';
+import { RunRegistry } from '../../../harness/pipeline/run-registry.js';
 import { AckStatus, type IngestAck } from '../../../wire/messages.js';
 import { decodeEventBatch } from '../../../wire/codec.js';
 import { decodeIngestRequest, type IngestRequest } from '../../../wire/envelope.js';
@@ -21,7 +21,9 @@ import { recordingPipeline, taggedBatch } from '../../helpers/batches.js';
  * ingest-server.test.ts and hostile-batches.test.ts, asserted on every field of every ack.
  */
 
-const req = (streamId: string, sequence: number, batchBytes: Uint8Array): IngestRequest => ({ streamId, sequence, batchBytes });
+const req = (streamId: string, sequence: number, batchBytes: Uint8Array, runId = ''): IngestRequest => ({ runId, streamId, sequence, batchBytes });
+/** Every run into the one pipeline the test inspects. */
+const runsInto = (pipeline: ReturnType<typeof recordingPipeline>): RunRegistry => new RunRegistry(() => pipeline);
 const ok = (streamId: string, sequence: number, ackedThrough: number): IngestAck => ({ streamId, sequence, ackedThrough, status: AckStatus.OK, message: '' });
 
 function fresh(): { state: IngestState; pipeline: ReturnType<typeof recordingPipeline> } {
@@ -153,16 +155,17 @@ describe('receiveBatch', () => {
 
 describe('admitRequest and refused calls', () => {
   it('passes a request through as is, refuses a malformed or oversized one, and counts refusals', () => {
-    const wire = { streamId: 's', sequence: 1, batchBytes: new Uint8Array(4), wireBytes: 100 };
+    const wire = { runId: '', streamId: 's', sequence: 1, batchBytes: new Uint8Array(4), wireBytes: 100 };
     expect(admitRequest(wire, 100)).toBe(wire);
     const tooLarge = admitRequest(wire, 99);
     expect(tooLarge).toBeInstanceOf(SmsimError);
     expect(tooLarge).toMatchObject({ code: 'SMSIM_ERR_BATCH_TOO_LARGE', message: "IngestRequest of 100 bytes exceeds the server's limit of 99 bytes (--max-message-bytes)" });
     const malformed = new SmsimError('SMSIM_ERR_BATCH_INVALID', 'IngestRequest: truncated varint');
     expect(admitRequest({ malformed }, 100)).toBe(malformed);
-    const state = createIngestState();
-    countRefusedCall(state);
-    expect(ingestStats(state)).toMatchObject({ refusedCalls: 1, streams: [] });
+    const runs = new RunRegistry(recordingPipeline);
+    runs.countRefusedCall();
+    expect(runs.stats('')).toMatchObject({ refusedCalls: 1, streams: [] });
+    expect(ingestStats(createIngestState(), 1)).toMatchObject({ refusedCalls: 1, streams: [] });
   });
 });
 
@@ -194,19 +197,51 @@ function sink() {
 }
 
 describe('streamDelivery', () => {
-  it('without a journal, acks at once', () => {
-    const { state, pipeline } = fresh();
+  it('keeps runs apart: each run has its own streams, sequences and pipeline', () => {
+    const pipelines: Array<ReturnType<typeof recordingPipeline>> = [];
+    const runs = new RunRegistry(() => {
+      const p = recordingPipeline();
+      pipelines.push(p);
+      return p;
+    });
     const out = sink();
-    const d = streamDelivery(state, pipeline, undefined, out);
+    const d = streamDelivery(runs, undefined, out);
+    d.receive(req('shard-0000', 1, taggedBatch(100), 'run-a'));
+    d.receive(req('shard-0000', 1, taggedBatch(200), 'run-b')); // same stream id, another run: not a duplicate
+    d.receive(req('shard-0000', 2, taggedBatch(300), 'run-a'));
+    d.receive(req('shard-0000', 1, taggedBatch(100), 'run-a')); // a duplicate within run-a
+    expect(out.sent).toEqual([
+      [1, 1, AckStatus.OK],
+      [1, 1, AckStatus.OK],
+      [2, 2, AckStatus.OK],
+      [1, 2, AckStatus.OK],
+    ]);
+    expect(pipelines.map((p) => p.applied.length)).toEqual([2, 1]);
+    expect(runs.stats('run-a')).toMatchObject({ batchesAccepted: 2, duplicateBatches: 1, streams: [{ streamId: 'shard-0000', ackedThrough: 2 }] });
+    expect(runs.stats('run-b')).toMatchObject({ batchesAccepted: 1, duplicateBatches: 0, streams: [{ streamId: 'shard-0000', ackedThrough: 1 }] });
+    expect(runs.stats('run-c')).toMatchObject({ batchesAccepted: 0, streams: [] });
+    expect(runs.list().map((r) => [r.runId, r.streams, r.batchesAccepted])).toEqual([
+      ['run-a', 1, 2],
+      ['run-b', 1, 1],
+    ]);
+    expect(runs.drop('run-a')).toBe(true);
+    expect(runs.drop('run-a')).toBe(false);
+    expect(runs.list().map((r) => r.runId)).toEqual(['run-b']);
+  });
+
+  it('without a journal, acks at once', () => {
+    const { pipeline } = fresh();
+    const out = sink();
+    const d = streamDelivery(runsInto(pipeline), undefined, out);
     d.receive(req('s', 1, taggedBatch(100)));
     expect(out.sent).toEqual([[1, 1, AckStatus.OK]]);
   });
 
   it('with a journal, journals consumed requests and acks (duplicates too) in order, only once durable', async () => {
-    const { state, pipeline } = fresh();
+    const { pipeline } = fresh();
     const { journal, records, settle } = manualJournal();
     const out = sink();
-    const d = streamDelivery(state, pipeline, journal, out);
+    const d = streamDelivery(runsInto(pipeline), journal, out);
     const first = taggedBatch(100);
     d.receive(req('s', 1, first));
     d.receive(req('s', 1, first)); // duplicate: not journalled, but its ack waits all the same
@@ -225,10 +260,10 @@ describe('streamDelivery', () => {
   });
 
   it('a journal that fails: no ack leaves, the sink is told', async () => {
-    const { state, pipeline } = fresh();
+    const { pipeline } = fresh();
     const { journal, settle } = manualJournal();
     const out = sink();
-    const d = streamDelivery(state, pipeline, journal, out);
+    const d = streamDelivery(runsInto(pipeline), journal, out);
     d.receive(req('s', 1, taggedBatch(100)));
     const err = new SmsimError('SMSIM_ERR_JOURNAL_FAILED', 'manual: fdatasync failed');
     settle(err);
@@ -238,7 +273,7 @@ describe('streamDelivery', () => {
 
     const broken = manualJournal({ failAppend: true });
     const out2 = sink();
-    streamDelivery(createIngestState(), pipeline, broken.journal, out2).receive(req('t', 1, taggedBatch(200)));
+    streamDelivery(runsInto(pipeline), broken.journal, out2).receive(req('t', 1, taggedBatch(200)));
     expect(out2.sent).toEqual([]);
     expect(out2.failures).toMatchObject([{ code: 'SMSIM_ERR_JOURNAL_FAILED' }]);
   });

@@ -11,6 +11,7 @@ import { AckStatus } from '../../../wire/messages.js';
 import { decodeEventBatch } from '../../../wire/codec.js';
 import { protoTypes } from '../../../wire/proto-root.js';
 import { T0, recordingPipeline as recorder, taggedBatch } from '../../helpers/batches.js';
+import { RunRegistry } from '../../../harness/pipeline/run-registry.js';
 import { rawIngestStream } from '../../helpers/raw-ingest.js';
 
 /** A well-formed protobuf batch with one event of kind 99. */
@@ -43,7 +44,7 @@ afterEach(async () => {
 });
 
 async function start(pipeline: MeasurementPipeline, extra: { maxMessageBytes?: number; receiveWindowBytes?: number } = {}) {
-  server = await startPipelineServer({ pipeline, ...extra });
+  server = await startPipelineServer({ runs: new RunRegistry(() => pipeline), ...extra });
   return server;
 }
 
@@ -202,7 +203,7 @@ describe('Ingest server', () => {
     s.send('s', 1, taggedBatch(100));
     s.send('s', 1, taggedBatch(100));
     await s.take(2);
-    const report = await fetchReport(srv.address, T0, 5000);
+    const report = await fetchReport(srv.address, '', T0, { timeoutMs: 5000 });
     expect(report.metrics).toEqual([{ id: 'test.applied', labels: { a: '1', asOf: String(T0), b: '2' }, value: 1 }]);
     expect(Object.getPrototypeOf(report.metrics[0]?.labels)).toBe(Object.prototype);
     expect(report.stats).toEqual({
@@ -223,7 +224,13 @@ describe('Ingest server', () => {
       throw new Error('no metrics today');
     };
     const srv = await start(pipeline);
-    await expect(fetchReport(srv.address, 0, 5000)).rejects.toMatchObject({ code: 'SMSIM_ERR_REPORT_FAILED', message: expect.stringMatching(/no metrics today/) as string });
+    const s = open(srv.address);
+    s.send('s', 1, taggedBatch(100), 'r1');
+    await s.take(1);
+    // The failure keeps the code the pipeline gave it, and its message, on the client's side.
+    await expect(fetchReport(srv.address, 'r1', 0, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'SMSIM_ERR_REPORT_FAILED', message: expect.stringMatching(/reported: no metrics today/) as string });
+    // A run the pipeline does not hold is answered empty, without asking any pipeline.
+    await expect(fetchReport(srv.address, 'r2', 0, { timeoutMs: 5000 })).resolves.toMatchObject({ runId: 'r2', metrics: [], families: [], stats: { streams: [] } });
   });
 
   it('raises the HTTP/2 receive window of each connection to 8 MiB', async () => {
@@ -248,7 +255,7 @@ describe('Ingest server', () => {
     netServers.push(blocker);
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
-    const err: unknown = await startPipelineServer({ pipeline: recordingPipeline(), port }).catch((e: unknown) => e);
+    const err: unknown = await startPipelineServer({ runs: new RunRegistry(() => recordingPipeline()), port }).catch((e: unknown) => e);
     expect(isSmsimError(err, 'SMSIM_ERR_ADDRESS_IN_USE')).toBe(true);
     expect((err as Error).message).toContain(`127.0.0.1:${port}`);
   });
