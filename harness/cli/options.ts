@@ -44,11 +44,28 @@ export const portNumber = (v: string): number => {
   return Number(v);
 };
 
-export const shardSpec = (v: string): { index: number; count: number } => {
-  const m = /^(\d+)\/(\d+)$/.exec(v);
-  if (m === null || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError('must be i/N with 0 ≤ i < N, e.g. 0/4');
-  return { index: Number(m[1]), count: Number(m[2]) };
+/** `i/N`, or `job/N`: i is then the pod's index in a Kubernetes Indexed Job ($JOB_COMPLETION_INDEX). */
+export interface ShardSpec {
+  readonly index: number | 'job';
+  readonly count: number;
+}
+
+export const shardSpec = (v: string): ShardSpec => {
+  const m = /^(\d+|job)\/(\d+)$/.exec(v);
+  if (m === null || Number(m[2]) < 1 || (m[1] !== 'job' && Number(m[1]) >= Number(m[2])))
+    throw new InvalidArgumentError('must be i/N with 0 ≤ i < N, e.g. 0/4, or job/N to take i from $JOB_COMPLETION_INDEX');
+  return { index: m[1] === 'job' ? 'job' : Number(m[1]), count: Number(m[2]) };
 };
+
+/** The shard index of a ShardSpec, reading $JOB_COMPLETION_INDEX for `job/N`. */
+export function shardIndex(spec: ShardSpec, env: Readonly<Record<string, string | undefined>> | undefined): number {
+  if (spec.index !== 'job') return spec.index;
+  const raw = env?.['JOB_COMPLETION_INDEX'];
+  if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) >= spec.count) {
+    throw new SmsimError('SMSIM_ERR_USAGE', `--shard job/${spec.count} takes the shard from $JOB_COMPLETION_INDEX, which is ${raw === undefined ? 'not set' : `"${raw}"`}: it must be a whole number below ${spec.count} (set by a Kubernetes Indexed Job)`);
+  }
+  return Number(raw);
+}
 
 /** A comma-separated list of metric families, each one the reference definitions know. */
 export const familyList = (v: string): string[] => {

@@ -42,9 +42,14 @@ function start(args: string[], env: Record<string, string> = {}): ChildProcessBy
 
 /** Runs the real CLI as a process (bounded in time). */
 export function smsim(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return smsimProcess(args, options).done;
+}
+
+/** The real CLI as a process, with its handle (to kill that one process mid-run). */
+export function smsimProcess(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const { env, timeoutMs = 60_000 } = options;
-  return new Promise((resolve, reject) => {
-    const child = start(args, env);
+  const child = start(args, env);
+  const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -58,6 +63,7 @@ export function smsim(args: string[], options: CliOptions = {}): Promise<CliResu
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, done };
 }
 
 export interface ServeOptions {

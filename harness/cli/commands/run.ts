@@ -6,7 +6,7 @@ import { writeReport } from '../../report/write-report.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { ExitCode, type CommandContext } from '../context.js';
-import { familyList, hostPort, positiveNumber, readPem, shardSpec, tokenOf, wallDuration, wholeNumber } from '../options.js';
+import { familyList, hostPort, positiveNumber, readPem, shardIndex, shardSpec, tokenOf, wallDuration, wholeNumber, type ShardSpec } from '../options.js';
 import { chooseRunId } from '../../run/run-id.js';
 import { createProgressBar } from '../progress-bar.js';
 import { defaultWorkers, premisesDays } from '../workers.js';
@@ -19,7 +19,7 @@ export interface RunFlags {
   duration?: number;
   out?: string;
   target?: string;
-  shard?: { index: number; count: number };
+  shard?: ShardSpec;
   batchSize?: number;
   json?: boolean;
   progress: boolean;
@@ -37,7 +37,7 @@ export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
   cmd
     .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', wholeNumber('--workers', 256))
     .option('-o, --out <dir>', 'write report.json and report.md into this directory')
-    .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines)', shardSpec)
+    .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines); job/N takes i from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)', shardSpec)
     .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH))
     .option('--json', 'print report.json to stdout instead of the summary')
     .option('--no-progress', 'no progress bar')
@@ -75,7 +75,7 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
   return async (file, flags) => {
     const loaded = (await loadScenario(file)).scenario;
     const scenario = flags.batchSize === undefined ? loaded : { ...loaded, batchSize: flags.batchSize };
-    const shard = flags.shard;
+    const shard = flags.shard === undefined ? undefined : { index: shardIndex(flags.shard, io.env), count: flags.shard.count };
     const shards = shard === undefined ? undefined : Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % shard.count === shard.index);
     if (shard !== undefined && shards?.length === 0) {
       throw new SmsimError('SMSIM_ERR_USAGE', `--shard ${shard.index}/${shard.count} selects none of the ${scenario.estate.shardCount} shards of ${file}: use a shard count of at most ${scenario.estate.shardCount}`);
