@@ -45,9 +45,12 @@ export async function readRunDir(dir: string): Promise<RunReport> {
   } catch (cause) {
     throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not valid JSON`, { details: { file }, cause });
   }
+  // A version 1 file has no run id and no reported families: rendering it as version 2 would
+  // show every figure of it as "not reported".
   const ok =
-    typeof report === 'object' && report !== null && report.schemaVersion === 1 && Array.isArray(report.metrics) &&
-    typeof report.window?.startMs === 'number' && typeof report.window?.endMs === 'number' && typeof report.scenario?.name === 'string';
-  if (!ok) throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not an smsim report.json (schemaVersion 1)`, { details: { file } });
+    typeof report === 'object' && report !== null && report.schemaVersion === 2 && Array.isArray(report.metrics) &&
+    typeof report.window?.startMs === 'number' && typeof report.window?.endMs === 'number' && typeof report.scenario?.name === 'string' &&
+    typeof report.runId === 'string' && Array.isArray(report.pipeline?.families);
+  if (!ok) throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not an smsim report.json (schemaVersion 2)`, { details: { file } });
   return report;
 }
