@@ -1,10 +1,12 @@
 import { metricKey } from '../../simulator/core/domain/metrics/metric-table.js';
 import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
+import { familyOf } from '../oracle/families.js';
+import { addReported } from '../oracle/join-figures.js';
 import { FIGURES, type Figure, type MetricRow } from '../oracle/metric-row.js';
+import { NOT_REPORTED, num, reportedNum } from './format.js';
 
 export type { Figure };
 export { FIGURES };
-import { num } from './format.js';
 
 /*
  * Distributions travel as additive bucket counts (histogram.ts): metric ids ending in `Ms` whose
@@ -23,10 +25,16 @@ export function isDistribution(id: string, rows: readonly MetricRow[]): boolean 
   return id.endsWith('Ms') && rows.some((r) => r.id === id && r.labels['bucket'] !== undefined);
 }
 
+export interface DistributionFigure {
+  readonly count: number;
+  /** ms; NaN when there are no values. */
+  readonly quantiles: readonly number[];
+}
+
 export interface DistributionSummary {
   readonly labels: Readonly<Record<string, string>>;
-  /** Per figure: the number of values and the quantiles (ms; NaN when empty). */
-  readonly figures: Readonly<Record<Figure, { readonly count: number; readonly quantiles: readonly number[] }>>;
+  /** Per figure: the number of values and the quantiles. reported is null when not reported. */
+  readonly figures: { readonly truth: DistributionFigure; readonly observed: DistributionFigure; readonly reported: DistributionFigure | null };
 }
 
 /** Groups a distribution's rows by their labels other than `bucket` (all of them when `by` is omitted, else only `by`). */
@@ -44,16 +52,19 @@ export function summariseDistribution(rows: readonly MetricRow[], id: string, by
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, g]) => {
-      const figure = (f: Figure) => {
-        const buckets = g.rows.map((r) => ({ lowerBound: Number(r.labels['bucket']), count: r[f] }));
+      const figure = (pick: (r: MetricRow) => number): DistributionFigure => {
+        const buckets = g.rows.map((r) => ({ lowerBound: Number(r.labels['bucket']), count: pick(r) }));
         return { count: buckets.reduce((s, b) => s + b.count, 0), quantiles: QUANTILES.map((x) => quantileOfBuckets(buckets, x.q)) };
       };
-      return { labels: g.labels, figures: { truth: figure('truth'), observed: figure('observed'), reported: figure('reported') } };
+      // A quantile over a distribution the pipeline does not report is not a quantile of nothing.
+      const reported = g.rows.some((r) => r.reported === null) ? null : figure((r) => r.reported ?? 0);
+      return { labels: g.labels, figures: { truth: figure((r) => r.truth), observed: figure((r) => r.observed), reported } };
     });
 }
 
-/** A duration for people: "850 ms", "12.5 s", "4.2 min", "6.1 h", "2.3 d"; "–" when NaN. */
-export function formatMs(ms: number): string {
+/** A duration for people: "850 ms", "12.5 s", "4.2 min", "6.1 h", "2.3 d"; "–" when NaN; "not reported" when null. */
+export function formatMs(ms: number | null): string {
+  if (ms === null) return NOT_REPORTED;
   if (Number.isNaN(ms)) return '–';
   if (ms < 1000) return `${num(Math.round(ms))} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
@@ -62,8 +73,10 @@ export function formatMs(ms: number): string {
   return `${(ms / 86_400_000).toFixed(1)} d`;
 }
 
-/** "p50 6.1 h · p95 1.9 d · p99 3.2 d" for one figure of a summary. */
-export function formatQuantiles(quantiles: readonly number[]): string {
+/** "p50 6.1 h · p95 1.9 d · p99 3.2 d" for one figure of a summary; "not reported" for null. */
+export function formatQuantiles(figure: DistributionFigure | null): string {
+  if (figure === null) return NOT_REPORTED;
+  const quantiles = figure.quantiles;
   return QUANTILES.map((x, i) => `${x.label} ${formatMs(quantiles[i] ?? Number.NaN)}`).join(' · ');
 }
 
@@ -72,24 +85,27 @@ export function formatQuantiles(quantiles: readonly number[]): string {
  * cell "truth / observed / reported". Ids that are distributions are left out (see summariseDistribution).
  */
 export function breakdownTable(rows: readonly MetricRow[], by: readonly string[], ids: readonly string[], names: (id: string) => string): string[][] {
-  const groups = new Map<string, { labels: string[]; cells: Map<string, [number, number, number]> }>();
+  const groups = new Map<string, { labels: string[]; cells: Map<string, [number, number, number | null]> }>();
+  // An id with no row in a group is 0 there, unless its family is not reported at all.
+  const unreported = new Set(rows.filter((r) => r.reported === null).map((r) => familyOf(r.id)));
+  const empty = (id: string): [number, number, number | null] => [0, 0, unreported.has(familyOf(id)) ? null : 0];
   for (const r of rows) {
     if (!ids.includes(r.id) || r.labels['bucket'] !== undefined) continue;
     const labels = by.map((k) => r.labels[k] ?? '');
     const key = labels.join('\u0000');
     const g = groups.get(key) ?? { labels, cells: new Map() };
-    const c = g.cells.get(r.id) ?? [0, 0, 0];
+    const c = g.cells.get(r.id) ?? empty(r.id);
     c[0] += r.truth;
     c[1] += r.observed;
-    c[2] += r.reported;
+    c[2] = addReported(c[2], r.reported);
     g.cells.set(r.id, c);
     groups.set(key, g);
   }
   const table: string[][] = [[...by, ...ids.map(names)]];
   for (const [, g] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     table.push([...g.labels, ...ids.map((id) => {
-      const c = g.cells.get(id) ?? [0, 0, 0];
-      return `${num(c[0])} / ${num(c[1])} / ${num(c[2])}`;
+      const c = g.cells.get(id) ?? empty(id);
+      return `${num(c[0])} / ${num(c[1])} / ${reportedNum(c[2])}`;
     })]);
   }
   return table;

@@ -3,6 +3,8 @@ import { DEFAULT_LATENESS_MS, monthStatus } from '../../simulator/core/domain/me
 import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
 import { COHORTS, REGIONS } from '../../simulator/core/domain/vocabulary.js';
 import { MINUTE, ukDate, ukMonth } from '../../simulator/core/time.js';
+import { familyOf } from '../oracle/families.js';
+import { addReported } from '../oracle/join-figures.js';
 import type { MetricRow } from '../oracle/metric-row.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
@@ -21,17 +23,23 @@ export interface Pmr {
 
 export interface Figure {
   readonly truth: number;
-  readonly reported: number;
+  /** null: the pipeline does not report the metric's family ("not reported", never 0). */
+  readonly reported: number | null;
 }
 
 export interface CpmRow {
   readonly cpm: string;
   readonly name: string;
-  /** false: the run has no data for it ("not measured in this run", never 0). */
+  /**
+   * true only when the run has data for it and the pipeline reported it: false for "not measured
+   * in this run" (no data) and for "not reported" (`notReported`), never a 0 in their place.
+   */
   readonly measured: boolean;
+  /** The run has data for it, but the pipeline does not report its family: the reported figures are null. */
+  readonly notReported?: true;
   readonly within: Figure;
   readonly total: Figure;
-  /** Percentages, null when the denominator is 0. */
+  /** Percentages, null when the denominator is 0 (or, for reported, when not reported). */
   readonly truthPercent: number | null;
   readonly reportedPercent: number | null;
   readonly target: number;
@@ -56,9 +64,9 @@ export interface AvailabilityRow {
   readonly minutes: number;
   readonly plannedDowntime: Figure;
   readonly unplannedDowntime: Figure;
-  /** 1 − unplanned downtime ÷ minutes, in %. */
+  /** 1 − unplanned downtime ÷ minutes, in %; reported is null when not reported. */
   readonly truthPercent: number;
-  readonly reportedPercent: number;
+  readonly reportedPercent: number | null;
 }
 
 export interface PmrMonth {
@@ -77,7 +85,7 @@ export interface PmrMonth {
   readonly cpms: readonly CpmRow[];
   readonly incidents: readonly IncidentRow[];
   readonly availability: readonly AvailabilityRow[];
-  readonly sections: ReadonlyArray<{ readonly title: string; readonly rows: ReadonlyArray<{ readonly id: string; readonly name: string; readonly truth: number; readonly observed: number; readonly reported: number }> }>;
+  readonly sections: ReadonlyArray<{ readonly title: string; readonly rows: ReadonlyArray<{ readonly id: string; readonly name: string; readonly truth: number; readonly observed: number; readonly reported: number | null }> }>;
 }
 
 type LabelFilter = (labels: Readonly<Record<string, string>>) => boolean;
@@ -140,20 +148,25 @@ export const PMR_CPMS: readonly PmrCpm[] = [
 const inMonth = (labels: Readonly<Record<string, string>>, month: string): boolean =>
   labels.month === month || (labels.month === undefined && labels.day !== undefined && labels.day.startsWith(month));
 
-const sum = (rows: readonly MetricRow[], id: string, month: string, filter: LabelFilter = () => true): Figure => {
+/** Whether the pipeline reports a metric id's family (RunReport.pipeline.families). */
+type Reports = (id: string) => boolean;
+
+/** A family is reported whole or not at all: a sum over no rows is 0 only when it is reported. */
+const sum = (rows: readonly MetricRow[], reports: Reports, id: string, month: string, filter: LabelFilter = () => true): Figure => {
   let truth = 0;
-  let reported = 0;
+  let reported: number | null = reports(id) ? 0 : null;
   for (const r of rows) {
     if (r.id !== id || !inMonth(r.labels, month) || !filter(r.labels)) continue;
     truth += r.truth;
-    reported += r.reported;
+    reported = addReported(reported, r.reported);
   }
   return { truth, reported };
 };
 
-const minus = (a: Figure, b: Figure | null): Figure => (b === null ? a : { truth: a.truth - b.truth, reported: a.reported - b.reported });
+const minus = (a: Figure, b: Figure | null): Figure =>
+  b === null ? a : { truth: a.truth - b.truth, reported: a.reported === null || b.reported === null ? null : a.reported - b.reported };
 
-const percent = (num: number, den: number): number | null => (den === 0 ? null : Math.round((num / den) * 10_000) / 100);
+const percent = (num: number | null, den: number | null): number | null => (num === null || den === null || den === 0 ? null : Math.round((num / den) * 10_000) / 100);
 
 /** The months a run covers (UK reporting months overlapping [startMs, endMs)). */
 export function monthsOf(startMs: number, endMs: number): string[] {
@@ -166,6 +179,8 @@ export function buildPmr(report: RunReport): Pmr {
   const asOfMs = report.reporting?.asOfMs ?? report.window.endMs;
   const latenessMs = report.reporting?.latenessMs ?? DEFAULT_LATENESS_MS;
   const rows = report.metrics;
+  const families = new Set(report.pipeline.families);
+  const reports: Reports = (id) => families.has(familyOf(id));
   const months = monthsOf(report.window.startMs, report.window.endMs).map((month): PmrMonth => {
     const start = ukDateStartMs(`${month}-01`);
     const end = monthEndMs(month);
@@ -180,20 +195,9 @@ export function buildPmr(report: RunReport): Pmr {
       dueDate,
       completeByDueDate: ukDate(completeMs) <= dueDate,
       coverage: Math.round((covered / (end - start)) * 10_000) / 10_000,
-      cpms: PMR_CPMS.map((c) => {
-        const keep = c.filter ?? ((): boolean => true);
-        const measured = rows.some((r) => r.id === c.total && (c.measuredByFilter !== true || keep(r.labels)));
-        const within = minus(sum(rows, c.within, month, keep), c.withinLess === undefined ? null : sum(rows, c.withinLess, month, keep));
-        const total = minus(sum(rows, c.total, month, keep), c.totalLess === undefined ? null : sum(rows, c.totalLess, month, keep));
-        return {
-          cpm: c.cpm, name: c.name, measured, within, total,
-          truthPercent: percent(within.truth, total.truth), reportedPercent: percent(within.reported, total.reported),
-          target: c.target, minimum: c.minimum,
-          ...(c.note === undefined ? {} : { note: c.note }),
-        };
-      }),
-      incidents: incidentRows(rows, month),
-      availability: availabilityRows(rows, month, covered / MINUTE),
+      cpms: PMR_CPMS.map((c) => cpmRow(c, rows, reports, month)),
+      incidents: incidentRows(rows, reports, month),
+      availability: availabilityRows(rows, reports, month, covered / MINUTE),
       sections: METRIC_SECTIONS.map((s) => ({
         title: s.title,
         rows: Object.keys(s.names)
@@ -201,12 +205,12 @@ export function buildPmr(report: RunReport): Pmr {
           .map((id) => {
             let truth = 0;
             let observed = 0;
-            let reported = 0;
+            let reported: number | null = reports(id) ? 0 : null;
             for (const r of rows) {
               if (r.id !== id || !inMonth(r.labels, month)) continue;
               truth += r.truth;
               observed += r.observed;
-              reported += r.reported;
+              reported = addReported(reported, r.reported);
             }
             return { id, name: metricName(id), truth, observed, reported };
           }),
@@ -216,8 +220,25 @@ export function buildPmr(report: RunReport): Pmr {
   return { asOf: new Date(asOfMs).toISOString(), latenessHours: latenessMs / 3_600_000, months };
 }
 
+function cpmRow(c: PmrCpm, rows: readonly MetricRow[], reports: Reports, month: string): CpmRow {
+  const keep = c.filter ?? ((): boolean => true);
+  const hasData = rows.some((r) => r.id === c.total && (c.measuredByFilter !== true || keep(r.labels)));
+  const within = minus(sum(rows, reports, c.within, month, keep), c.withinLess === undefined ? null : sum(rows, reports, c.withinLess, month, keep));
+  const total = minus(sum(rows, reports, c.total, month, keep), c.totalLess === undefined ? null : sum(rows, reports, c.totalLess, month, keep));
+  // Measured means the pipeline's figure exists: data the pipeline does not report is not measured.
+  const notReported = hasData && (within.reported === null || total.reported === null);
+  return {
+    cpm: c.cpm, name: c.name, measured: hasData && !notReported,
+    ...(notReported ? { notReported: true as const } : {}),
+    within, total,
+    truthPercent: percent(within.truth, total.truth), reportedPercent: percent(within.reported, total.reported),
+    target: c.target, minimum: c.minimum,
+    ...(c.note === undefined ? {} : { note: c.note }),
+  };
+}
+
 /** Category 3, 4, 5 by SMETS generation and resolver group (MP122B R5, CR1420). */
-function incidentRows(rows: readonly MetricRow[], month: string): IncidentRow[] {
+function incidentRows(rows: readonly MetricRow[], reports: Reports, month: string): IncidentRow[] {
   const keys = new Set<string>();
   for (const r of rows) {
     if (!r.id.startsWith('incident.') || r.labels.month !== month) continue;
@@ -230,24 +251,27 @@ function incidentRows(rows: readonly MetricRow[], month: string): IncidentRow[] 
     const f = (l: Readonly<Record<string, string>>): boolean => l.category === category && (l.smets ?? '') === smets && (l.resolver ?? '') === resolver;
     return {
       category, smets, resolver,
-      openAtMonthEnd: sum(rows, 'incident.openAtMonthEnd', month, f),
-      raised: sum(rows, 'incident.raised', month, f),
-      closed: sum(rows, 'incident.closed', month, f),
-      closedWithinTarget: sum(rows, 'incident.closedWithinTarget', month, f),
+      openAtMonthEnd: sum(rows, reports, 'incident.openAtMonthEnd', month, f),
+      raised: sum(rows, reports, 'incident.raised', month, f),
+      closed: sum(rows, reports, 'incident.closed', month, f),
+      closedWithinTarget: sum(rows, reports, 'incident.closedWithinTarget', month, f),
     };
   });
 }
 
 /** Availability per network present in the run's availability metrics (MP122B R6). */
-function availabilityRows(rows: readonly MetricRow[], month: string, minutes: number): AvailabilityRow[] {
+function availabilityRows(rows: readonly MetricRow[], reports: Reports, month: string, minutes: number): AvailabilityRow[] {
   const seen = rows.filter((r) => r.id.startsWith('availability.')).map((r) => r.labels.network ?? '');
   // Availability is per CSP region (R6): once outages are measured, every region gets a row.
   const networks = seen.length === 0 ? [] : [...new Set([...REGIONS, ...seen])].sort(byNetwork);
   return networks.map((network) => {
-    const planned = sum(rows, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'planned');
-    const unplanned = sum(rows, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'unplanned');
+    const planned = sum(rows, reports, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'planned');
+    const unplanned = sum(rows, reports, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'unplanned');
     const pct = (down: number): number => (minutes === 0 ? 100 : Math.round((1 - down / minutes) * 100_000) / 1000);
-    return { network, minutes, plannedDowntime: planned, unplannedDowntime: unplanned, truthPercent: pct(unplanned.truth), reportedPercent: pct(unplanned.reported) };
+    return {
+      network, minutes, plannedDowntime: planned, unplannedDowntime: unplanned,
+      truthPercent: pct(unplanned.truth), reportedPercent: unplanned.reported === null ? null : pct(unplanned.reported),
+    };
   });
 }
 

@@ -1,8 +1,9 @@
-import { num, pct } from './format.js';
+import { NOT_REPORTED, num, pct, reportedNum } from './format.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
-import { totals } from '../oracle/join-figures.js';
+import { addReported, totals } from '../oracle/join-figures.js';
 import type { Figure, Pmr, PmrMonth } from './pmr.js';
 import type { RunReport } from './run-report.js';
+import { deferredNote, expectationValues, notReportedFamilies, resultWord, resumedNote } from './run-phrases.js';
 import { barChart, esc, lineChart, type Pair } from './svg-charts.js';
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#1d232a;padding:0 16px}
@@ -14,15 +15,23 @@ table{border-collapse:collapse;margin:6px 0 12px}td,th{border:1px solid #dde2e7;
 .muted{color:#6b747d}`;
 
 const fig = (f: Figure): string =>
-  f.truth === f.reported ? num(f.reported) : `${num(f.reported)} <span class="diff" title="truth">(truth ${num(f.truth)})</span>`;
+  f.truth === f.reported
+    ? num(f.truth)
+    : `${f.reported === null ? `<span class="nm">${NOT_REPORTED}</span>` : num(f.reported)} <span class="diff" title="truth">(truth ${num(f.truth)})</span>`;
+
+const nm = (text: string, colspan = 1): string => `<td class="nm"${colspan > 1 ? ` colspan="${colspan}"` : ''}>${text}</td>`;
+const availability = (p: number | null): string => (p === null ? nm(NOT_REPORTED) : `<td>${p.toFixed(3)} %</td>`);
 
 /** report.html: the PMR and truth-vs-reported charts, self-contained (inline CSS and SVG only). */
 export function renderHtml(report: RunReport, pmr: Pmr): string {
   const body: string[] = [];
   body.push(`<h1>Performance Measurement Report — ${esc(report.scenario.name)}</h1>`);
+  const resumed = resumedNote(report.run);
+  const unreported = notReportedFamilies(report);
   body.push(
-    `<p class="muted">seed <code>${esc(report.seed)}</code> · window ${esc(report.window.start)} → ${esc(report.window.end)} · as of ${esc(pmr.asOf)} · ` +
-      `${num(report.run.sent)} events, lost ${num(report.run.lost)}, duplicates ${num(report.run.duplicates)} · fingerprint <code>${esc(report.fingerprint.slice(0, 16))}…</code></p>`,
+    `<p class="muted">run <code>${esc(report.runId)}</code> · seed <code>${esc(report.seed)}</code> · window ${esc(report.window.start)} → ${esc(report.window.end)} · as of ${esc(pmr.asOf)} · ` +
+      `${num(report.run.sent)} events, lost ${num(report.run.lost)}, duplicates ${num(report.run.duplicates)}${resumed === undefined ? '' : `, resumed: ${esc(resumed)}`} · ` +
+      `fingerprint <code>${esc(report.fingerprint.slice(0, 16))}…</code>${unreported.length === 0 ? '' : ` · ${NOT_REPORTED} by the pipeline: ${esc(unreported.join(', '))}`}</p>`,
   );
   if (report.scenario.description.trim() !== '') body.push(`<p>${esc(report.scenario.description.trim())}</p>`);
   body.push(
@@ -30,7 +39,8 @@ export function renderHtml(report: RunReport, pmr: Pmr): string {
   );
   for (const m of pmr.months) body.push(monthHtml(m));
   body.push(chartsHtml(report));
-  body.push(`<p class="muted">Result: ${report.passed ? 'PASS' : 'FAIL'} · smsim ${esc(report.smsimVersion)}</p>`);
+  body.push(expectationsHtml(report));
+  body.push(`<p class="muted">Result: ${resultWord(report)} · smsim ${esc(report.smsimVersion)}</p>`);
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>PMR — ${esc(report.scenario.name)}</title><style>${CSS}</style></head><body>\n${body.join('\n')}\n</body></html>\n`;
 }
 
@@ -43,14 +53,15 @@ function monthHtml(m: PmrMonth): string {
   out.push('<h3>Code Performance Measures</h3><table><tr><th>CPM</th><th class="l">measure</th><th>within / total</th><th>reported</th><th>truth</th><th>target / minimum</th></tr>');
   for (const c of m.cpms) {
     const tm = `${c.target} % / ${c.minimum} %`;
-    if (!c.measured) out.push(`<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td><td class="nm" colspan="3">not measured in this run</td><td>${tm}</td></tr>`);
+    if (c.notReported === true) out.push(`<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td>${nm(NOT_REPORTED, 2)}<td>${pct(c.truthPercent)}</td><td>${tm}</td></tr>`);
+    else if (!c.measured) out.push(`<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td>${nm('not measured in this run', 3)}<td>${tm}</td></tr>`);
     else
       out.push(
-        `<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td><td>${num(c.within.reported)} / ${num(c.total.reported)}</td><td>${pct(c.reportedPercent)}</td><td${c.truthPercent !== c.reportedPercent ? ' class="diff"' : ''}>${pct(c.truthPercent)}</td><td>${tm}</td></tr>`,
+        `<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td><td>${reportedNum(c.within.reported)} / ${reportedNum(c.total.reported)}</td><td>${pct(c.reportedPercent)}</td><td${c.truthPercent !== c.reportedPercent ? ' class="diff"' : ''}>${pct(c.truthPercent)}</td><td>${tm}</td></tr>`,
       );
   }
   out.push('</table>');
-  for (const c of m.cpms) if (c.measured && c.note !== undefined) out.push(`<p class="muted">${c.cpm}: ${esc(c.note)}</p>`);
+  for (const c of m.cpms) if ((c.measured || c.notReported === true) && c.note !== undefined) out.push(`<p class="muted">${c.cpm}: ${esc(c.note)}</p>`);
   out.push('<h3>Incidents, Category 3 / 4 / 5</h3>');
   if (m.incidents.length === 0) out.push('<p class="nm">No Category 3–5 incidents in this month.</p>');
   else {
@@ -64,13 +75,16 @@ function monthHtml(m: PmrMonth): string {
   else {
     out.push('<table><tr><th>network</th><th>minutes</th><th>planned downtime (min)</th><th>unplanned downtime (min)</th><th>availability (reported)</th><th>availability (truth)</th></tr>');
     for (const a of m.availability)
-      out.push(`<tr><td>${esc(a.network)}</td><td>${num(a.minutes)}</td><td>${fig(a.plannedDowntime)}</td><td>${fig(a.unplannedDowntime)}</td><td>${a.reportedPercent.toFixed(3)} %</td><td>${a.truthPercent.toFixed(3)} %</td></tr>`);
+      out.push(`<tr><td>${esc(a.network)}</td><td>${num(a.minutes)}</td><td>${fig(a.plannedDowntime)}</td><td>${fig(a.unplannedDowntime)}</td>${availability(a.reportedPercent)}${availability(a.truthPercent)}</tr>`);
     out.push('</table>');
     out.push(barChart(`Availability ${m.month}, % (unplanned downtime excluded)`, m.availability.map((a) => ({ label: a.network, truth: a.truthPercent, reported: a.reportedPercent }))));
   }
   for (const s of m.sections) {
     out.push(`<h3>${esc(s.title)}</h3><table><tr><th class="l">measure</th><th>truth</th><th>observed</th><th>reported</th></tr>`);
-    for (const r of s.rows) out.push(`<tr><td>${esc(r.name)}</td><td>${num(r.truth)}</td><td>${num(r.observed)}</td><td${r.reported !== r.truth ? ' class="diff"' : ''}>${num(r.reported)}</td></tr>`);
+    for (const r of s.rows) {
+      const reported = r.reported === null ? nm(NOT_REPORTED) : `<td${r.reported !== r.truth ? ' class="diff"' : ''}>${num(r.reported)}</td>`;
+      out.push(`<tr><td>${esc(r.name)}</td><td>${num(r.truth)}</td><td>${num(r.observed)}</td>${reported}</tr>`);
+    }
     out.push('</table>');
   }
   return out.join('\n');
@@ -85,7 +99,7 @@ function chartsHtml(report: RunReport): string {
     if (ids.length === 0) continue;
     out.push(`<h3>${esc(section.title)}</h3><div class="grid">`);
     out.push(barChart(`${section.title.replace(/ \(.*$/, "")}: per measure`, ids.map((id) => {
-      const t = all.find((x) => x.id === id) as { truth: number; reported: number };
+      const t = all.find((x) => x.id === id) as { truth: number; reported: number | null };
       return { label: metricName(id), truth: t.truth, reported: t.reported };
     })));
     for (const id of ids) {
@@ -100,29 +114,42 @@ function chartsHtml(report: RunReport): string {
   return out.join('\n');
 }
 
-function group(rows: ReadonlyArray<{ labels: Readonly<Record<string, string>>; truth: number; reported: number }>, key: (l: Readonly<Record<string, string>>) => string | undefined): Pair[] {
-  const m = new Map<string, { truth: number; reported: number }>();
+function group(rows: ReadonlyArray<{ labels: Readonly<Record<string, string>>; truth: number; reported: number | null }>, key: (l: Readonly<Record<string, string>>) => string | undefined): Pair[] {
+  const m = new Map<string, { truth: number; reported: number | null }>();
   for (const r of rows) {
     const k = key(r.labels);
     if (k === undefined) continue;
     const e = m.get(k) ?? { truth: 0, reported: 0 };
     e.truth += r.truth;
-    e.reported += r.reported;
+    e.reported = addReported(e.reported, r.reported);
     m.set(k, e);
   }
   return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([label, e]) => ({ label, ...e }));
 }
 
-/** Days with no figure are 0, so a line does not skip over them. */
+/** Days with no figure are 0 (still not reported when the series is), so a line does not skip over them. */
 function fillDays(pairs: readonly Pair[]): Pair[] {
   if (pairs.length < 2) return [...pairs];
   const byDay = new Map(pairs.map((p) => [p.label, p]));
+  const reported = pairs.some((p) => p.reported === null) ? null : 0;
   const out: Pair[] = [];
   const first = Date.parse(`${(pairs[0] as Pair).label}T00:00:00Z`);
   const last = Date.parse(`${(pairs[pairs.length - 1] as Pair).label}T00:00:00Z`);
   for (let t = first; t <= last && out.length < 1000; t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
-    out.push(byDay.get(day) ?? { label: day, truth: 0, reported: 0 });
+    out.push(byDay.get(day) ?? { label: day, truth: 0, reported });
   }
   return out;
+}
+
+/** The expectations with their outcome, or why there are none to check in this run. */
+function expectationsHtml(report: RunReport): string {
+  const deferred = deferredNote(report);
+  if (deferred !== undefined) return `<h2>Expectations</h2>\n<p class="nm">Expectations ${esc(deferred)}.</p>`;
+  if (report.expectations.length === 0) return '';
+  const out = ['<h2>Expectations</h2>', '<table><tr><th class="l">result</th><th class="l">expectation</th><th class="l">values</th></tr>'];
+  for (const e of report.expectations)
+    out.push(`<tr><td${e.passed ? '' : ' class="diff"'}>${e.passed ? 'PASS' : 'FAIL'}</td><td class="l"><code>${esc(e.expect)}</code></td><td class="l">${esc(expectationValues(e))}</td></tr>`);
+  out.push('</table>');
+  return out.join('\n');
 }

@@ -1,31 +1,39 @@
-import { delta, num, row } from './format.js';
+import { delta, num, pipelineDelta, reportedNum, row } from './format.js';
 import { breakdownTable, formatQuantiles, isDistribution, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from '../oracle/join-figures.js';
 import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
+import { deferredNote, expectationValues, notReportedFamilies, resultWord, resumedNote } from './run-phrases.js';
 
 /** report.md: the summary, then every figure by region and day, truth beside reported. */
 export function renderMarkdown(report: RunReport): string {
   const r = report.run;
   const out: string[] = [];
+  const unreported = notReportedFamilies(report);
+  const resumed = resumedNote(r);
   out.push(`# smsim report: ${report.scenario.name}`, '');
   if (report.scenario.description.trim() !== '') out.push(report.scenario.description.trim(), '');
   out.push(
     row(['', '']),
     row(['---', '---']),
     row(['scenario file', `\`${report.scenario.file}\``]),
+    row(['run id', `\`${report.runId}\``]),
     row(['seed', `\`${report.seed}\``]),
     row(['fingerprint', `\`${report.fingerprint}\``]),
     row(['window', `${report.window.start} → ${report.window.end}`]),
     row(['pipeline', `${report.pipeline.kind} (${report.pipeline.target})`]),
+    row(['families reported', report.pipeline.families.length === 0 ? 'none' : report.pipeline.families.join(', ')]),
+    ...(unreported.length === 0 ? [] : [row(['not reported', unreported.join(', ')])]),
     row(['events sent / acked', `${num(r.sent)} / ${num(r.acked)}`]),
     row(['lost / duplicates', `${num(r.lost)} / ${num(r.duplicates)}`]),
+    ...(resumed === undefined ? [] : [row(['resumed', resumed])]),
     row(['wall time', `${r.wallSeconds.toFixed(2)} s (${num(r.eventsPerSecond)} events/s, ${r.workers} worker${r.workers === 1 ? "" : "s"})`]),
     '',
     '*Truth* is what the simulated devices experienced; *observed* is the reference metric definitions applied to the',
     'traffic that crossed the wire; *reported* is what the pipeline under test returned. truth − observed is the',
-    "measurement's blind spot; observed − reported is a pipeline error.",
+    "measurement's blind spot; observed − reported is a pipeline error. *not reported*: the pipeline does not compute",
+    'that family, so it has no figure (never 0) and no observed − reported.',
     '',
   );
   const all = totals(report.metrics);
@@ -40,10 +48,10 @@ export function renderMarkdown(report: RunReport): string {
       if (t === undefined) continue;
       if (isDistribution(id, report.metrics)) {
         const [d] = summariseDistribution(report.metrics, id, []);
-        if (d !== undefined) out.push(row([metricName(id), formatQuantiles(d.figures.truth.quantiles), formatQuantiles(d.figures.observed.quantiles), formatQuantiles(d.figures.reported.quantiles), '', '']));
+        if (d !== undefined) out.push(row([metricName(id), formatQuantiles(d.figures.truth), formatQuantiles(d.figures.observed), formatQuantiles(d.figures.reported), '', '']));
         continue;
       }
-      out.push(row([metricName(id), num(t.truth), num(t.observed), num(t.reported), delta(t.truth - t.observed), delta(t.observed - t.reported)]));
+      out.push(row([metricName(id), num(t.truth), num(t.observed), reportedNum(t.reported), delta(t.truth - t.observed), pipelineDelta(t.observed, t.reported)]));
     }
     out.push('');
     if (section.breakdown !== undefined) {
@@ -59,7 +67,7 @@ export function renderMarkdown(report: RunReport): string {
         const labelNames = [...new Set(groups.flatMap((g) => Object.keys(g.labels)))].sort();
         out.push(`### ${metricName(id)} (\`${id}\`)`, '', row([...labelNames, 'values (truth)', 'truth', 'observed', 'reported']), row([...labelNames.map(() => '---'), '---:', '---', '---', '---']));
         for (const g of groups)
-          out.push(row([...labelNames.map((l) => g.labels[l] ?? ''), num(g.figures.truth.count), formatQuantiles(g.figures.truth.quantiles), formatQuantiles(g.figures.observed.quantiles), formatQuantiles(g.figures.reported.quantiles)]));
+          out.push(row([...labelNames.map((l) => g.labels[l] ?? ''), num(g.figures.truth.count), formatQuantiles(g.figures.truth), formatQuantiles(g.figures.observed), formatQuantiles(g.figures.reported)]));
         out.push('');
         continue;
       }
@@ -67,16 +75,22 @@ export function renderMarkdown(report: RunReport): string {
       const labelNames = [...new Set(rows.flatMap((m) => Object.keys(m.labels)))].sort();
       if (labelNames.length === 0) continue;
       out.push(`### ${metricName(id)} (\`${id}\`)`, '', row([...labelNames, 'truth', 'observed', 'reported']), row([...labelNames.map(() => '---'), '---:', '---:', '---:']));
-      for (const m of rows) out.push(row([...labelNames.map((l) => m.labels[l] ?? ''), num(m.truth), num(m.observed), num(m.reported)]));
+      for (const m of rows) out.push(row([...labelNames.map((l) => m.labels[l] ?? ''), num(m.truth), num(m.observed), reportedNum(m.reported)]));
       out.push('');
     }
   }
   out.push(...renderServiceMarkdown(report));
+  const deferred = deferredNote(report);
+  if (deferred !== undefined) out.push('## Expectations', '', `Expectations ${deferred}.`, '');
   if (report.expectations.length > 0) {
     out.push('## Expectations', '', row(['', 'expectation', 'left', 'right']), row(['---', '---', '---:', '---:']));
-    for (const e of report.expectations) out.push(row([e.passed ? 'pass' : '**FAIL**', `\`${e.expect}\``, num(e.left), num(e.right)]));
+    for (const e of report.expectations) {
+      // A "not reported" failure names its references in place of the two values.
+      const values = e.notReported !== undefined && e.notReported.length > 0 ? [expectationValues(e), ''] : [reportedNum(e.left), reportedNum(e.right)];
+      out.push(row([e.passed ? 'pass' : '**FAIL**', `\`${e.expect}\``, ...values]));
+    }
     out.push('');
   }
-  out.push(`**Result: ${report.passed ? 'PASS' : 'FAIL'}**`, '');
+  out.push(`**Result: ${resultWord(report)}**`, '');
   return out.join('\n');
 }

@@ -1,7 +1,8 @@
-import { num, pct, row } from './format.js';
+import { NOT_REPORTED, num, pct, reportedNum, row } from './format.js';
 import type { Figure, Pmr, PmrMonth } from './pmr.js';
 
-const fig = (f: Figure): string => (f.truth === f.reported ? num(f.reported) : `${num(f.reported)} (truth ${num(f.truth)})`);
+const fig = (f: Figure): string => (f.truth === f.reported ? num(f.truth) : `${reportedNum(f.reported)} (truth ${num(f.truth)})`);
+const availability = (p: number | null): string => (p === null ? NOT_REPORTED : `${p.toFixed(3)} %`);
 
 /** The PMR as Markdown: one section per reporting month. */
 export function renderPmrMarkdown(pmr: Pmr): string {
@@ -10,7 +11,8 @@ export function renderPmrMarkdown(pmr: Pmr): string {
     `As of ${pmr.asOf}. A month is **final** once ${pmr.latenessHours} h have passed after it ends (the longest target response time: a`,
     'late response or alert for it can arrive until then); before that its figures are **provisional**. Incidents count in the month',
     'they are closed, service responses in the month of the response, alerts in the month the CH received them. Figures are what',
-    'the pipeline reported, with the truth in brackets where it differs.',
+    'the pipeline reported, with the truth in brackets where it differs; *not reported* where the pipeline does not compute',
+    "that metric's family (no figure, never 0).",
     '',
   );
   for (const m of pmr.months) out.push(...monthSection(m));
@@ -34,10 +36,11 @@ function monthSection(m: PmrMonth): string[] {
     row(['---', '---', '---:', '---:', '---:', '---:']),
   );
   for (const c of m.cpms) {
-    if (!c.measured) out.push(row([c.cpm, c.name, 'not measured in this run', '', '', `${c.target} % / ${c.minimum} %`]));
-    else out.push(row([c.cpm, c.name, `${num(c.within.reported)} / ${num(c.total.reported)}`, pct(c.reportedPercent), pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
+    if (c.notReported === true) out.push(row([c.cpm, c.name, NOT_REPORTED, NOT_REPORTED, pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
+    else if (!c.measured) out.push(row([c.cpm, c.name, 'not measured in this run', '', '', `${c.target} % / ${c.minimum} %`]));
+    else out.push(row([c.cpm, c.name, `${reportedNum(c.within.reported)} / ${reportedNum(c.total.reported)}`, pct(c.reportedPercent), pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
   }
-  const notes = m.cpms.filter((c) => c.measured && c.note !== undefined);
+  const notes = m.cpms.filter((c) => (c.measured || c.notReported === true) && c.note !== undefined);
   if (notes.length > 0) out.push('', ...notes.map((c) => `${c.cpm}: ${c.note}`));
   out.push('', '### Incidents, Category 3 / 4 / 5 (by SMETS generation and resolver group)', '');
   if (m.incidents.length === 0) out.push('No Category 3–5 incidents in this month.', '');
@@ -50,12 +53,12 @@ function monthSection(m: PmrMonth): string[] {
   if (m.availability.length === 0) out.push('Not measured in this run (no outages modelled).', '');
   else {
     out.push(row(['network', 'minutes', 'planned downtime (min)', 'unplanned downtime (min)', 'availability (reported)', 'availability (truth)']), row(['---', '---:', '---:', '---:', '---:', '---:']));
-    for (const a of m.availability) out.push(row([a.network, num(a.minutes), fig(a.plannedDowntime), fig(a.unplannedDowntime), `${a.reportedPercent.toFixed(3)} %`, `${a.truthPercent.toFixed(3)} %`]));
+    for (const a of m.availability) out.push(row([a.network, num(a.minutes), fig(a.plannedDowntime), fig(a.unplannedDowntime), availability(a.reportedPercent), availability(a.truthPercent)]));
     out.push('');
   }
   for (const s of m.sections) {
     out.push(`### ${s.title}`, '', row(['measure', 'truth', 'observed', 'reported']), row(['---', '---:', '---:', '---:']));
-    for (const r of s.rows) out.push(row([r.name, num(r.truth), num(r.observed), num(r.reported)]));
+    for (const r of s.rows) out.push(row([r.name, num(r.truth), num(r.observed), reportedNum(r.reported)]));
     out.push('');
   }
   return out;

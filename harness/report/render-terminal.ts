@@ -1,22 +1,28 @@
 import { totals } from '../oracle/join-figures.js';
-import { delta, num, padTable } from './format.js';
+import { delta, num, padTable, pipelineDelta, reportedNum } from './format.js';
 import { breakdownTable, FIGURES, formatMs, isDistribution, QUANTILES, summariseDistribution } from './distributions.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
 import { renderServiceTerminal } from './render-service.js';
+import { deferredNote, expectationValues, notReportedFamilies, resultWord, resumedNote } from './run-phrases.js';
 
 /** The terminal summary: run figures, each metric's truth / observed / reported, expectations. */
 export function renderTerminal(report: RunReport): string {
   const r = report.run;
   const lines: string[] = [];
-  lines.push(`smsim ${report.smsimVersion} · scenario "${report.scenario.name}" · seed ${report.seed}`);
+  lines.push(`smsim ${report.smsimVersion} · scenario "${report.scenario.name}" · run ${report.runId} · seed ${report.seed}`);
   lines.push(`  window   ${report.window.start} → ${report.window.end}`);
-  lines.push(`  pipeline ${report.pipeline.kind} at ${report.pipeline.target}`);
+  const unreported = notReportedFamilies(report);
+  lines.push(`  pipeline ${report.pipeline.kind} at ${report.pipeline.target}${unreported.length > 0 ? ` · not reported: ${unreported.join(', ')}` : ''}`);
   lines.push(
     `  run      ${num(r.sent)} events in ${num(r.batches)} batches from ${r.shards} shards on ${r.workers} worker${r.workers === 1 ? '' : 's'}, ` +
       `${r.wallSeconds.toFixed(2)} s, ${num(r.eventsPerSecond)} events/s, peak RSS ${num(Math.round(r.peakRssBytes / 1_048_576))} MiB`,
   );
-  lines.push(`  delivery acked ${num(r.acked)} · lost ${num(r.lost)} · duplicates ${num(r.duplicates)} · resent ${num(r.resent)} batches · rejected ${num(r.rejected)}`);
+  const resumed = resumedNote(r);
+  lines.push(
+    `  delivery acked ${num(r.acked)} · lost ${num(r.lost)} · duplicates ${num(r.duplicates)} · resent ${num(r.resent)} batches · rejected ${num(r.rejected)}` +
+      (resumed === undefined ? '' : ` · resumed: ${resumed}`),
+  );
   if (r.pacing !== undefined) {
     const p = r.pacing;
     const lat = (l: typeof p.scheduleLagMs): string => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · p99.9 ${l.p999} · max ${l.max} ms`;
@@ -39,12 +45,15 @@ export function renderTerminal(report: RunReport): string {
         const [d] = summariseDistribution(report.metrics, t.id, []);
         if (d === undefined) continue;
         QUANTILES.forEach((x, i) => {
-          const [tr, ob, re] = FIGURES.map((f) => d.figures[f].quantiles[i] ?? Number.NaN) as [number, number, number];
+          const [tr, ob, re] = FIGURES.map((f) => {
+            const figure = d.figures[f];
+            return figure === null ? null : (figure.quantiles[i] ?? Number.NaN);
+          }) as [number, number, number | null];
           table.push([`${metricName(t.id)} ${x.label}`, formatMs(tr), formatMs(ob), formatMs(re), '', '']);
         });
         continue;
       }
-      table.push([metricName(t.id), num(t.truth), num(t.observed), num(t.reported), delta(t.truth - t.observed), delta(t.observed - t.reported)]);
+      table.push([metricName(t.id), num(t.truth), num(t.observed), reportedNum(t.reported), delta(t.truth - t.observed), pipelineDelta(t.observed, t.reported)]);
     }
     lines.push(...padTable(table).map((l) => `  ${l}`));
     if (section.breakdown !== undefined) {
@@ -55,11 +64,14 @@ export function renderTerminal(report: RunReport): string {
   }
   lines.push(...renderServiceTerminal(report));
   lines.push('', '  blind spot = truth − observed (what the network never shows); pipeline Δ = observed − reported (a pipeline bug)');
+  if (unreported.length > 0) lines.push('  not reported = a family the pipeline does not compute: no figure, so no pipeline Δ (never taken as 0)');
+  const deferred = deferredNote(report);
+  if (deferred !== undefined) lines.push('', `Expectations ${deferred}`);
   if (report.expectations.length > 0) {
     lines.push('', 'Expectations');
-    for (const e of report.expectations)
-      lines.push(`  ${e.passed ? 'PASS' : 'FAIL'}  ${e.expect}${e.passed ? '' : `   (left ${num(e.left)}, right ${num(e.right)})`}`);
+    for (const e of report.expectations) lines.push(`  ${e.passed ? 'PASS' : 'FAIL'}  ${e.expect}${e.passed ? '' : `   (${expectationValues(e)})`}`);
   }
-  lines.push('', report.passed ? 'Result: PASS' : 'Result: FAIL (expectations not met)');
+  const result = resultWord(report);
+  lines.push('', result === 'FAIL' ? 'Result: FAIL (expectations not met)' : result === 'DEFERRED' ? 'Result: DEFERRED (smsim merge checks the expectations)' : 'Result: PASS');
   return lines.join('\n');
 }

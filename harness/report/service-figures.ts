@@ -1,7 +1,8 @@
 import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
 import { COHORTS } from '../../simulator/core/domain/vocabulary.js';
 import type { Figure, MetricRow } from '../oracle/metric-row.js';
-import { FIGURES, summariseDistribution } from './distributions.js';
+import { addReported } from '../oracle/join-figures.js';
+import { FIGURES, summariseDistribution, type DistributionFigure } from './distributions.js';
 
 /*
  * Derived service figures for people: the Code Performance Measures CPM1 / CPM2 computed both the
@@ -15,20 +16,26 @@ export { FIGURES };
 /** Metric ids whose rows are histogram buckets, shown by the service section. */
 export const DISTRIBUTION_IDS: ReadonlySet<string> = new Set(['alert.hopLatency']);
 
+export interface Quantiles {
+  readonly count: number;
+  /** ms; NaN when the figure has no values. */
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
 export interface QuantileRow {
   readonly labels: Readonly<Record<string, string>>;
-  /** Per figure: count, p50, p95, p99 (ms; NaN when the figure has no values). */
-  readonly figures: Readonly<Record<Figure, { count: number; p50: number; p95: number; p99: number }>>;
+  /** Per figure: count, p50, p95, p99. reported is null when the pipeline does not report it. */
+  readonly figures: { readonly truth: Quantiles; readonly observed: Quantiles; readonly reported: Quantiles | null };
 }
 
 /** p50 / p95 / p99 of a distribution metric for each combination of its other labels. */
 export function quantileTable(rows: readonly MetricRow[], id: string): QuantileRow[] {
   return summariseDistribution(rows, id).map((g) => {
-    const f = (figure: Figure) => {
-      const x = g.figures[figure];
-      return { count: x.count, p50: x.quantiles[0] as number, p95: x.quantiles[1] as number, p99: x.quantiles[2] as number };
-    };
-    return { labels: g.labels, figures: { truth: f('truth'), observed: f('observed'), reported: f('reported') } };
+    const f = (x: DistributionFigure): Quantiles => ({ count: x.count, p50: x.quantiles[0] as number, p95: x.quantiles[1] as number, p99: x.quantiles[2] as number });
+    const reported = g.figures.reported;
+    return { labels: g.labels, figures: { truth: f(g.figures.truth), observed: f(g.figures.observed), reported: reported === null ? null : f(reported) } };
   });
 }
 
@@ -40,21 +47,28 @@ const PROVIDERS: ReadonlyArray<{ name: string; networks: readonly string[] | nul
   { name: 'SMETS1 SP', networks: COHORTS },
 ];
 
+/** Per figure; a reported value is null when the pipeline does not report the srv family. */
+export type PerFigure = Readonly<Record<Figure, number | null>>;
+
 export interface CpmFigure {
   readonly cpm: 'CPM1' | 'CPM2';
-  /** Per figure, in %: the old way, the MP122 way, and actual volumes without the exclusion list. */
-  readonly oldWay: Readonly<Record<Figure, number>>;
-  readonly mp122: Readonly<Record<Figure, number>>;
-  readonly withoutExclusions: Readonly<Record<Figure, number>>;
-  readonly responses: Readonly<Record<Figure, number>>;
-  readonly excluded: Readonly<Record<Figure, number>>;
+  /** Per figure, in % (NaN with no responses): the old way, the MP122 way, and actual volumes without the exclusion list. */
+  readonly oldWay: PerFigure;
+  readonly mp122: PerFigure;
+  readonly withoutExclusions: PerFigure;
+  readonly responses: PerFigure;
+  readonly excluded: PerFigure;
 }
 
-function sum(rows: readonly MetricRow[], id: string, figure: Figure, keep: (r: MetricRow) => boolean): number {
-  let s = 0;
-  for (const r of rows) if (r.id === id && keep(r)) s += r[figure];
+/** null as soon as one row is not reported (joinFigures): a partial sum would read as a figure. */
+function sum(rows: readonly MetricRow[], id: string, figure: Figure, keep: (r: MetricRow) => boolean): number | null {
+  let s: number | null = 0;
+  for (const r of rows) if (r.id === id && keep(r)) s = addReported(s, r[figure]);
   return s;
 }
+
+const minus = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
+const pct = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : b === 0 ? Number.NaN : Math.round((10_000 * a) / b) / 100);
 
 /**
  * CPM1 (On-Demand) and CPM2 (Future-Dated) % of responses within TRT. Old way: the unweighted mean
@@ -64,15 +78,19 @@ function sum(rows: readonly MetricRow[], id: string, figure: Figure, keep: (r: M
  */
 export function cpmFigures(rows: readonly MetricRow[]): CpmFigure[] {
   const out: CpmFigure[] = [];
+  // A family is reported whole or not at all: a class with no rows is not 0 when srv is not reported.
+  const unreported = rows.some((r) => r.id.startsWith('srv.') && r.reported === null);
   for (const [cpm, classes] of [['CPM1', CPM1_CLASSES], ['CPM2', CPM2_CLASSES]] as const) {
     const inCls = (r: MetricRow): boolean => classes.includes(r.labels.class ?? '');
-    const fig = (f: (figure: Figure) => number): Record<Figure, number> => ({ truth: f('truth'), observed: f('observed'), reported: f('reported') });
-    const pct = (a: number, b: number): number => (b === 0 ? Number.NaN : Math.round((10_000 * a) / b) / 100);
+    const fig = (f: (figure: Figure) => number | null): Record<Figure, number | null> => ({ truth: f('truth'), observed: f('observed'), reported: unreported ? null : f('reported') });
     const oldWay = fig((figure) => {
-      const levels = PROVIDERS.map((p) => {
+      const levels: number[] = [];
+      for (const p of PROVIDERS) {
         const keep = (r: MetricRow): boolean => inCls(r) && (p.networks === null || p.networks.includes(r.labels.network ?? ''));
-        return pct(sum(rows, 'srv.withinTarget', figure, keep), sum(rows, 'srv.responses', figure, keep));
-      }).filter((x) => !Number.isNaN(x));
+        const level = pct(sum(rows, 'srv.withinTarget', figure, keep), sum(rows, 'srv.responses', figure, keep));
+        if (level === null) return null;
+        if (!Number.isNaN(level)) levels.push(level);
+      }
       return levels.length === 0 ? Number.NaN : Math.round((100 * levels.reduce((a, b) => a + b, 0)) / levels.length) / 100;
     });
     const responses = fig((f) => sum(rows, 'srv.responses', f, inCls));
@@ -82,7 +100,7 @@ export function cpmFigures(rows: readonly MetricRow[]): CpmFigure[] {
     out.push({
       cpm,
       oldWay,
-      mp122: fig((f) => pct(within[f] - excludedWithin[f], responses[f] - excluded[f])),
+      mp122: fig((f) => pct(minus(within[f], excludedWithin[f]), minus(responses[f], excluded[f]))),
       withoutExclusions: fig((f) => pct(within[f], responses[f])),
       responses,
       excluded,

@@ -31,13 +31,14 @@ const metrics: MetricRow[] = [
 ];
 
 const report: RunReport = {
-  schemaVersion: 1,
+  schemaVersion: 2,
   smsimVersion: 'test',
-  scenario: { name: 'pmr-test', file: 'x.yaml', description: '' },
+  scenario: { name: 'pmr-test', file: 'x.yaml', description: '', shardCount: 1, expect: [] },
+  runId: 'pmr-test-0123456789ab',
   seed: '1',
   fingerprint: 'f'.repeat(64),
   window: { start: '2026-03-01T00:00:00.000Z', end: '2026-04-08T00:00:00.000Z', startMs: Date.parse('2026-03-01T00:00:00Z'), endMs: Date.parse('2026-04-08T00:00:00Z') },
-  pipeline: { kind: 'embedded', target: '127.0.0.1:1' },
+  pipeline: { kind: 'embedded', target: '127.0.0.1:1', families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] },
   run: { workers: 1, shards: 1, batches: 1, bytes: 1, sent: 10, acked: 10, lost: 0, duplicates: 0, resent: 0, rejected: 0, wallSeconds: 1, eventsPerSecond: 10, peakRssBytes: 0 },
   shards: [],
   metrics,

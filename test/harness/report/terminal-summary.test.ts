@@ -28,8 +28,8 @@ const metrics: MetricRow[] = [
 ];
 
 const report: RunReport = {
-  schemaVersion: 1, smsimVersion: 'x', scenario: { name: 's', file: 's.yaml', description: '' }, seed: '1', fingerprint: 'f',
-  window: { start: 'a', end: 'b', startMs: 0, endMs: 1 }, pipeline: { kind: 'embedded', target: 't' },
+  schemaVersion: 2, smsimVersion: 'x', scenario: { name: 's', file: 's.yaml', description: '', shardCount: 1, expect: [] }, runId: 's-1', seed: '1', fingerprint: 'f',
+  window: { start: 'a', end: 'b', startMs: 0, endMs: 1 }, pipeline: { kind: 'embedded', target: 't', families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] },
   run: { workers: 1, shards: 1, batches: 1, bytes: 1, sent: 1, acked: 1, lost: 0, duplicates: 0, resent: 0, rejected: 0, wallSeconds: 1, eventsPerSecond: 1, peakRssBytes: 0 },
   shards: [], metrics, expectations: [{ expect: 'run.lost == 0', passed: true, left: 0, right: 0 }], passed: true,
 };
