@@ -67,6 +67,9 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
 }
 
+/** "Bearer <token>": the scheme is matched case-insensitively (RFC 6750 §2.1, RFC 7235 §2.1). */
+const BEARER = /^bearer +(.*)$/i;
+
 /**
  * A checker for the `authorization` metadata of a call; undefined token = every call passes.
  * Both sides are hashed first so timingSafeEqual compares equal lengths and the time taken says
@@ -74,10 +77,11 @@ function digest(text: string): Buffer {
  */
 export function tokenChecker(token: string | undefined): (metadata: grpc.Metadata) => boolean {
   if (token === undefined) return () => true;
-  const expected = digest(`Bearer ${token}`);
+  const expected = digest(token);
   return (metadata) => {
     const values = metadata.get(AUTHORIZATION_KEY);
     if (values.length !== 1 || typeof values[0] !== 'string') return false;
-    return timingSafeEqual(digest(values[0]), expected);
+    const given = BEARER.exec(values[0]);
+    return given !== null && timingSafeEqual(digest(given[1] as string), expected);
   };
 }

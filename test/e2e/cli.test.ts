@@ -15,7 +15,7 @@ describe('smsim CLI (real processes)', () => {
     expect(r.stdout).toContain('Install & Leave (8.14.2)');
     expect(r.stdout).toContain('Result: PASS');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report).toMatchObject({ schemaVersion: 1, seed: '7', scenario: { name: 'small' }, passed: true, run: { lost: 0, duplicates: 0 } });
+    expect(report).toMatchObject({ schemaVersion: 2, seed: '7', runId: expect.stringMatching(/^small-[0-9a-f]{12}$/) as string, scenario: { name: 'small', shardCount: 3 }, passed: true, run: { lost: 0, duplicates: 0 } });
     expect(report.run.sent).toBeGreaterThan(10_000);
     expect(report.run.acked).toBe(report.run.sent);
     for (const m of report.metrics) expect(m.reported).toBe(m.observed);
@@ -98,7 +98,7 @@ describe('smsim CLI (real processes)', () => {
       const r = await smsim(['emit', SMALL, '--target', address, '--json']);
       expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout);
-      expect(report.pipeline).toEqual({ kind: 'external', target: address });
+      expect(report.pipeline).toEqual({ kind: 'external', target: address, families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] });
       expect(report.run.lost).toBe(0);
       // The port is taken now: a second server must say so and exit 2.
       const clash = await smsim(['serve', '--port', address.split(':')[1] as string]);

@@ -64,7 +64,7 @@ async function start(extra: Partial<PipelineServerOptions>): Promise<PipelineSer
 }
 
 describe('bearer token', () => {
-  it('tokenChecker accepts exactly "Bearer <token>", once', () => {
+  it('tokenChecker accepts exactly "Bearer <token>", once, the scheme in any case (RFC 6750)', () => {
     const check = tokenChecker('s3cret');
     const md = (...values: string[]): grpc.Metadata => {
       const m = new grpc.Metadata();
@@ -77,6 +77,11 @@ describe('bearer token', () => {
     expect(check(md('Bearer s3cre'))).toBe(false);
     expect(check(md('Bearer s3cret!'))).toBe(false);
     expect(check(md('s3cret'))).toBe(false);
+    expect(check(md('bearer s3cret'))).toBe(true);
+    expect(check(md('BEARER s3cret'))).toBe(true);
+    expect(check(md('Bearer S3CRET'))).toBe(false);
+    expect(check(md('Basic s3cret'))).toBe(false);
+    expect(check(md('Bearers3cret'))).toBe(false);
     expect(check(md('Bearer s3cret', 'Bearer s3cret'))).toBe(false);
     expect(tokenChecker(undefined)(md())).toBe(true);
   });
