@@ -29,7 +29,8 @@ export default async function ceilingTask(task: CeilingTask): Promise<CeilingRes
   const batches: Array<{ bytes: Uint8Array; events: number; shard: number }> = [];
   for (const shard of task.shards) {
     const sim = createShardSimulation(task.scenario, shard);
-    for (let b = sim.nextBatch(); b !== null; b = sim.nextBatch()) batches.push({ bytes: encodeEventBatch(b), events: b.eventCount, shard });
+    for (let b = sim.nextBatch(); b !== null; b = sim.nextBatch())
+      batches.push({ bytes: encodeEventBatch(b), events: b.eventCount, shard });
   }
   const ready = new Int32Array(task.barrier);
   Atomics.add(ready, 0, 1);

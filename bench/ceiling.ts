@@ -8,7 +8,11 @@ import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import type { CeilingResult, CeilingTask } from './ceiling-worker.js';
 
 /** Streams a scenario's pre-encoded batches from `workers` threads into a decode-and-drop server. */
-export async function transportCeiling(scenario: ResolvedScenario, workers: number, only?: readonly number[]): Promise<{ eventsPerSecond: number; events: number; bytesPerEvent: number }> {
+export async function transportCeiling(
+  scenario: ResolvedScenario,
+  workers: number,
+  only?: readonly number[],
+): Promise<{ eventsPerSecond: number; events: number; bytesPerEvent: number }> {
   const server = await startPipelineServer({ runs: new RunRegistry(() => ({ apply: () => undefined, report: () => [] })) });
   const pool = new Piscina<CeilingTask, CeilingResult>({
     filename: join(findPackageRoot(import.meta.url), 'dist', 'bench', 'ceiling-worker.js'),

@@ -29,10 +29,19 @@ const SCALE = Number(process.env.SMSIM_BENCH_SCALE ?? 300);
 
 async function heavyScenario(): Promise<ResolvedScenario> {
   const { scenario } = await loadScenario(join(root, 'scenarios', 'default.yaml'));
-  return { ...scenario, name: `default-installs-x${SCALE}`, installs: scenario.installs === null ? null : { ...scenario.installs, perDay: scenario.installs.perDay * SCALE } };
+  return {
+    ...scenario,
+    name: `default-installs-x${SCALE}`,
+    installs: scenario.installs === null ? null : { ...scenario.installs, perDay: scenario.installs.perDay * SCALE },
+  };
 }
 
-async function journalAlone(envelopes: Buffer[], events: number[], mode: FsyncMode, together: number): Promise<{ eventsPerSecond: number; batchesPerCommit: number; mbPerSecond: number }> {
+async function journalAlone(
+  envelopes: Buffer[],
+  events: number[],
+  mode: FsyncMode,
+  together: number,
+): Promise<{ eventsPerSecond: number; batchesPerCommit: number; mbPerSecond: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'smsim-bench-journal-'));
   try {
     const { journal } = openJournal(dir, { fsync: mode, onRecord: () => undefined });
@@ -54,7 +63,11 @@ async function journalAlone(envelopes: Buffer[], events: number[], mode: FsyncMo
     const seconds = (performance.now() - started) / 1000;
     const stats = journal.stats();
     await journal.close();
-    return { eventsPerSecond: Math.round(sent / seconds), batchesPerCommit: Math.round((stats.records / stats.commits) * 10) / 10, mbPerSecond: Math.round(bytes / seconds / 1e5) / 10 };
+    return {
+      eventsPerSecond: Math.round(sent / seconds),
+      batchesPerCommit: Math.round((stats.records / stats.commits) * 10) / 10,
+      mbPerSecond: Math.round(bytes / seconds / 1e5) / 10,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -89,10 +102,19 @@ async function main(): Promise<void> {
     }
   }
   const totalEvents = events.reduce((a, b) => a + b, 0);
-  console.log(`${envelopes.length} batches, ${totalEvents} events, ${Math.round(envelopes.reduce((a, e) => a + e.length, 0) / envelopes.length)} bytes per envelope`);
-  for (const [mode, together] of [['never', 32], ['batch', 32], ['batch', 1], ['always', 32]] as const) {
+  console.log(
+    `${envelopes.length} batches, ${totalEvents} events, ${Math.round(envelopes.reduce((a, e) => a + e.length, 0) / envelopes.length)} bytes per envelope`,
+  );
+  for (const [mode, together] of [
+    ['never', 32],
+    ['batch', 32],
+    ['batch', 1],
+    ['always', 32],
+  ] as const) {
     const r = await journalAlone(envelopes, events, mode, together);
-    console.log(`journal alone, fsync=${mode}, ${together} arriving together: ${r.eventsPerSecond} events/s, ${r.mbPerSecond} MB/s, ${r.batchesPerCommit} batches per commit`);
+    console.log(
+      `journal alone, fsync=${mode}, ${together} arriving together: ${r.eventsPerSecond} events/s, ${r.mbPerSecond} MB/s, ${r.batchesPerCommit} batches per commit`,
+    );
   }
   const inMemory = await endToEnd(undefined, 'batch');
   console.log(`end to end, default ×${SCALE}, 2 workers, in memory: ${inMemory} events/s`);
@@ -106,7 +128,9 @@ async function main(): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       const events = recovered.runs.list().reduce((a, r) => a + r.eventsAccepted, 0);
       await recovered.journal.close();
-      console.log(`  replay of that journal: ${recovered.recovery.records} batches, ${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)} events/s`);
+      console.log(
+        `  replay of that journal: ${recovered.recovery.records} batches, ${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)} events/s`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -37,7 +37,11 @@ function log(name: string, value: number, unit: string): void {
 }
 const ratio = (a: number, b: number, digits = 2): number => Math.round((a / b) * 10 ** digits) / 10 ** digits;
 
-async function fullPath(scenario: ResolvedScenario, workers: number, shards?: readonly number[]): Promise<{ eventsPerSecond: number; wallSeconds: number; events: number }> {
+async function fullPath(
+  scenario: ResolvedScenario,
+  workers: number,
+  shards?: readonly number[],
+): Promise<{ eventsPerSecond: number; wallSeconds: number; events: number }> {
   const eps: number[] = [];
   const wall: number[] = [];
   let events = 0;
@@ -52,7 +56,10 @@ async function fullPath(scenario: ResolvedScenario, workers: number, shards?: re
 }
 
 /** Runs the CLI in its own process (so its peak RSS is its own) and returns report.json. */
-function cliRun(args: readonly string[]): { run: Record<string, number> & { pacing?: { scheduleLagMs: Record<string, number>; ackLatencyMs: Record<string, number> } }; passed: boolean } {
+function cliRun(args: readonly string[]): {
+  run: Record<string, number> & { pacing?: { scheduleLagMs: Record<string, number>; ackLatencyMs: Record<string, number> } };
+  passed: boolean;
+} {
   const r = spawnSync(process.execPath, [cli, 'run', ...args, '--json', '--no-progress'], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0 && r.status !== 1) throw new Error(`smsim ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
@@ -112,7 +119,17 @@ async function main(): Promise<void> {
     // A tenth of gb-day (≈ 6.6 M events) paced at 100 k events/s for 60 s, in batches of 1000:
     // gb-day's 4000 suit throughput, but a paced run is about latency (measured with 4000: p99
     // ack latency 69-79 ms and lag max 170-260 ms, against 23 ms and 76 ms with 1000).
-    const paced = cliRun([join(root, 'scenarios', 'gb-day.yaml'), '--shard', '0/10', '--rate', '100000', '--duration', '60s', '--batch-size', '1000']);
+    const paced = cliRun([
+      join(root, 'scenarios', 'gb-day.yaml'),
+      '--shard',
+      '0/10',
+      '--rate',
+      '100000',
+      '--duration',
+      '60s',
+      '--batch-size',
+      '1000',
+    ]);
     log('paced.targetEventsPerSecond', 100_000, 'events/s');
     log('paced.eventsPerSecond', paced.run.eventsPerSecond as number, 'events/s');
     log('paced.scheduleLagP99Ms', paced.run.pacing?.scheduleLagMs.p99 ?? Number.NaN, 'ms');

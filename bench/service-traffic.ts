@@ -64,7 +64,9 @@ while (again.nextBatch() !== null);
 const gen2 = (performance.now() - t) / 1000;
 const generatorOnly = gen2 - srv - alerts;
 console.log(`shard 0 of default (${scenario.estate.premisesPerShard} premises, 7 days): ${events.toLocaleString('en-GB')} events`);
-console.log(`generator + observed metrics  ${Math.round(events / gen2).toLocaleString('en-GB')} events/s (${gen2.toFixed(2)} s; first run ${genWithObserved.toFixed(2)} s)`);
+console.log(
+  `generator + observed metrics  ${Math.round(events / gen2).toLocaleString('en-GB')} events/s (${gen2.toFixed(2)} s; first run ${genWithObserved.toFixed(2)} s)`,
+);
 console.log(`generator alone (estimated)   ${Math.round(events / generatorOnly).toLocaleString('en-GB')} events/s`);
 console.log(`srv metric family             ${Math.round(events / srv).toLocaleString('en-GB')} events/s`);
 console.log(`alert metric family           ${Math.round(events / alerts).toLocaleString('en-GB')} events/s`);
@@ -73,11 +75,20 @@ console.log(`alert metric family           ${Math.round(events / alerts).toLocal
 // cost of the processes' outage checks (service requests, alerts), generator + observed.
 const withOutages: ResolvedScenario = {
   ...scenario,
-  outages: { networks: [1, 2, 3, 4, 5, 6], plannedPerMonth: 1, plannedDurationMs: 2 * 3_600_000, unplannedPerMonth: 0.5, unplannedMeanDurationMs: 40 * 60_000, fixed: [] },
+  outages: {
+    networks: [1, 2, 3, 4, 5, 6],
+    plannedPerMonth: 1,
+    plannedDurationMs: 2 * 3_600_000,
+    unplannedPerMonth: 0.5,
+    unplannedMeanDurationMs: 40 * 60_000,
+    fixed: [],
+  },
 };
 t = performance.now();
 const out = createShardSimulation(withOutages, 0);
 let outEvents = 0;
 for (let b = out.nextBatch(); b !== null; b = out.nextBatch()) outEvents += b.eventCount;
 const outSeconds = (performance.now() - t) / 1000;
-console.log(`with default outages           ${Math.round(outEvents / outSeconds).toLocaleString('en-GB')} events/s (${outSeconds.toFixed(2)} s, ${outEvents.toLocaleString('en-GB')} events)`);
+console.log(
+  `with default outages           ${Math.round(outEvents / outSeconds).toLocaleString('en-GB')} events/s (${outSeconds.toFixed(2)} s, ${outEvents.toLocaleString('en-GB')} events)`,
+);

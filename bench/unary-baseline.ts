@@ -29,7 +29,12 @@ export interface UnaryResult {
 }
 
 /** Sends up to `maxEvents` events of shard 0 one per call, for at most `maxSeconds`. */
-export async function unaryBaseline(scenario: ResolvedScenario, maxEvents: number, maxSeconds: number, inFlight = 64): Promise<UnaryResult> {
+export async function unaryBaseline(
+  scenario: ResolvedScenario,
+  maxEvents: number,
+  maxSeconds: number,
+  inFlight = 64,
+): Promise<UnaryResult> {
   // Pre-encode single-event batches so the timed loop measures the transport and the pipeline.
   const sim = createShardSimulation(scenario, 0);
   const single = new EventBatchBuilder(1);

@@ -135,7 +135,11 @@ export class Pacer {
   }
 
   figures(): PacingFigures {
-    return { scheduleLagUs: hdr.encodeIntoCompressedBase64(this.lag), ackLatencyUs: hdr.encodeIntoCompressedBase64(this.ack), truncated: this.truncated };
+    return {
+      scheduleLagUs: hdr.encodeIntoCompressedBase64(this.lag),
+      ackLatencyUs: hdr.encodeIntoCompressedBase64(this.ack),
+      truncated: this.truncated,
+    };
   }
 }
 

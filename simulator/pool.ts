@@ -59,7 +59,11 @@ export async function runShards(options: RunShardsOptions): Promise<ShardResult[
           sink: options.sinkFor(shard),
           ...(options.pacing === undefined
             ? {}
-            : { pacing: options.pacing, rateShare: shardRange(scenario, shard).count / premisesRun, pacingPhase: shards.indexOf(shard) / shards.length }),
+            : {
+                pacing: options.pacing,
+                rateShare: shardRange(scenario, shard).count / premisesRun,
+                pacingPhase: shards.indexOf(shard) / shards.length,
+              }),
           progressPort: channel.port1,
         };
         return pool.run(task, { transferList: [channel.port1] }).finally(() => channel.port2.close());

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createIngestEmitter } from '../wire/emitter.js';
-import { type IngestEmitter } from '../wire/emitter-api.js';
+import type { IngestEmitter } from '../wire/emitter-api.js';
 import { encodeEventBatch } from '../wire/codec.js';
 import { SmsimError } from './core/errors.js';
 import { createShardSimulation, type ShardSimulation } from './core/shard-simulation.js';
@@ -29,7 +29,10 @@ function warmUp(task: ShardTask): void {
  */
 export default async function runShardTask(task: ShardTask): Promise<ShardResult> {
   const started = performance.now();
-  const pacer = task.pacing === undefined ? undefined : new Pacer(task.pacing, task.scenario.startMs, task.rateShare ?? 1, task.pacingPhase ?? 0, task.scenario.batchSize);
+  const pacer =
+    task.pacing === undefined
+      ? undefined
+      : new Pacer(task.pacing, task.scenario.startMs, task.rateShare ?? 1, task.pacingPhase ?? 0, task.scenario.batchSize);
   let sim: ShardSimulation | undefined;
   const hash = createHash('sha256');
   const port = task.progressPort;
@@ -93,13 +96,18 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       bytes += encoded.byteLength;
       if (batches <= resumeAfter) eventsResumed += batch.eventCount;
       else if (emitter !== undefined) await emitter.send(encoded, batch.eventCount);
-      if (port !== undefined && batches % PROGRESS_EVERY_BATCHES === 0) port.postMessage({ shard: task.shard, events, progress: sim.progress });
+      if (port !== undefined && batches % PROGRESS_EVERY_BATCHES === 0)
+        port.postMessage({ shard: task.shard, events, progress: sim.progress });
       batch = sim.nextBatch();
     }
     if (resumeAfter > batches && task.sink.kind === 'grpc') {
-      throw new SmsimError('SMSIM_ERR_RESUME_FAILED', `the pipeline acked ${resumeAfter} batches of stream ${task.sink.streamId} in run ${task.sink.runId}, but this shard has only ${batches}: the run id belongs to another scenario, seed or batch size`, {
-        details: { runId: task.sink.runId, streamId: task.sink.streamId, acked: resumeAfter, batches },
-      });
+      throw new SmsimError(
+        'SMSIM_ERR_RESUME_FAILED',
+        `the pipeline acked ${resumeAfter} batches of stream ${task.sink.streamId} in run ${task.sink.runId}, but this shard has only ${batches}: the run id belongs to another scenario, seed or batch size`,
+        {
+          details: { runId: task.sink.runId, streamId: task.sink.streamId, acked: resumeAfter, batches },
+        },
+      );
     }
     const stats = emitter === undefined ? undefined : await emitter.finish();
     port?.postMessage({ shard: task.shard, events, progress: 1 });

@@ -46,7 +46,10 @@ class ByteWriter {
 
   /** An int64 varint: negative values take ten bytes, two's complement (as protobuf encodes them). */
   int64(v: number): void {
-    if (v >= 0) return this.varint(v);
+    if (v >= 0) {
+      this.varint(v);
+      return;
+    }
     let big = BigInt.asUintN(64, BigInt(v));
     for (let i = 0; i < 9; i++) {
       this.buf[this.pos++] = Number(big & 127n) | 128;
@@ -57,7 +60,10 @@ class ByteWriter {
 
   /** A sint64 (ZigZag) varint of any safe integer. */
   sint64(v: number): void {
-    if (v < ZIGZAG_EXACT_LIMIT && v > -ZIGZAG_EXACT_LIMIT) return this.varint(zigzag(v));
+    if (v < ZIGZAG_EXACT_LIMIT && v > -ZIGZAG_EXACT_LIMIT) {
+      this.varint(zigzag(v));
+      return;
+    }
     let big = zigzagBig(v);
     while (big >= 128n) {
       this.buf[this.pos++] = Number(big & 127n) | 128;

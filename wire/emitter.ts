@@ -21,7 +21,6 @@ import {
   type RejectedBatch,
 } from './emitter-api.js';
 
-
 /** One unacked batch: its envelope, and how often it was written to a call. */
 interface Outgoing {
   readonly seq: number;
@@ -83,7 +82,8 @@ class Emitter implements IngestEmitter {
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
     const first = options.firstSequence ?? 1;
-    if (!Number.isSafeInteger(first) || first < 1) throw new SmsimError('SMSIM_ERR_INTERNAL', `firstSequence ${first} is not a positive integer`);
+    if (!Number.isSafeInteger(first) || first < 1)
+      throw new SmsimError('SMSIM_ERR_INTERNAL', `firstSequence ${first} is not a positive integer`);
     // What comes before the first sequence was acked by the pipeline in an earlier process.
     this.nextSeq = first;
     this.ackedThrough = first - 1;
@@ -126,7 +126,9 @@ class Emitter implements IngestEmitter {
   }
 
   abort(): void {
-    this.fail(new SmsimError('SMSIM_ERR_STREAM_FAILED', `the Ingest stream ${this.options.streamId} to ${this.options.target} was aborted`));
+    this.fail(
+      new SmsimError('SMSIM_ERR_STREAM_FAILED', `the Ingest stream ${this.options.streamId} to ${this.options.target} was aborted`),
+    );
   }
 
   stats(): EmitterStats {
@@ -139,9 +141,13 @@ class Emitter implements IngestEmitter {
     const seq = this.nextSeq;
     const envelope = encodeIngestRequest(this.options.streamId, seq, batchBytes, this.options.runId);
     if (envelope.length > this.maxMessageBytes) {
-      throw new SmsimError('SMSIM_ERR_BATCH_TOO_LARGE', `batch of ${envelope.length} bytes exceeds the ${this.maxMessageBytes}-byte message limit`, {
-        details: { bytes: envelope.length, limit: this.maxMessageBytes, target: this.options.target },
-      });
+      throw new SmsimError(
+        'SMSIM_ERR_BATCH_TOO_LARGE',
+        `batch of ${envelope.length} bytes exceeds the ${this.maxMessageBytes}-byte message limit`,
+        {
+          details: { bytes: envelope.length, limit: this.maxMessageBytes, target: this.options.target },
+        },
+      );
     }
     this.nextSeq++;
     const entry: Outgoing = { seq, envelope, eventCount, writes: 0 };
@@ -188,7 +194,10 @@ class Emitter implements IngestEmitter {
       if (err !== undefined) {
         const noConnection = `no connection within ${this.connectTimeoutMs} ms (${err.message})`;
         // A pipeline that stopped acking is stalled, not unreachable, even if it stops talking HTTP/2 too.
-        this.lastFailure = this.stall === undefined ? { code: grpc.status.UNAVAILABLE, details: noConnection } : { code: this.stall.code, details: `${this.stall.details}; then ${noConnection}` };
+        this.lastFailure =
+          this.stall === undefined
+            ? { code: grpc.status.UNAVAILABLE, details: noConnection }
+            : { code: this.stall.code, details: `${this.stall.details}; then ${noConnection}` };
         this.giveUp();
       } else this.openCall();
     });
@@ -237,7 +246,10 @@ class Emitter implements IngestEmitter {
       this.call = null;
       this.needDrain = false;
       call.cancel();
-      this.stall = { code: grpc.status.DEADLINE_EXCEEDED, details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)` };
+      this.stall = {
+        code: grpc.status.DEADLINE_EXCEEDED,
+        details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)`,
+      };
       this.retry(this.stall);
     }, this.ackTimeoutMs);
   }
@@ -254,11 +266,18 @@ class Emitter implements IngestEmitter {
     // late ack is as true as any other, unless it says nothing new.
     if (!current && (ack.status === AckStatus.OUT_OF_ORDER || ack.ackedThrough <= this.ackedThrough)) return;
     if (ack.ackedThrough < this.ackedThrough || ack.ackedThrough >= this.nextSeq) {
-      const why = ack.ackedThrough < this.ackedThrough ? 'it lost batches it had acked' : 'it has batches this emitter never sent (stream id reused?)';
+      const why =
+        ack.ackedThrough < this.ackedThrough
+          ? 'it lost batches it had acked'
+          : 'it has batches this emitter never sent (stream id reused?)';
       this.fail(
-        new SmsimError('SMSIM_ERR_STREAM_FAILED', `the pipeline at ${this.options.target} acked stream ${this.options.streamId} through ${ack.ackedThrough} after ${this.ackedThrough} of ${this.nextSeq - 1} sent: ${why}`, {
-          details: { target: this.options.target, streamId: this.options.streamId, ackedThrough: ack.ackedThrough },
-        }),
+        new SmsimError(
+          'SMSIM_ERR_STREAM_FAILED',
+          `the pipeline at ${this.options.target} acked stream ${this.options.streamId} through ${ack.ackedThrough} after ${this.ackedThrough} of ${this.nextSeq - 1} sent: ${why}`,
+          {
+            details: { target: this.options.target, streamId: this.options.streamId, ackedThrough: ack.ackedThrough },
+          },
+        ),
       );
       return;
     }
@@ -296,7 +315,10 @@ class Emitter implements IngestEmitter {
   /** The pipeline saw a gap: resend everything unacked, in order, on the same stream. */
   private rewind(call: grpc.ClientDuplexStream<Uint8Array, IngestAck>): void {
     if (++this.attempts > this.maxReconnects) {
-      this.lastFailure = { code: grpc.status.ABORTED, details: `the pipeline keeps answering OUT_OF_ORDER after ${this.maxReconnects} rewinds` };
+      this.lastFailure = {
+        code: grpc.status.ABORTED,
+        details: `the pipeline keeps answering OUT_OF_ORDER after ${this.maxReconnects} rewinds`,
+      };
       this.giveUp();
       return;
     }
@@ -360,7 +382,10 @@ class Emitter implements IngestEmitter {
     const last = this.lastFailure ?? { code: grpc.status.UNAVAILABLE, details: 'no connection' };
     const waited = this.outageSince === undefined ? 0 : Math.round(performance.now() - this.outageSince);
     this.fail(
-      streamError({ code: last.code, details: `${last.details} (gave up after ${this.attempts} attempts and ${waited} ms without progress)` }, this.options.target),
+      streamError(
+        { code: last.code, details: `${last.details} (gave up after ${this.attempts} attempts and ${waited} ms without progress)` },
+        this.options.target,
+      ),
     );
   }
 

@@ -10,7 +10,6 @@ import { invalid } from './wire-invalid.js';
 // ---------------------------------------------------------------------------------------------
 // Hand-framed protobuf primitives (IngestRequest envelope)
 
-
 function varintSize(v: number): number {
   let size = 1;
   while (v >= 0x80) {
@@ -38,7 +37,10 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 /** A forward-only reader over one message; every overrun is BATCH_INVALID, never a RangeError. */
 class WireReader {
   pos = 0;
-  constructor(readonly buf: Buffer, private readonly what: string) {}
+  constructor(
+    readonly buf: Buffer,
+    private readonly what: string,
+  ) {}
 
   get done(): boolean {
     return this.pos >= this.buf.length;
@@ -187,4 +189,3 @@ export function decodeIngestRequest(bytes: Uint8Array): IngestRequest {
   }
   return { runId, streamId, sequence, batchBytes: batch ?? new Uint8Array(0) };
 }
-

@@ -67,8 +67,27 @@ function denseColumnsValid(m: DecodedColumns, dictLength: number): boolean {
     const w = network[i] as number;
     const o = outcome[i] as number;
     const c = code[i] as number;
-    if (k < 1 || k > EVENT_KIND_MAX || t < 0 || t > DEVICE_TYPE_MAX || w < 0 || w > NETWORK_MAX || o < 0 || o > OUTCOME_MAX || c < 0 || c >= dictLength) return false;
-    if (!Number.isSafeInteger(timeDeltaMs[i]) || !Number.isSafeInteger(device[i]) || !Number.isSafeInteger(requestId[i]) || !Number.isSafeInteger(ref[i]) || !Number.isSafeInteger(value[i])) return false;
+    if (
+      k < 1 ||
+      k > EVENT_KIND_MAX ||
+      t < 0 ||
+      t > DEVICE_TYPE_MAX ||
+      w < 0 ||
+      w > NETWORK_MAX ||
+      o < 0 ||
+      o > OUTCOME_MAX ||
+      c < 0 ||
+      c >= dictLength
+    )
+      return false;
+    if (
+      !Number.isSafeInteger(timeDeltaMs[i]) ||
+      !Number.isSafeInteger(device[i]) ||
+      !Number.isSafeInteger(requestId[i]) ||
+      !Number.isSafeInteger(ref[i]) ||
+      !Number.isSafeInteger(value[i])
+    )
+      return false;
   }
   return true;
 }
@@ -138,11 +157,14 @@ export function validateEventBatch(m: DecodedColumns): EventBatchView {
       });
     }
     if (t < MIN_EVENT_TIME_MS || t >= MAX_EVENT_TIME_MS) {
-      throw invalid(`EventBatch.time_delta_ms[${i}]: event time ${t} is outside ${new Date(MIN_EVENT_TIME_MS).toISOString()}..${new Date(MAX_EVENT_TIME_MS).toISOString()}`, {
-        column: 'time_delta_ms',
-        index: i,
-        value: t,
-      });
+      throw invalid(
+        `EventBatch.time_delta_ms[${i}]: event time ${t} is outside ${new Date(MIN_EVENT_TIME_MS).toISOString()}..${new Date(MAX_EVENT_TIME_MS).toISOString()}`,
+        {
+          column: 'time_delta_ms',
+          index: i,
+          value: t,
+        },
+      );
     }
     // events.proto: within a stream, events are in non-decreasing time order.
     if (t < previous) {
@@ -162,16 +184,18 @@ export function validateEventBatch(m: DecodedColumns): EventBatchView {
     }
   }
   if (m.hopDeltaMs.length !== alerts * HOPS_PER_ALERT) {
-    throw invalid(
-      `EventBatch.hop_delta_ms has ${m.hopDeltaMs.length} entries, expected ${HOPS_PER_ALERT} × ${alerts} alert events`,
-      { column: 'hop_delta_ms', length: m.hopDeltaMs.length, alerts },
-    );
+    throw invalid(`EventBatch.hop_delta_ms has ${m.hopDeltaMs.length} entries, expected ${HOPS_PER_ALERT} × ${alerts} alert events`, {
+      column: 'hop_delta_ms',
+      length: m.hopDeltaMs.length,
+      alerts,
+    });
   }
   if (m.resolverGroup.length !== incidents) {
-    throw invalid(
-      `EventBatch.resolver_group has ${m.resolverGroup.length} entries, expected one per incident event (${incidents})`,
-      { column: 'resolver_group', length: m.resolverGroup.length, incidents },
-    );
+    throw invalid(`EventBatch.resolver_group has ${m.resolverGroup.length} entries, expected one per incident event (${incidents})`, {
+      column: 'resolver_group',
+      length: m.resolverGroup.length,
+      incidents,
+    });
   }
   // The decoded columns are the view: same fields, no copy.
   return m;

@@ -33,7 +33,8 @@ export function targetUnreachable(target: string, reason: string, cause?: unknow
   // grpc-js details run on ("… Last error: Error: connect ECONNREFUSED …. Resolution note: "):
   // a person needs the socket reason, once.
   const code = socketCode(cause ?? reason);
-  const why = code === 'ECONNREFUSED' ? 'connection refused (is the pipeline running?)' : code ?? reason.replace(/\.?\s*Resolution note:.*$/s, '');
+  const why =
+    code === 'ECONNREFUSED' ? 'connection refused (is the pipeline running?)' : (code ?? reason.replace(/\.?\s*Resolution note:.*$/s, ''));
   return new SmsimError('SMSIM_ERR_TARGET_UNREACHABLE', `cannot reach the pipeline at ${target}: ${why}`, {
     details: { target },
     ...(cause === undefined ? {} : { cause }),
@@ -82,10 +83,14 @@ export function isRetryableStreamStatus(status: Pick<StatusObject, 'code'>): boo
 }
 
 function unauthenticated(err: unknown, target: string): SmsimError {
-  return new SmsimError('SMSIM_ERR_UNAUTHENTICATED', `the pipeline at ${target} refused the call: ${describe(err)} (give the right --token or SMSIM_TOKEN)`, {
-    details: { target },
-    cause: err,
-  });
+  return new SmsimError(
+    'SMSIM_ERR_UNAUTHENTICATED',
+    `the pipeline at ${target} refused the call: ${describe(err)} (give the right --token or SMSIM_TOKEN)`,
+    {
+      details: { target },
+      cause: err,
+    },
+  );
 }
 
 /**

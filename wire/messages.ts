@@ -71,7 +71,14 @@ export function encodeIngestAck(ack: IngestAck): Uint8Array {
 }
 
 /** Decodes with protobufjs, then copies into a plain object (no prototype-held defaults). */
-type Reflected = 'IngestAck' | 'ReportRequest' | 'ReportResponse' | 'ListRunsRequest' | 'ListRunsResponse' | 'DropRunRequest' | 'DropRunResponse';
+type Reflected =
+  | 'IngestAck'
+  | 'ReportRequest'
+  | 'ReportResponse'
+  | 'ListRunsRequest'
+  | 'ListRunsResponse'
+  | 'DropRunRequest'
+  | 'DropRunResponse';
 
 function decodeWith<T>(type: Reflected, bytes: Uint8Array): T {
   const t = protoTypes()[type];

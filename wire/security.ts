@@ -40,7 +40,10 @@ const IP_TARGET_SNI = 'smsim-pipeline';
  * forbids IPs in SNI) and warns about on every connection. So an IP target gets a plain SNI name
  * and an identity check against the IP itself: the certificate must still carry that IP.
  */
-export function channelCredentials(security: ClientSecurity | undefined, target: string): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
+export function channelCredentials(
+  security: ClientSecurity | undefined,
+  target: string,
+): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
   if (security?.caPem === undefined) return { credentials: grpc.credentials.createInsecure(), options: {} };
   const host = hostOf(target);
   if (isIP(host) === 0) return { credentials: grpc.credentials.createSsl(Buffer.from(security.caPem)), options: {} };
@@ -60,7 +63,11 @@ export function authMetadata(security: ClientSecurity | undefined): grpc.Metadat
 
 export function serverCredentials(security: ServerSecurity | undefined): grpc.ServerCredentials {
   if (security?.certPem === undefined || security.keyPem === undefined) return grpc.ServerCredentials.createInsecure();
-  return grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(security.certPem), private_key: Buffer.from(security.keyPem) }], false);
+  return grpc.ServerCredentials.createSsl(
+    null,
+    [{ cert_chain: Buffer.from(security.certPem), private_key: Buffer.from(security.keyPem) }],
+    false,
+  );
 }
 
 function digest(text: string): Buffer {

@@ -41,7 +41,6 @@ export const REPORTING_DROP_RUN_PATH = '/smsim.v1.Reporting/DropRun';
  */
 export type ReceivedIngestRequest = (IngestRequest & { readonly wireBytes: number }) | { readonly malformed: SmsimError };
 
-
 function receiveIngestRequest(bytes: Buffer): ReceivedIngestRequest {
   try {
     return { ...decodeIngestRequest(bytes), wireBytes: bytes.length };
@@ -112,7 +111,11 @@ const reportingDropRun: grpc.MethodDefinition<DropRunRequest, DropRunResponse> =
 };
 
 export const ingestServiceDefinition = { Stream: ingestStream } satisfies grpc.ServiceDefinition;
-export const reportingServiceDefinition = { Report: reportingReport, ListRuns: reportingListRuns, DropRun: reportingDropRun } satisfies grpc.ServiceDefinition;
+export const reportingServiceDefinition = {
+  Report: reportingReport,
+  ListRuns: reportingListRuns,
+  DropRun: reportingDropRun,
+} satisfies grpc.ServiceDefinition;
 
 export const IngestClient = grpc.makeGenericClientConstructor(ingestServiceDefinition, 'smsim.v1.Ingest');
 export const ReportingClient = grpc.makeGenericClientConstructor(reportingServiceDefinition, 'smsim.v1.Reporting');

@@ -9,23 +9,31 @@ import type { CliIo } from './context.js';
 // Option parsers: each rejects a bad value with InvalidArgumentError, so commander reports it as
 // a usage error naming the option.
 
-export const wholeNumber = (name: string, max: number) => (v: string): number => {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
-  return Number(v);
-};
+export const wholeNumber =
+  (name: string, max: number) =>
+  (v: string): number => {
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+    return Number(v);
+  };
 
-export const positiveNumber = (name: string) => (v: string): number => {
-  const n = Number(v.replace(/x$/i, ''));
-  if (!Number.isFinite(n) || n <= 0 || n > 1e12) throw new InvalidArgumentError(`${name} must be a positive number`);
-  return n;
-};
+export const positiveNumber =
+  (name: string) =>
+  (v: string): number => {
+    const n = Number(v.replace(/x$/i, ''));
+    if (!Number.isFinite(n) || n <= 0 || n > 1e12) throw new InvalidArgumentError(`${name} must be a positive number`);
+    return n;
+  };
 
-export const byteSize = (name: string) => (v: string): number => {
-  const m = /^(\d+)(k|m)?i?b?$/i.exec(v);
-  const n = m === null ? Number.NaN : Number(m[1]) * (m[2] === undefined ? 1 : m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024);
-  if (!Number.isSafeInteger(n) || n < 1024 || n > 1024 * 1024 * 1024) throw new InvalidArgumentError(`${name} must be a size from 1KiB to 1GiB, e.g. 4MiB`);
-  return n;
-};
+export const byteSize =
+  (name: string) =>
+  (v: string): number => {
+    const m = /^(\d+)(k|m)?i?b?$/i.exec(v);
+    const n = m === null ? Number.NaN : Number(m[1]) * (m[2] === undefined ? 1 : m[2].toLowerCase() === 'k' ? 1024 : 1024 * 1024);
+    if (!Number.isSafeInteger(n) || n < 1024 || n > 1024 * 1024 * 1024)
+      throw new InvalidArgumentError(`${name} must be a size from 1KiB to 1GiB, e.g. 4MiB`);
+    return n;
+  };
 
 export const wallDuration = (v: string): number => {
   const ms = parseDuration(v);
@@ -60,19 +68,27 @@ export const shardSpec = (v: string): ShardSpec => {
 /** The shard index of a ShardSpec, reading $JOB_COMPLETION_INDEX for `job/N`. */
 export function shardIndex(spec: ShardSpec, env: Readonly<Record<string, string | undefined>> | undefined): number {
   if (spec.index !== 'job') return spec.index;
-  const raw = env?.['JOB_COMPLETION_INDEX'];
+  const raw = env?.JOB_COMPLETION_INDEX;
   if (raw === undefined || !/^\d+$/.test(raw) || Number(raw) >= spec.count) {
-    throw new SmsimError('SMSIM_ERR_USAGE', `--shard job/${spec.count} takes the shard from $JOB_COMPLETION_INDEX, which is ${raw === undefined ? 'not set' : `"${raw}"`}: it must be a whole number below ${spec.count} (set by a Kubernetes Indexed Job)`);
+    throw new SmsimError(
+      'SMSIM_ERR_USAGE',
+      `--shard job/${spec.count} takes the shard from $JOB_COMPLETION_INDEX, which is ${raw === undefined ? 'not set' : `"${raw}"`}: it must be a whole number below ${spec.count} (set by a Kubernetes Indexed Job)`,
+    );
   }
   return Number(raw);
 }
 
 /** A comma-separated list of metric families, each one the reference definitions know. */
 export const familyList = (v: string): string[] => {
-  const families = v.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  const families = v
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
   const unknown = families.filter((f) => !REFERENCE_FAMILIES.includes(f));
   if (families.length === 0 || unknown.length > 0)
-    throw new InvalidArgumentError(`${unknown.length > 0 ? `unknown famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}: ` : ''}must be a comma-separated list of ${REFERENCE_FAMILIES.join(', ')}`);
+    throw new InvalidArgumentError(
+      `${unknown.length > 0 ? `unknown famil${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}: ` : ''}must be a comma-separated list of ${REFERENCE_FAMILIES.join(', ')}`,
+    );
   return families;
 };
 
@@ -85,7 +101,7 @@ export const fsyncMode = (v: string): FsyncMode => {
 
 /** --token wins; otherwise $SMSIM_TOKEN, so a token need not appear in `ps`. Empty means none. */
 export function tokenOf(flag: string | undefined, io: CliIo): { token?: string } {
-  const token = flag ?? io.env?.['SMSIM_TOKEN'];
+  const token = flag ?? io.env?.SMSIM_TOKEN;
   return token === undefined || token === '' ? {} : { token };
 }
 
@@ -94,6 +110,10 @@ export async function readPem(file: string, what: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    throw new SmsimError('SMSIM_ERR_TLS_INVALID', `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { details: { file }, cause: err });
+    throw new SmsimError(
+      'SMSIM_ERR_TLS_INVALID',
+      `cannot read the ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      { details: { file }, cause: err },
+    );
   }
 }

@@ -11,7 +11,9 @@ export function createProgressBar(stream: NodeJS.WritableStream): { update: (fra
       if (now - last < 100 && fraction < 1) return;
       last = now;
       const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
-      stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${num(events)} events`);
+      stream.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${num(events)} events`,
+      );
       drawn = true;
     },
     done() {

@@ -66,7 +66,8 @@ export const RUN_FIELDS: readonly string[] = [
 ];
 
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?)(ms|s|m|h)?(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\{[^}]*\})?(?:\.[A-Za-z_]\w*)?(?:\.p\(\d+(?:\.\d+)?\))?)|(==|!=|<=|>=|<|>|\+|-|\*|\/|\(|\)))/y;
+const TOKEN =
+  /\s*(?:(\d+(?:\.\d+)?)(ms|s|m|h)?(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\{[^}]*\})?(?:\.[A-Za-z_]\w*)?(?:\.p\(\d+(?:\.\d+)?\))?)|(==|!=|<=|>=|<|>|\+|-|\*|\/|\(|\)))/y;
 
 type Token = { type: 'num'; value: number } | { type: 'ref'; text: string } | { type: 'op'; text: string };
 
@@ -111,7 +112,8 @@ function parseRef(text: string): Node {
   const labels: Record<string, string> = {};
   for (const pair of (m[2] ?? '').split(',').filter((p) => p.trim() !== '')) {
     const [k, v] = pair.split('=').map((x) => x.trim());
-    if (k === undefined || v === undefined || k === '' || v === '') throw new Error(`bad label filter "${pair}" in "${text}" (want name=value)`);
+    if (k === undefined || v === undefined || k === '' || v === '')
+      throw new Error(`bad label filter "${pair}" in "${text}" (want name=value)`);
     labels[k] = v;
   }
   return { kind: 'metric', id, labels, figure: figure as Figure };
@@ -233,7 +235,17 @@ function evaluate(node: Node, ctx: ExpectationContext, notReported: Set<string>)
 }
 
 function compare(op: Comparator, left: number, right: number): boolean {
-  return op === '==' ? left === right : op === '!=' ? left !== right : op === '<' ? left < right : op === '<=' ? left <= right : op === '>' ? left > right : left >= right;
+  return op === '=='
+    ? left === right
+    : op === '!='
+      ? left !== right
+      : op === '<'
+        ? left < right
+        : op === '<='
+          ? left <= right
+          : op === '>'
+            ? left > right
+            : left >= right;
 }
 
 /**

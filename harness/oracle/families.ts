@@ -15,7 +15,10 @@ export function familyOf(metricId: string): string {
  * (`--families`), else those it says it computes, else those with at least one figure in its
  * Report (a pipeline that computes a family leaves none of it out when that family saw traffic).
  */
-export function reportedFamilies(report: { readonly families: readonly string[]; readonly metrics: readonly MetricSample[] }, declared?: readonly string[]): ReadonlySet<string> {
+export function reportedFamilies(
+  report: { readonly families: readonly string[]; readonly metrics: readonly MetricSample[] },
+  declared?: readonly string[],
+): ReadonlySet<string> {
   if (declared !== undefined) return new Set(declared);
   if (report.families.length > 0) return new Set(report.families);
   return new Set(report.metrics.map((m) => familyOf(m.id)));

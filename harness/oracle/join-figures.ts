@@ -16,7 +16,10 @@ export function joinFigures(
   reported: readonly MetricSample[],
   reportedFamilies?: ReadonlySet<string>,
 ): MetricRow[] {
-  const rows = new Map<string, { id: string; labels: Readonly<Record<string, string>>; truth: number; observed: number; reported: number | null }>();
+  const rows = new Map<
+    string,
+    { id: string; labels: Readonly<Record<string, string>>; truth: number; observed: number; reported: number | null }
+  >();
   const put = (samples: readonly MetricSample[], field: 'truth' | 'observed' | 'reported'): void => {
     for (const s of samples) {
       const key = metricKey(s.id, s.labels);
@@ -80,7 +83,18 @@ export function mergeRows(parts: ReadonlyArray<readonly MetricRow[]>): MetricRow
     for (const r of part) {
       const key = metricKey(r.id, r.labels);
       const t = rows.get(key);
-      rows.set(key, t === undefined ? r : { id: r.id, labels: r.labels, truth: t.truth + r.truth, observed: t.observed + r.observed, reported: addReported(t.reported, r.reported) });
+      rows.set(
+        key,
+        t === undefined
+          ? r
+          : {
+              id: r.id,
+              labels: r.labels,
+              truth: t.truth + r.truth,
+              observed: t.observed + r.observed,
+              reported: addReported(t.reported, r.reported),
+            },
+      );
     }
   }
   return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);

@@ -15,4 +15,3 @@ export interface MetricRow {
   /** null: the pipeline does not report this metric's family ("not reported", never 0). */
   readonly reported: number | null;
 }
-

@@ -17,7 +17,11 @@ export interface DurablePipeline {
  * batches are journalled too, and are rejected again); a dropped run stays dropped. Duplicate
  * counts are not journalled: a duplicate changes nothing but its own counter.
  */
-export function openDurablePipeline(dataDir: string, fsync: FsyncMode = 'batch', runs: RunRegistry = new RunRegistry(() => createReferencePipeline())): DurablePipeline {
+export function openDurablePipeline(
+  dataDir: string,
+  fsync: FsyncMode = 'batch',
+  runs: RunRegistry = new RunRegistry(() => createReferencePipeline()),
+): DurablePipeline {
   const { journal, recovery } = openJournal(dataDir, {
     fsync,
     onRecord: (payload) => {

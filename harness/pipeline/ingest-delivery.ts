@@ -1,12 +1,13 @@
 import { SmsimError } from '../../simulator/core/errors.js';
 import { MAX_EVENTS_PER_BATCH } from '../../simulator/core/domain/wire-limits.js';
 import { AckStatus } from '../../wire/messages.js';
-import type { IngestAck, IngestStats } from '../../wire/messages.js';
+import type { IngestAck } from '../../wire/messages.js';
 import { EventBatchDecoder } from '../../wire/codec.js';
 import { encodeIngestRequest, peekEventCount } from '../../wire/envelope.js';
 import type { IngestRequest } from '../../wire/envelope.js';
 // Type only: the shape the deserializer yields; nothing of grpc-js is loaded from here.
 import type { ReceivedIngestRequest } from '../../wire/services.js';
+import { streamCounters, type IngestState } from './ingest-state.js';
 import type { Journal } from './journal.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
 import type { RunRegistry } from './run-registry.js';
@@ -15,68 +16,6 @@ import type { RunRegistry } from './run-registry.js';
  * Delivery of Ingest requests with the transport left out, so every decision can be tested with
  * plain calls: ingest-server.ts carries requests in and acks out over gRPC and decides nothing.
  */
-
-/** Delivery counters of one emitter stream. */
-export interface StreamCounters {
-  /** Every sequence 1..ackedThrough has been applied, rejected, or counted as a duplicate. */
-  ackedThrough: number;
-  batchesAccepted: number;
-  eventsAccepted: number;
-  duplicateBatches: number;
-  duplicateEvents: number;
-  rejectedBatches: number;
-  rejectedEvents: number;
-  /** Time of the stream's last accepted event: the next batch may not start before it. */
-  lastEventMs: number;
-}
-
-/**
- * Delivery state of one run (run-registry.ts holds one per run), kept outside the server so a
- * restarted server resumes where the last one stopped: rebuilt by replaying the journal
- * (durable-pipeline.ts), or handed over in-process.
- */
-export interface IngestState {
-  readonly streams: Map<string, StreamCounters>;
-}
-
-export function createIngestState(): IngestState {
-  return { streams: new Map() };
-}
-
-/**
- * The run's delivery counters. `refusedCalls` counts calls the server ended itself (malformed
- * envelope, message too large, bad token, too many streams): they belong to no run, so every
- * run's stats carry the server's total.
- */
-export function ingestStats(state: IngestState, refusedCalls = 0): IngestStats {
-  let batchesAccepted = 0;
-  let eventsAccepted = 0;
-  let duplicateBatches = 0;
-  let duplicateEvents = 0;
-  let rejectedBatches = 0;
-  let rejectedEvents = 0;
-  const ids = [...state.streams.keys()].sort();
-  const streams = ids.map((streamId) => {
-    const s = state.streams.get(streamId) as StreamCounters;
-    batchesAccepted += s.batchesAccepted;
-    eventsAccepted += s.eventsAccepted;
-    duplicateBatches += s.duplicateBatches;
-    duplicateEvents += s.duplicateEvents;
-    rejectedBatches += s.rejectedBatches;
-    rejectedEvents += s.rejectedEvents;
-    return { streamId, ackedThrough: s.ackedThrough, eventsAccepted: s.eventsAccepted };
-  });
-  return { batchesAccepted, eventsAccepted, duplicateBatches, duplicateEvents, rejectedBatches, rejectedEvents, refusedCalls, streams };
-}
-
-function streamCounters(state: IngestState, streamId: string): StreamCounters {
-  let s = state.streams.get(streamId);
-  if (s === undefined) {
-    s = { ackedThrough: 0, batchesAccepted: 0, eventsAccepted: 0, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: -Infinity };
-    state.streams.set(streamId, s);
-  }
-  return s;
-}
 
 /** Claimed event count of a batch that will not be applied; an absurd claim counts as none. */
 function claimedEvents(batchBytes: Uint8Array): number {
@@ -92,7 +31,10 @@ function claimedEvents(batchBytes: Uint8Array): number {
 export function admitRequest(req: ReceivedIngestRequest, maxMessageBytes: number): IngestRequest | SmsimError {
   if ('malformed' in req) return req.malformed;
   if (req.wireBytes > maxMessageBytes) {
-    return new SmsimError('SMSIM_ERR_BATCH_TOO_LARGE', `IngestRequest of ${req.wireBytes} bytes exceeds the server's limit of ${maxMessageBytes} bytes (--max-message-bytes)`);
+    return new SmsimError(
+      'SMSIM_ERR_BATCH_TOO_LARGE',
+      `IngestRequest of ${req.wireBytes} bytes exceeds the server's limit of ${maxMessageBytes} bytes (--max-message-bytes)`,
+    );
   }
   return req;
 }
@@ -134,9 +76,13 @@ export function receiveBatch(
     // events.proto: within one stream, events are in non-decreasing time order, across batches too.
     const first = n === 0 ? s.lastEventMs : batch.baseTimeMs + (batch.timeDeltaMs[0] as number);
     if (first < s.lastEventMs) {
-      throw new SmsimError('SMSIM_ERR_BATCH_INVALID', `EventBatch.time_delta_ms[0]: event time ${first} is before the stream's last event at ${s.lastEventMs}`, {
-        details: { column: 'time_delta_ms', index: 0, value: first },
-      });
+      throw new SmsimError(
+        'SMSIM_ERR_BATCH_INVALID',
+        `EventBatch.time_delta_ms[0]: event time ${first} is before the stream's last event at ${s.lastEventMs}`,
+        {
+          details: { column: 'time_delta_ms', index: 0, value: first },
+        },
+      );
     }
     try {
       pipeline.apply(batch);

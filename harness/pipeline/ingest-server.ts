@@ -1,7 +1,15 @@
 import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { SmsimError } from '../../simulator/core/errors.js';
-import type { DropRunRequest, DropRunResponse, IngestAck, IngestStats, ListRunsResponse, ReportRequest, ReportResponse } from '../../wire/messages.js';
+import type {
+  DropRunRequest,
+  DropRunResponse,
+  IngestAck,
+  IngestStats,
+  ListRunsResponse,
+  ReportRequest,
+  ReportResponse,
+} from '../../wire/messages.js';
 import { bindError, toGrpcStatus } from '../../wire/grpc-errors.js';
 import { serverCredentials, tokenChecker, type ServerSecurity } from '../../wire/security.js';
 import { ingestServiceDefinition, reportingServiceDefinition } from '../../wire/services.js';
@@ -102,7 +110,11 @@ interface ServerContext {
 }
 
 /** Ends a call with an error status the server chose; counted, so refusals are never silent. */
-function refuse(ctx: ServerContext, call: grpc.ServerDuplexStream<ReceivedIngestRequest, IngestAck>, status: Pick<grpc.StatusObject, 'code' | 'details'>): void {
+function refuse(
+  ctx: ServerContext,
+  call: grpc.ServerDuplexStream<ReceivedIngestRequest, IngestAck>,
+  status: Pick<grpc.StatusObject, 'code' | 'details'>,
+): void {
   ctx.runs.countRefusedCall();
   call.emit('error', { ...status, metadata: new grpc.Metadata() });
 }
@@ -119,7 +131,10 @@ function handleIngestStream(ctx: ServerContext) {
     }
     if (ctx.openStreams >= ctx.maxStreams) {
       // UNAVAILABLE, not RESOURCE_EXHAUSTED: the emitter backs off and retries until a slot frees.
-      refuse(ctx, call, { code: grpc.status.UNAVAILABLE, details: `server busy: ${ctx.openStreams} Ingest streams open (limit ${ctx.maxStreams})` });
+      refuse(ctx, call, {
+        code: grpc.status.UNAVAILABLE,
+        details: `server busy: ${ctx.openStreams} Ingest streams open (limit ${ctx.maxStreams})`,
+      });
       return;
     }
     ctx.openStreams++;

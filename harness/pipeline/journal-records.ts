@@ -11,7 +11,9 @@ import { decodeIngestRequest, type IngestRequest } from '../../wire/envelope.js'
 const CONTROL = 0x00;
 const DROP_RUN = 0x01;
 
-export type JournalRecord = { readonly kind: 'ingest'; readonly request: IngestRequest } | { readonly kind: 'drop-run'; readonly runId: string };
+export type JournalRecord =
+  | { readonly kind: 'ingest'; readonly request: IngestRequest }
+  | { readonly kind: 'drop-run'; readonly runId: string };
 
 /** A run dropped through Reporting.DropRun: replay forgets what came before it for that run. */
 export function encodeDropRunRecord(runId: string): Buffer {

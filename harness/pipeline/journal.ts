@@ -1,4 +1,18 @@
-import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync, writev } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  writev,
+} from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SmsimError } from '../../simulator/core/errors.js';
@@ -69,7 +83,10 @@ export interface Journal {
 }
 
 function journalError(message: string, file: string, cause?: unknown): SmsimError {
-  return new SmsimError('SMSIM_ERR_JOURNAL_FAILED', `${file}: ${message}`, { details: { file }, ...(cause === undefined ? {} : { cause }) });
+  return new SmsimError('SMSIM_ERR_JOURNAL_FAILED', `${file}: ${message}`, {
+    details: { file },
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 function readFully(fd: number, buf: Buffer, position: number): number {
@@ -255,7 +272,8 @@ function lock(dataDir: string, file: string): () => void {
       writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
       return () => rmSync(lockFile, { force: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw journalError(`cannot lock the data dir: ${(err as Error).message}`, file, err);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw journalError(`cannot lock the data dir: ${(err as Error).message}`, file, err);
       const holder = Number(readFileSync(lockFile, 'utf8').trim());
       if (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder)) {
         throw journalError(`is in use by process ${holder} (${lockFile}); one pipeline per data dir`, file);

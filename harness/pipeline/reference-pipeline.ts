@@ -10,9 +10,13 @@ import type { MeasurementPipeline } from './measurement-pipeline.js';
  * the pipeline's configuration (Target Response Times, the governed exclusion list): the
  * harness passes the scenario's `measurement` block, exactly what the simulator's observed uses.
  */
-export function createReferencePipeline(config: MetricConfig = DEFAULT_METRIC_CONFIG, families: readonly string[] = REFERENCE_FAMILIES): MeasurementPipeline {
+export function createReferencePipeline(
+  config: MetricConfig = DEFAULT_METRIC_CONFIG,
+  families: readonly string[] = REFERENCE_FAMILIES,
+): MeasurementPipeline {
   const engine = createMetricEngine(config);
-  if (families === REFERENCE_FAMILIES) return { apply: (batch) => engine.apply(batch), report: (asOfMs) => engine.report(asOfMs), families };
+  if (families === REFERENCE_FAMILIES)
+    return { apply: (batch) => engine.apply(batch), report: (asOfMs) => engine.report(asOfMs), families };
   // A partial pipeline, as a team's pipeline is while it is being built (`serve --families`):
   // it computes, and says it computes, only these families.
   const kept = new Set(families);

@@ -30,7 +30,11 @@ export interface ReportCallOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** One unary Reporting call on a fresh channel, closed afterwards. */
-async function reportingCall<T>(target: string, options: ReportCallOptions, call: (client: grpc.Client, deadline: grpc.CallOptions, done: (err: grpc.ServiceError | null, res?: T) => void) => void): Promise<T> {
+async function reportingCall<T>(
+  target: string,
+  options: ReportCallOptions,
+  call: (client: grpc.Client, deadline: grpc.CallOptions, done: (err: grpc.ServiceError | null, res?: T) => void) => void,
+): Promise<T> {
   const channel = channelCredentials(options.security, target);
   const client = new ReportingClient(target, channel.credentials, {
     ...channel.options,
@@ -76,8 +80,10 @@ async function withRetry<T>(target: string, retryWithinMs: number, attempt: () =
  */
 export async function fetchReport(target: string, runId: string, asOfMs: number, options: ReportCallOptions = {}): Promise<FetchedReport> {
   return withRetry(target, options.retryWithinMs ?? 0, async () => {
-    const response = await reportingCall<{ metrics: MetricSample[]; stats: IngestStats; runId: string; families: readonly string[] }>(target, options, (client, callOptions, done) =>
-      callReporting(client, 'Report', { asOfMs, runId }, callOptions, done, authMetadata(options.security)),
+    const response = await reportingCall<{ metrics: MetricSample[]; stats: IngestStats; runId: string; families: readonly string[] }>(
+      target,
+      options,
+      (client, callOptions, done) => callReporting(client, 'Report', { asOfMs, runId }, callOptions, done, authMetadata(options.security)),
     );
     return { runId: response.runId, metrics: response.metrics.map(plainSample), stats: response.stats, families: response.families };
   });

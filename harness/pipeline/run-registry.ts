@@ -1,5 +1,5 @@
 import type { IngestStats, RunSummary } from '../../wire/messages.js';
-import { createIngestState, ingestStats, type IngestState } from './ingest-delivery.js';
+import { createIngestState, ingestStats, type IngestState } from './ingest-state.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
 
 /** One run a pipeline holds: its delivery state and its metrics, apart from every other run's. */

@@ -22,7 +22,7 @@ export const QUANTILES: ReadonlyArray<{ readonly label: string; readonly q: numb
 
 /** True for a distribution metric: an id ending in `Ms` whose rows carry a `bucket` label. */
 export function isDistribution(id: string, rows: readonly MetricRow[]): boolean {
-  return id.endsWith('Ms') && rows.some((r) => r.id === id && r.labels['bucket'] !== undefined);
+  return id.endsWith('Ms') && rows.some((r) => r.id === id && r.labels.bucket !== undefined);
 }
 
 export interface DistributionFigure {
@@ -34,14 +34,18 @@ export interface DistributionFigure {
 export interface DistributionSummary {
   readonly labels: Readonly<Record<string, string>>;
   /** Per figure: the number of values and the quantiles. reported is null when not reported. */
-  readonly figures: { readonly truth: DistributionFigure; readonly observed: DistributionFigure; readonly reported: DistributionFigure | null };
+  readonly figures: {
+    readonly truth: DistributionFigure;
+    readonly observed: DistributionFigure;
+    readonly reported: DistributionFigure | null;
+  };
 }
 
 /** Groups a distribution's rows by their labels other than `bucket` (all of them when `by` is omitted, else only `by`). */
 export function summariseDistribution(rows: readonly MetricRow[], id: string, by?: readonly string[]): DistributionSummary[] {
   const groups = new Map<string, { labels: Record<string, string>; rows: MetricRow[] }>();
   for (const r of rows) {
-    if (r.id !== id || r.labels['bucket'] === undefined) continue;
+    if (r.id !== id || r.labels.bucket === undefined) continue;
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.labels)) if (k !== 'bucket' && (by === undefined || by.includes(k))) labels[k] = v;
     const key = metricKey(id, labels);
@@ -53,7 +57,7 @@ export function summariseDistribution(rows: readonly MetricRow[], id: string, by
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, g]) => {
       const figure = (pick: (r: MetricRow) => number): DistributionFigure => {
-        const buckets = g.rows.map((r) => ({ lowerBound: Number(r.labels['bucket']), count: pick(r) }));
+        const buckets = g.rows.map((r) => ({ lowerBound: Number(r.labels.bucket), count: pick(r) }));
         return { count: buckets.reduce((s, b) => s + b.count, 0), quantiles: QUANTILES.map((x) => quantileOfBuckets(buckets, x.q)) };
       };
       // A quantile over a distribution the pipeline does not report is not a quantile of nothing.
@@ -84,13 +88,18 @@ export function formatQuantiles(figure: DistributionFigure | null): string {
  * A breakdown table: one row per combination of the `by` labels, one column per metric id, each
  * cell "truth / observed / reported". Ids that are distributions are left out (see summariseDistribution).
  */
-export function breakdownTable(rows: readonly MetricRow[], by: readonly string[], ids: readonly string[], names: (id: string) => string): string[][] {
+export function breakdownTable(
+  rows: readonly MetricRow[],
+  by: readonly string[],
+  ids: readonly string[],
+  names: (id: string) => string,
+): string[][] {
   const groups = new Map<string, { labels: string[]; cells: Map<string, [number, number, number | null]> }>();
   // An id with no row in a group is 0 there, unless its family is not reported at all.
   const unreported = new Set(rows.filter((r) => r.reported === null).map((r) => familyOf(r.id)));
   const empty = (id: string): [number, number, number | null] => [0, 0, unreported.has(familyOf(id)) ? null : 0];
   for (const r of rows) {
-    if (!ids.includes(r.id) || r.labels['bucket'] !== undefined) continue;
+    if (!ids.includes(r.id) || r.labels.bucket !== undefined) continue;
     const labels = by.map((k) => r.labels[k] ?? '');
     const key = labels.join('\u0000');
     const g = groups.get(key) ?? { labels, cells: new Map() };
@@ -103,10 +112,13 @@ export function breakdownTable(rows: readonly MetricRow[], by: readonly string[]
   }
   const table: string[][] = [[...by, ...ids.map(names)]];
   for (const [, g] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    table.push([...g.labels, ...ids.map((id) => {
-      const c = g.cells.get(id) ?? empty(id);
-      return `${num(c[0])} / ${num(c[1])} / ${reportedNum(c[2])}`;
-    })]);
+    table.push([
+      ...g.labels,
+      ...ids.map((id) => {
+        const c = g.cells.get(id) ?? empty(id);
+        return `${num(c[0])} / ${num(c[1])} / ${reportedNum(c[2])}`;
+      }),
+    ]);
   }
   return table;
 }

@@ -82,7 +82,14 @@ export const METRIC_SECTIONS: ReadonlyArray<MetricSection> = [
       '"naive" is what a reading that counts every missing acknowledgement as a failure would report.',
     breakdown: {
       by: ['deviceType', 'network'],
-      ids: ['firmware.targets', 'firmware.received', 'firmware.failed', 'firmware.notMeasurable', 'firmware.naiveFailed', 'firmware.activated'],
+      ids: [
+        'firmware.targets',
+        'firmware.received',
+        'firmware.failed',
+        'firmware.notMeasurable',
+        'firmware.naiveFailed',
+        'firmware.activated',
+      ],
     },
   },
   {

@@ -85,7 +85,16 @@ export interface PmrMonth {
   readonly cpms: readonly CpmRow[];
   readonly incidents: readonly IncidentRow[];
   readonly availability: readonly AvailabilityRow[];
-  readonly sections: ReadonlyArray<{ readonly title: string; readonly rows: ReadonlyArray<{ readonly id: string; readonly name: string; readonly truth: number; readonly observed: number; readonly reported: number | null }> }>;
+  readonly sections: ReadonlyArray<{
+    readonly title: string;
+    readonly rows: ReadonlyArray<{
+      readonly id: string;
+      readonly name: string;
+      readonly truth: number;
+      readonly observed: number;
+      readonly reported: number | null;
+    }>;
+  }>;
 }
 
 type LabelFilter = (labels: Readonly<Record<string, string>>) => boolean;
@@ -111,7 +120,10 @@ export interface PmrCpm {
   readonly minimum: number;
 }
 
-const inClasses = (classes: readonly string[]): LabelFilter => (l) => classes.includes(l.class ?? '');
+const inClasses =
+  (classes: readonly string[]): LabelFilter =>
+  (l) =>
+    classes.includes(l.class ?? '');
 
 /**
  * The Code Performance Measures the PMR shows. Numerator and denominator are metric ids summed
@@ -122,27 +134,64 @@ const inClasses = (classes: readonly string[]): LabelFilter => (l) => classes.in
  */
 export const PMR_CPMS: readonly PmrCpm[] = [
   {
-    cpm: 'CPM1', name: 'On-Demand Service Responses within TRT', within: 'srv.withinTarget', total: 'srv.responses',
-    withinLess: 'srv.excludedWithinTarget', totalLess: 'srv.excluded', filter: inClasses(CPM1_CLASSES), measuredByFilter: true, target: 99, minimum: 96,
+    cpm: 'CPM1',
+    name: 'On-Demand Service Responses within TRT',
+    within: 'srv.withinTarget',
+    total: 'srv.responses',
+    withinLess: 'srv.excludedWithinTarget',
+    totalLess: 'srv.excluded',
+    filter: inClasses(CPM1_CLASSES),
+    measuredByFilter: true,
+    target: 99,
+    minimum: 96,
   },
   {
-    cpm: 'CPM2', name: 'Future-Dated Service Responses within TRT', within: 'srv.withinTarget', total: 'srv.responses',
-    withinLess: 'srv.excludedWithinTarget', totalLess: 'srv.excluded', filter: inClasses(CPM2_CLASSES), measuredByFilter: true, target: 99, minimum: 96,
+    cpm: 'CPM2',
+    name: 'Future-Dated Service Responses within TRT',
+    within: 'srv.withinTarget',
+    total: 'srv.responses',
+    withinLess: 'srv.excludedWithinTarget',
+    totalLess: 'srv.excluded',
+    filter: inClasses(CPM2_CLASSES),
+    measuredByFilter: true,
+    target: 99,
+    minimum: 96,
   },
   {
-    cpm: 'CPM3', name: 'Alerts delivered within TRT', within: 'alert.withinTarget', total: 'alert.measured',
+    cpm: 'CPM3',
+    name: 'Alerts delivered within TRT',
+    within: 'alert.withinTarget',
+    total: 'alert.measured',
     note: 'counts the alerts whose CH receipt the DCC can see (not CSP North or SMETS1 SP, CR1438: those are alert.notMeasurable).',
-    target: 99, minimum: 96,
+    target: 99,
+    minimum: 96,
   },
   {
-    cpm: 'CPM4', name: 'Category 1–2 Incidents resolved within Target Resolution Time', within: 'incident.closedWithinTarget', total: 'incident.closed',
-    filter: (l) => l.category === '1' || l.category === '2', target: 100, minimum: 85,
+    cpm: 'CPM4',
+    name: 'Category 1–2 Incidents resolved within Target Resolution Time',
+    within: 'incident.closedWithinTarget',
+    total: 'incident.closed',
+    filter: (l) => l.category === '1' || l.category === '2',
+    target: 100,
+    minimum: 85,
   },
   {
-    cpm: 'CPM5', name: 'Category 3–5 Incidents resolved within Target Resolution Time', within: 'incident.closedWithinTarget', total: 'incident.closed',
-    filter: (l) => l.category === '3' || l.category === '4' || l.category === '5', target: 90, minimum: 80,
+    cpm: 'CPM5',
+    name: 'Category 3–5 Incidents resolved within Target Resolution Time',
+    within: 'incident.closedWithinTarget',
+    total: 'incident.closed',
+    filter: (l) => l.category === '3' || l.category === '4' || l.category === '5',
+    target: 90,
+    minimum: 80,
   },
-  { cpm: 'CPM6', name: 'Self Service Interface availability', within: 'cpm.cpm6.availableMinutes', total: 'cpm.cpm6.minutes', target: 99.5, minimum: 98 },
+  {
+    cpm: 'CPM6',
+    name: 'Self Service Interface availability',
+    within: 'cpm.cpm6.availableMinutes',
+    total: 'cpm.cpm6.minutes',
+    target: 99.5,
+    minimum: 98,
+  },
 ];
 
 const inMonth = (labels: Readonly<Record<string, string>>, month: string): boolean =>
@@ -166,7 +215,8 @@ const sum = (rows: readonly MetricRow[], reports: Reports, id: string, month: st
 const minus = (a: Figure, b: Figure | null): Figure =>
   b === null ? a : { truth: a.truth - b.truth, reported: a.reported === null || b.reported === null ? null : a.reported - b.reported };
 
-const percent = (num: number | null, den: number | null): number | null => (num === null || den === null || den === 0 ? null : Math.round((num / den) * 10_000) / 100);
+const percent = (num: number | null, den: number | null): number | null =>
+  num === null || den === null || den === 0 ? null : Math.round((num / den) * 10_000) / 100;
 
 /** The months a run covers (UK reporting months overlapping [startMs, endMs)). */
 export function monthsOf(startMs: number, endMs: number): string[] {
@@ -223,16 +273,27 @@ export function buildPmr(report: RunReport): Pmr {
 function cpmRow(c: PmrCpm, rows: readonly MetricRow[], reports: Reports, month: string): CpmRow {
   const keep = c.filter ?? ((): boolean => true);
   const hasData = rows.some((r) => r.id === c.total && (c.measuredByFilter !== true || keep(r.labels)));
-  const within = minus(sum(rows, reports, c.within, month, keep), c.withinLess === undefined ? null : sum(rows, reports, c.withinLess, month, keep));
-  const total = minus(sum(rows, reports, c.total, month, keep), c.totalLess === undefined ? null : sum(rows, reports, c.totalLess, month, keep));
+  const within = minus(
+    sum(rows, reports, c.within, month, keep),
+    c.withinLess === undefined ? null : sum(rows, reports, c.withinLess, month, keep),
+  );
+  const total = minus(
+    sum(rows, reports, c.total, month, keep),
+    c.totalLess === undefined ? null : sum(rows, reports, c.totalLess, month, keep),
+  );
   // Measured means the pipeline's figure exists: data the pipeline does not report is not measured.
   const notReported = hasData && (within.reported === null || total.reported === null);
   return {
-    cpm: c.cpm, name: c.name, measured: hasData && !notReported,
+    cpm: c.cpm,
+    name: c.name,
+    measured: hasData && !notReported,
     ...(notReported ? { notReported: true as const } : {}),
-    within, total,
-    truthPercent: percent(within.truth, total.truth), reportedPercent: percent(within.reported, total.reported),
-    target: c.target, minimum: c.minimum,
+    within,
+    total,
+    truthPercent: percent(within.truth, total.truth),
+    reportedPercent: percent(within.reported, total.reported),
+    target: c.target,
+    minimum: c.minimum,
     ...(c.note === undefined ? {} : { note: c.note }),
   };
 }
@@ -248,9 +309,12 @@ function incidentRows(rows: readonly MetricRow[], reports: Reports, month: strin
   }
   return [...keys].sort().map((k) => {
     const [category, smets, resolver] = k.split('\u0000') as [string, string, string];
-    const f = (l: Readonly<Record<string, string>>): boolean => l.category === category && (l.smets ?? '') === smets && (l.resolver ?? '') === resolver;
+    const f = (l: Readonly<Record<string, string>>): boolean =>
+      l.category === category && (l.smets ?? '') === smets && (l.resolver ?? '') === resolver;
     return {
-      category, smets, resolver,
+      category,
+      smets,
+      resolver,
       openAtMonthEnd: sum(rows, reports, 'incident.openAtMonthEnd', month, f),
       raised: sum(rows, reports, 'incident.raised', month, f),
       closed: sum(rows, reports, 'incident.closed', month, f),
@@ -269,8 +333,12 @@ function availabilityRows(rows: readonly MetricRow[], reports: Reports, month: s
     const unplanned = sum(rows, reports, 'availability.downtimeMinutes', month, (l) => l.network === network && l.kind === 'unplanned');
     const pct = (down: number): number => (minutes === 0 ? 100 : Math.round((1 - down / minutes) * 100_000) / 1000);
     return {
-      network, minutes, plannedDowntime: planned, unplannedDowntime: unplanned,
-      truthPercent: pct(unplanned.truth), reportedPercent: unplanned.reported === null ? null : pct(unplanned.reported),
+      network,
+      minutes,
+      plannedDowntime: planned,
+      unplannedDowntime: unplanned,
+      truthPercent: pct(unplanned.truth),
+      reportedPercent: unplanned.reported === null ? null : pct(unplanned.reported),
     };
   });
 }

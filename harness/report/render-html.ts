@@ -50,39 +50,60 @@ function monthHtml(m: PmrMonth): string {
     `<table><tr><th>run covers</th><td>${(m.coverage * 100).toFixed(1)} % of the month</td></tr><tr><th>data complete</th><td>${esc(m.dataCompleteAt)} (${esc(m.dataCompleteDate)})</td></tr>` +
       `<tr><th>PMR due (10th Working Day)</th><td>${esc(m.dueDate)}</td></tr><tr><th>data complete by due date</th><td>${m.completeByDueDate ? 'yes' : '<b>no</b>'}</td></tr></table>`,
   );
-  out.push('<h3>Code Performance Measures</h3><table><tr><th>CPM</th><th class="l">measure</th><th>within / total</th><th>reported</th><th>truth</th><th>target / minimum</th></tr>');
+  out.push(
+    '<h3>Code Performance Measures</h3><table><tr><th>CPM</th><th class="l">measure</th><th>within / total</th><th>reported</th><th>truth</th><th>target / minimum</th></tr>',
+  );
   for (const c of m.cpms) {
     const tm = `${c.target} % / ${c.minimum} %`;
-    if (c.notReported === true) out.push(`<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td>${nm(NOT_REPORTED, 2)}<td>${pct(c.truthPercent)}</td><td>${tm}</td></tr>`);
-    else if (!c.measured) out.push(`<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td>${nm('not measured in this run', 3)}<td>${tm}</td></tr>`);
+    if (c.notReported === true)
+      out.push(
+        `<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td>${nm(NOT_REPORTED, 2)}<td>${pct(c.truthPercent)}</td><td>${tm}</td></tr>`,
+      );
+    else if (!c.measured)
+      out.push(`<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td>${nm('not measured in this run', 3)}<td>${tm}</td></tr>`);
     else
       out.push(
         `<tr><td>${c.cpm}</td><td class="l">${esc(c.name)}</td><td>${reportedNum(c.within.reported)} / ${reportedNum(c.total.reported)}</td><td>${pct(c.reportedPercent)}</td><td${c.truthPercent !== c.reportedPercent ? ' class="diff"' : ''}>${pct(c.truthPercent)}</td><td>${tm}</td></tr>`,
       );
   }
   out.push('</table>');
-  for (const c of m.cpms) if ((c.measured || c.notReported === true) && c.note !== undefined) out.push(`<p class="muted">${c.cpm}: ${esc(c.note)}</p>`);
+  for (const c of m.cpms)
+    if ((c.measured || c.notReported === true) && c.note !== undefined) out.push(`<p class="muted">${c.cpm}: ${esc(c.note)}</p>`);
   out.push('<h3>Incidents, Category 3 / 4 / 5</h3>');
   if (m.incidents.length === 0) out.push('<p class="nm">No Category 3–5 incidents in this month.</p>');
   else {
-    out.push('<table><tr><th>category</th><th>SMETS</th><th>resolver group</th><th>open at month end</th><th>raised</th><th>closed</th><th>closed within target</th></tr>');
+    out.push(
+      '<table><tr><th>category</th><th>SMETS</th><th>resolver group</th><th>open at month end</th><th>raised</th><th>closed</th><th>closed within target</th></tr>',
+    );
     for (const i of m.incidents)
-      out.push(`<tr><td>${esc(i.category)}</td><td class="l">${esc(i.smets)}</td><td class="l">${esc(i.resolver)}</td><td>${fig(i.openAtMonthEnd)}</td><td>${fig(i.raised)}</td><td>${fig(i.closed)}</td><td>${fig(i.closedWithinTarget)}</td></tr>`);
+      out.push(
+        `<tr><td>${esc(i.category)}</td><td class="l">${esc(i.smets)}</td><td class="l">${esc(i.resolver)}</td><td>${fig(i.openAtMonthEnd)}</td><td>${fig(i.raised)}</td><td>${fig(i.closed)}</td><td>${fig(i.closedWithinTarget)}</td></tr>`,
+      );
     out.push('</table>');
   }
   out.push('<h3>End-to-end availability per CSP region / SMETS1 SP</h3>');
   if (m.availability.length === 0) out.push('<p class="nm">Not measured in this run (no outages modelled).</p>');
   else {
-    out.push('<table><tr><th>network</th><th>minutes</th><th>planned downtime (min)</th><th>unplanned downtime (min)</th><th>availability (reported)</th><th>availability (truth)</th></tr>');
+    out.push(
+      '<table><tr><th>network</th><th>minutes</th><th>planned downtime (min)</th><th>unplanned downtime (min)</th><th>availability (reported)</th><th>availability (truth)</th></tr>',
+    );
     for (const a of m.availability)
-      out.push(`<tr><td>${esc(a.network)}</td><td>${num(a.minutes)}</td><td>${fig(a.plannedDowntime)}</td><td>${fig(a.unplannedDowntime)}</td>${availability(a.reportedPercent)}${availability(a.truthPercent)}</tr>`);
+      out.push(
+        `<tr><td>${esc(a.network)}</td><td>${num(a.minutes)}</td><td>${fig(a.plannedDowntime)}</td><td>${fig(a.unplannedDowntime)}</td>${availability(a.reportedPercent)}${availability(a.truthPercent)}</tr>`,
+      );
     out.push('</table>');
-    out.push(barChart(`Availability ${m.month}, % (unplanned downtime excluded)`, m.availability.map((a) => ({ label: a.network, truth: a.truthPercent, reported: a.reportedPercent }))));
+    out.push(
+      barChart(
+        `Availability ${m.month}, % (unplanned downtime excluded)`,
+        m.availability.map((a) => ({ label: a.network, truth: a.truthPercent, reported: a.reportedPercent })),
+      ),
+    );
   }
   for (const s of m.sections) {
     out.push(`<h3>${esc(s.title)}</h3><table><tr><th class="l">measure</th><th>truth</th><th>observed</th><th>reported</th></tr>`);
     for (const r of s.rows) {
-      const reported = r.reported === null ? nm(NOT_REPORTED) : `<td${r.reported !== r.truth ? ' class="diff"' : ''}>${num(r.reported)}</td>`;
+      const reported =
+        r.reported === null ? nm(NOT_REPORTED) : `<td${r.reported !== r.truth ? ' class="diff"' : ''}>${num(r.reported)}</td>`;
       out.push(`<tr><td>${esc(r.name)}</td><td>${num(r.truth)}</td><td>${num(r.observed)}</td>${reported}</tr>`);
     }
     out.push('</table>');
@@ -98,23 +119,48 @@ function chartsHtml(report: RunReport): string {
     const ids = Object.keys(section.names).filter((id) => all.some((t) => t.id === id));
     if (ids.length === 0) continue;
     out.push(`<h3>${esc(section.title)}</h3><div class="grid">`);
-    out.push(barChart(`${section.title.replace(/ \(.*$/, "")}: per measure`, ids.map((id) => {
-      const t = all.find((x) => x.id === id) as { truth: number; reported: number | null };
-      return { label: metricName(id), truth: t.truth, reported: t.reported };
-    })));
+    out.push(
+      barChart(
+        `${section.title.replace(/ \(.*$/, '')}: per measure`,
+        ids.map((id) => {
+          const t = all.find((x) => x.id === id) as { truth: number; reported: number | null };
+          return { label: metricName(id), truth: t.truth, reported: t.reported };
+        }),
+      ),
+    );
     for (const id of ids) {
       const rows = report.metrics.filter((r) => r.id === id);
-      const regionLabel = rows.some((r) => r.labels.region !== undefined) ? 'region' : rows.some((r) => r.labels.network !== undefined) ? 'network' : undefined;
-      if (regionLabel !== undefined) out.push(barChart(`${metricName(id)}: per ${regionLabel}`, group(rows, (l) => l[regionLabel])));
-      if (rows.some((r) => r.labels.day !== undefined)) out.push(lineChart(`${metricName(id)}: per day`, fillDays(group(rows, (l) => l.day))));
-      else if (rows.some((r) => r.labels.month !== undefined)) out.push(barChart(`${metricName(id)}: per month`, group(rows, (l) => l.month)));
+      const regionLabel = rows.some((r) => r.labels.region !== undefined)
+        ? 'region'
+        : rows.some((r) => r.labels.network !== undefined)
+          ? 'network'
+          : undefined;
+      if (regionLabel !== undefined)
+        out.push(
+          barChart(
+            `${metricName(id)}: per ${regionLabel}`,
+            group(rows, (l) => l[regionLabel]),
+          ),
+        );
+      if (rows.some((r) => r.labels.day !== undefined))
+        out.push(lineChart(`${metricName(id)}: per day`, fillDays(group(rows, (l) => l.day))));
+      else if (rows.some((r) => r.labels.month !== undefined))
+        out.push(
+          barChart(
+            `${metricName(id)}: per month`,
+            group(rows, (l) => l.month),
+          ),
+        );
     }
     out.push('</div>');
   }
   return out.join('\n');
 }
 
-function group(rows: ReadonlyArray<{ labels: Readonly<Record<string, string>>; truth: number; reported: number | null }>, key: (l: Readonly<Record<string, string>>) => string | undefined): Pair[] {
+function group(
+  rows: ReadonlyArray<{ labels: Readonly<Record<string, string>>; truth: number; reported: number | null }>,
+  key: (l: Readonly<Record<string, string>>) => string | undefined,
+): Pair[] {
   const m = new Map<string, { truth: number; reported: number | null }>();
   for (const r of rows) {
     const k = key(r.labels);
@@ -149,7 +195,9 @@ function expectationsHtml(report: RunReport): string {
   if (report.expectations.length === 0) return '';
   const out = ['<h2>Expectations</h2>', '<table><tr><th class="l">result</th><th class="l">expectation</th><th class="l">values</th></tr>'];
   for (const e of report.expectations)
-    out.push(`<tr><td${e.passed ? '' : ' class="diff"'}>${e.passed ? 'PASS' : 'FAIL'}</td><td class="l"><code>${esc(e.expect)}</code></td><td class="l">${esc(expectationValues(e))}</td></tr>`);
+    out.push(
+      `<tr><td${e.passed ? '' : ' class="diff"'}>${e.passed ? 'PASS' : 'FAIL'}</td><td class="l"><code>${esc(e.expect)}</code></td><td class="l">${esc(expectationValues(e))}</td></tr>`,
+    );
   out.push('</table>');
   return out.join('\n');
 }

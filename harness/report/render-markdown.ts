@@ -28,7 +28,10 @@ export function renderMarkdown(report: RunReport): string {
     row(['events sent / acked', `${num(r.sent)} / ${num(r.acked)}`]),
     row(['lost / duplicates', `${num(r.lost)} / ${num(r.duplicates)}`]),
     ...(resumed === undefined ? [] : [row(['resumed', resumed])]),
-    row(['wall time', `${r.wallSeconds.toFixed(2)} s (${num(r.eventsPerSecond)} events/s, ${r.workers} worker${r.workers === 1 ? "" : "s"})`]),
+    row([
+      'wall time',
+      `${r.wallSeconds.toFixed(2)} s (${num(r.eventsPerSecond)} events/s, ${r.workers} worker${r.workers === 1 ? '' : 's'})`,
+    ]),
     '',
     '*Truth* is what the simulated devices experienced; *observed* is the reference metric definitions applied to the',
     'traffic that crossed the wire; *reported* is what the pipeline under test returned. truth − observed is the',
@@ -42,21 +45,49 @@ export function renderMarkdown(report: RunReport): string {
     if (ids.length === 0) continue;
     out.push(`## ${section.title}`, '');
     if (section.note !== undefined) out.push(section.note, '');
-    out.push(row(['metric', 'truth', 'observed', 'reported', 'truth − observed', 'observed − reported']), row(['---', '---:', '---:', '---:', '---:', '---:']));
+    out.push(
+      row(['metric', 'truth', 'observed', 'reported', 'truth − observed', 'observed − reported']),
+      row(['---', '---:', '---:', '---:', '---:', '---:']),
+    );
     for (const id of ids) {
       const t = all.find((x) => x.id === id);
       if (t === undefined) continue;
       if (isDistribution(id, report.metrics)) {
         const [d] = summariseDistribution(report.metrics, id, []);
-        if (d !== undefined) out.push(row([metricName(id), formatQuantiles(d.figures.truth), formatQuantiles(d.figures.observed), formatQuantiles(d.figures.reported), '', '']));
+        if (d !== undefined)
+          out.push(
+            row([
+              metricName(id),
+              formatQuantiles(d.figures.truth),
+              formatQuantiles(d.figures.observed),
+              formatQuantiles(d.figures.reported),
+              '',
+              '',
+            ]),
+          );
         continue;
       }
-      out.push(row([metricName(id), num(t.truth), num(t.observed), reportedNum(t.reported), delta(t.truth - t.observed), pipelineDelta(t.observed, t.reported)]));
+      out.push(
+        row([
+          metricName(id),
+          num(t.truth),
+          num(t.observed),
+          reportedNum(t.reported),
+          delta(t.truth - t.observed),
+          pipelineDelta(t.observed, t.reported),
+        ]),
+      );
     }
     out.push('');
-    if (section.breakdown !== undefined) {
-      const [head, ...body] = breakdownTable(report.metrics, section.breakdown.by, section.breakdown.ids, metricName);
-      out.push(`### By ${section.breakdown.by.join(' and ')} (truth / observed / reported)`, '', row(head ?? []), row((head ?? []).map((_, i) => (i < section.breakdown!.by.length ? '---' : '---:'))));
+    const breakdown = section.breakdown;
+    if (breakdown !== undefined) {
+      const [head, ...body] = breakdownTable(report.metrics, breakdown.by, breakdown.ids, metricName);
+      out.push(
+        `### By ${breakdown.by.join(' and ')} (truth / observed / reported)`,
+        '',
+        row(head ?? []),
+        row((head ?? []).map((_, i) => (i < breakdown.by.length ? '---' : '---:'))),
+      );
       for (const b of body) out.push(row(b));
       out.push('');
     }
@@ -65,17 +96,36 @@ export function renderMarkdown(report: RunReport): string {
       if (isDistribution(id, report.metrics)) {
         const groups = summariseDistribution(report.metrics, id);
         const labelNames = [...new Set(groups.flatMap((g) => Object.keys(g.labels)))].sort();
-        out.push(`### ${metricName(id)} (\`${id}\`)`, '', row([...labelNames, 'values (truth)', 'truth', 'observed', 'reported']), row([...labelNames.map(() => '---'), '---:', '---', '---', '---']));
+        out.push(
+          `### ${metricName(id)} (\`${id}\`)`,
+          '',
+          row([...labelNames, 'values (truth)', 'truth', 'observed', 'reported']),
+          row([...labelNames.map(() => '---'), '---:', '---', '---', '---']),
+        );
         for (const g of groups)
-          out.push(row([...labelNames.map((l) => g.labels[l] ?? ''), num(g.figures.truth.count), formatQuantiles(g.figures.truth), formatQuantiles(g.figures.observed), formatQuantiles(g.figures.reported)]));
+          out.push(
+            row([
+              ...labelNames.map((l) => g.labels[l] ?? ''),
+              num(g.figures.truth.count),
+              formatQuantiles(g.figures.truth),
+              formatQuantiles(g.figures.observed),
+              formatQuantiles(g.figures.reported),
+            ]),
+          );
         out.push('');
         continue;
       }
       const rows = report.metrics.filter((m) => m.id === id);
       const labelNames = [...new Set(rows.flatMap((m) => Object.keys(m.labels)))].sort();
       if (labelNames.length === 0) continue;
-      out.push(`### ${metricName(id)} (\`${id}\`)`, '', row([...labelNames, 'truth', 'observed', 'reported']), row([...labelNames.map(() => '---'), '---:', '---:', '---:']));
-      for (const m of rows) out.push(row([...labelNames.map((l) => m.labels[l] ?? ''), num(m.truth), num(m.observed), reportedNum(m.reported)]));
+      out.push(
+        `### ${metricName(id)} (\`${id}\`)`,
+        '',
+        row([...labelNames, 'truth', 'observed', 'reported']),
+        row([...labelNames.map(() => '---'), '---:', '---:', '---:']),
+      );
+      for (const m of rows)
+        out.push(row([...labelNames.map((l) => m.labels[l] ?? ''), num(m.truth), num(m.observed), reportedNum(m.reported)]));
       out.push('');
     }
   }
@@ -86,7 +136,8 @@ export function renderMarkdown(report: RunReport): string {
     out.push('## Expectations', '', row(['', 'expectation', 'left', 'right']), row(['---', '---', '---:', '---:']));
     for (const e of report.expectations) {
       // A "not reported" failure names its references in place of the two values.
-      const values = e.notReported !== undefined && e.notReported.length > 0 ? [expectationValues(e), ''] : [reportedNum(e.left), reportedNum(e.right)];
+      const values =
+        e.notReported !== undefined && e.notReported.length > 0 ? [expectationValues(e), ''] : [reportedNum(e.left), reportedNum(e.right)];
       out.push(row([e.passed ? 'pass' : '**FAIL**', `\`${e.expect}\``, ...values]));
     }
     out.push('');

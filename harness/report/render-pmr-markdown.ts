@@ -36,24 +36,52 @@ function monthSection(m: PmrMonth): string[] {
     row(['---', '---', '---:', '---:', '---:', '---:']),
   );
   for (const c of m.cpms) {
-    if (c.notReported === true) out.push(row([c.cpm, c.name, NOT_REPORTED, NOT_REPORTED, pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
+    if (c.notReported === true)
+      out.push(row([c.cpm, c.name, NOT_REPORTED, NOT_REPORTED, pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
     else if (!c.measured) out.push(row([c.cpm, c.name, 'not measured in this run', '', '', `${c.target} % / ${c.minimum} %`]));
-    else out.push(row([c.cpm, c.name, `${reportedNum(c.within.reported)} / ${reportedNum(c.total.reported)}`, pct(c.reportedPercent), pct(c.truthPercent), `${c.target} % / ${c.minimum} %`]));
+    else
+      out.push(
+        row([
+          c.cpm,
+          c.name,
+          `${reportedNum(c.within.reported)} / ${reportedNum(c.total.reported)}`,
+          pct(c.reportedPercent),
+          pct(c.truthPercent),
+          `${c.target} % / ${c.minimum} %`,
+        ]),
+      );
   }
   const notes = m.cpms.filter((c) => (c.measured || c.notReported === true) && c.note !== undefined);
   if (notes.length > 0) out.push('', ...notes.map((c) => `${c.cpm}: ${c.note}`));
   out.push('', '### Incidents, Category 3 / 4 / 5 (by SMETS generation and resolver group)', '');
   if (m.incidents.length === 0) out.push('No Category 3–5 incidents in this month.', '');
   else {
-    out.push(row(['category', 'SMETS', 'resolver group', 'open at month end', 'raised', 'closed', 'closed within target']), row(['---', '---', '---', '---:', '---:', '---:', '---:']));
-    for (const i of m.incidents) out.push(row([i.category, i.smets, i.resolver, fig(i.openAtMonthEnd), fig(i.raised), fig(i.closed), fig(i.closedWithinTarget)]));
+    out.push(
+      row(['category', 'SMETS', 'resolver group', 'open at month end', 'raised', 'closed', 'closed within target']),
+      row(['---', '---', '---', '---:', '---:', '---:', '---:']),
+    );
+    for (const i of m.incidents)
+      out.push(row([i.category, i.smets, i.resolver, fig(i.openAtMonthEnd), fig(i.raised), fig(i.closed), fig(i.closedWithinTarget)]));
     out.push('');
   }
   out.push('### End-to-end availability per CSP region / SMETS1 SP', '');
   if (m.availability.length === 0) out.push('Not measured in this run (no outages modelled).', '');
   else {
-    out.push(row(['network', 'minutes', 'planned downtime (min)', 'unplanned downtime (min)', 'availability (reported)', 'availability (truth)']), row(['---', '---:', '---:', '---:', '---:', '---:']));
-    for (const a of m.availability) out.push(row([a.network, num(a.minutes), fig(a.plannedDowntime), fig(a.unplannedDowntime), availability(a.reportedPercent), availability(a.truthPercent)]));
+    out.push(
+      row(['network', 'minutes', 'planned downtime (min)', 'unplanned downtime (min)', 'availability (reported)', 'availability (truth)']),
+      row(['---', '---:', '---:', '---:', '---:', '---:']),
+    );
+    for (const a of m.availability)
+      out.push(
+        row([
+          a.network,
+          num(a.minutes),
+          fig(a.plannedDowntime),
+          fig(a.unplannedDowntime),
+          availability(a.reportedPercent),
+          availability(a.truthPercent),
+        ]),
+      );
     out.push('');
   }
   for (const s of m.sections) {

@@ -49,7 +49,17 @@ function srvTable(rows: readonly MetricRow[], by: string): string[] {
       }
       const within = withinAll - exWithin;
       const share = resp - ex === 0 ? Number.NaN : Math.round((10_000 * within) / (resp - ex)) / 100;
-      out.push(row([f === 'truth' ? k : '', f, reportedNum(get('srv.requests', k)[f]), num(resp), `${num(within)} (${pct(share)})`, reportedNum(get('srv.failures', k)[f]), num(ex)]));
+      out.push(
+        row([
+          f === 'truth' ? k : '',
+          f,
+          reportedNum(get('srv.requests', k)[f]),
+          num(resp),
+          `${num(within)} (${pct(share)})`,
+          reportedNum(get('srv.failures', k)[f]),
+          num(ex),
+        ]),
+      );
     }
   return out;
 }
@@ -59,21 +69,59 @@ export function renderServiceMarkdown(report: RunReport): string[] {
   const out: string[] = [];
   if (hasAny(rows, 'srv.')) {
     out.push('## CPM1 / CPM2: old way vs MP122 way', '');
-    out.push('Old way: the unweighted mean of the Service Providers\' service levels (DSP, CSP North / Central / South, SMETS1 SP), no exclusions. MP122 way: actual volumes, exclusion list applied.', '');
-    out.push(row(['CPM', 'figure', 'old way', 'MP122 way', 'volumes, no exclusions', 'responses', 'excluded']), row(['---', '---', '---:', '---:', '---:', '---:', '---:']));
+    out.push(
+      "Old way: the unweighted mean of the Service Providers' service levels (DSP, CSP North / Central / South, SMETS1 SP), no exclusions. MP122 way: actual volumes, exclusion list applied.",
+      '',
+    );
+    out.push(
+      row(['CPM', 'figure', 'old way', 'MP122 way', 'volumes, no exclusions', 'responses', 'excluded']),
+      row(['---', '---', '---:', '---:', '---:', '---:', '---:']),
+    );
     for (const c of cpmFigures(rows))
       for (const f of FIGURES)
-        out.push(row([f === 'truth' ? c.cpm : '', f, pct(c.oldWay[f]), pct(c.mp122[f]), pct(c.withoutExclusions[f]), reportedNum(c.responses[f]), reportedNum(c.excluded[f])]));
+        out.push(
+          row([
+            f === 'truth' ? c.cpm : '',
+            f,
+            pct(c.oldWay[f]),
+            pct(c.mp122[f]),
+            pct(c.withoutExclusions[f]),
+            reportedNum(c.responses[f]),
+            reportedNum(c.excluded[f]),
+          ]),
+        );
     out.push('', '### Per business process', '', ...srvTable(rows, 'process'), '', '### Per SRV', '', ...srvTable(rows, 'srv'), '');
     const excl = rows.filter((r) => r.id === 'srv.excluded');
     if (excl.length > 0) {
-      out.push('### Excluded responses', '', row(['srv', 'class', 'network', 'month', 'reason', 'truth', 'observed', 'reported']), row(['---', '---', '---', '---', '---', '---:', '---:', '---:']));
-      for (const r of excl) out.push(row([r.labels.srv ?? '', r.labels.class ?? '', r.labels.network ?? '', r.labels.month ?? '', r.labels.reason ?? '', num(r.truth), num(r.observed), reportedNum(r.reported)]));
+      out.push(
+        '### Excluded responses',
+        '',
+        row(['srv', 'class', 'network', 'month', 'reason', 'truth', 'observed', 'reported']),
+        row(['---', '---', '---', '---', '---', '---:', '---:', '---:']),
+      );
+      for (const r of excl)
+        out.push(
+          row([
+            r.labels.srv ?? '',
+            r.labels.class ?? '',
+            r.labels.network ?? '',
+            r.labels.month ?? '',
+            r.labels.reason ?? '',
+            num(r.truth),
+            num(r.observed),
+            reportedNum(r.reported),
+          ]),
+        );
       out.push('');
     }
   }
   if (hasAny(rows, 'alert.')) {
-    out.push('## Alert hop latency (p50 / p95 / p99)', '', 'A dash: the hop is not visible in that figure (CSP North and SMETS1 SP hops are not visible to the DSP, CR1438).', '');
+    out.push(
+      '## Alert hop latency (p50 / p95 / p99)',
+      '',
+      'A dash: the hop is not visible in that figure (CSP North and SMETS1 SP hops are not visible to the DSP, CR1438).',
+      '',
+    );
     out.push(row(['hop', 'network', 'figure', 'count', 'p50', 'p95', 'p99']), row(['---', '---', '---', '---:', '---:', '---:', '---:']));
     for (const q of quantileTable(rows, 'alert.hopLatency'))
       for (const f of FIGURES) {
@@ -82,16 +130,28 @@ export function renderServiceMarkdown(report: RunReport): string[] {
         out.push(row([f === 'truth' ? (q.labels.hop ?? '') : '', f === 'truth' ? (q.labels.network ?? '') : '', f, ...cells]));
       }
     out.push('');
-    const series = rows.filter((r) => r.id === 'alert.throughput').sort((a, b) => ((a.labels.interval ?? '') < (b.labels.interval ?? '') ? -1 : 1));
+    const series = rows
+      .filter((r) => r.id === 'alert.throughput')
+      .sort((a, b) => ((a.labels.interval ?? '') < (b.labels.interval ?? '') ? -1 : 1));
     if (series.length > 0) {
       const peak = Math.max(...series.map((r) => r.truth));
       const mean = series.reduce((s, r) => s + r.truth, 0) / series.length;
       out.push('## Alert throughput per 15 minutes (CR1418)', '');
       // A long run lists only the busy intervals: those above twice the mean.
       const shown = series.length <= 200 ? series : series.filter((r) => r.truth > 2 * mean || r.observed > 2 * mean);
-      if (shown.length < series.length) out.push(`${series.length} intervals, mean ${num(Math.round(mean))}, peak ${num(peak)} (truth); intervals above twice the mean:`, '');
-      out.push(row(['interval (UTC)', 'truth', 'observed', 'reported', 'observed − reported']), row(['---', '---:', '---:', '---:', '---:']));
-      for (const r of shown) out.push(row([r.labels.interval ?? '', num(r.truth), num(r.observed), reportedNum(r.reported), pipelineDelta(r.observed, r.reported)]));
+      if (shown.length < series.length)
+        out.push(
+          `${series.length} intervals, mean ${num(Math.round(mean))}, peak ${num(peak)} (truth); intervals above twice the mean:`,
+          '',
+        );
+      out.push(
+        row(['interval (UTC)', 'truth', 'observed', 'reported', 'observed − reported']),
+        row(['---', '---:', '---:', '---:', '---:']),
+      );
+      for (const r of shown)
+        out.push(
+          row([r.labels.interval ?? '', num(r.truth), num(r.observed), reportedNum(r.reported), pipelineDelta(r.observed, r.reported)]),
+        );
       out.push('');
     }
   }
@@ -114,7 +174,10 @@ export function renderServiceTerminal(report: RunReport): string[] {
       const cells = FIGURES.map((f) => [pct(c.oldWay[f]), pct(c.mp122[f]), pct(c.withoutExclusions[f]), reportedNum(c.excluded[f])]);
       const same = cells.every((x) => x.join('|') === (cells[0] as string[]).join('|'));
       if (same) table.push([c.cpm, 'all three', ...(cells[0] as string[])]);
-      else FIGURES.forEach((f, i) => table.push([i === 0 ? c.cpm : '', f, ...(cells[i] as string[])]));
+      else
+        FIGURES.forEach((f, i) => {
+          table.push([i === 0 ? c.cpm : '', f, ...(cells[i] as string[])]);
+        });
     }
     lines.push(...padTable(table, 2).map((l) => `  ${l}`));
   }
@@ -135,7 +198,8 @@ export function renderServiceTerminal(report: RunReport): string[] {
       if (r === NOT_REPORTED) unreported = true;
       // Nothing observed: the DSP cannot see the hop, whether or not the pipeline reports alerts.
       if (o === '—' && (r === '—' || r === NOT_REPORTED)) hidden.set(hop, [...(hidden.get(hop) ?? []), q.labels.network ?? '']);
-      else if (t === o && agrees && hop === 'ch-user') table.push([`${hop} ${q.labels.network}`, t, 'same', r === NOT_REPORTED ? r : 'same']);
+      else if (t === o && agrees && hop === 'ch-user')
+        table.push([`${hop} ${q.labels.network}`, t, 'same', r === NOT_REPORTED ? r : 'same']);
       else if (t !== o || !agrees) table.push([`${hop} ${q.labels.network}`, t, o, r]);
       else collapsed++;
     }
@@ -145,7 +209,10 @@ export function renderServiceTerminal(report: RunReport): string[] {
     const groups = new Map<string, string[]>();
     for (const [hop, nets] of hidden) groups.set(nets.join(', '), [...(groups.get(nets.join(', ')) ?? []), hop]);
     for (const [nets, hops] of groups) lines.push(`  not visible to the DSP (CR1438): ${hops.join(', ')} on ${nets}`);
-    if (collapsed > 0) lines.push(`  ${collapsed} other hop × network rows: ${unreported ? `truth = observed, reported: ${NOT_REPORTED}` : 'truth = observed = reported'} (all in report.md)`);
+    if (collapsed > 0)
+      lines.push(
+        `  ${collapsed} other hop × network rows: ${unreported ? `truth = observed, reported: ${NOT_REPORTED}` : 'truth = observed = reported'} (all in report.md)`,
+      );
   }
   return lines;
 }

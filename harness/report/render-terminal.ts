@@ -13,7 +13,9 @@ export function renderTerminal(report: RunReport): string {
   lines.push(`smsim ${report.smsimVersion} · scenario "${report.scenario.name}" · run ${report.runId} · seed ${report.seed}`);
   lines.push(`  window   ${report.window.start} → ${report.window.end}`);
   const unreported = notReportedFamilies(report);
-  lines.push(`  pipeline ${report.pipeline.kind} at ${report.pipeline.target}${unreported.length > 0 ? ` · not reported: ${unreported.join(', ')}` : ''}`);
+  lines.push(
+    `  pipeline ${report.pipeline.kind} at ${report.pipeline.target}${unreported.length > 0 ? ` · not reported: ${unreported.join(', ')}` : ''}`,
+  );
   lines.push(
     `  run      ${num(r.sent)} events in ${num(r.batches)} batches from ${r.shards} shards on ${r.workers} worker${r.workers === 1 ? '' : 's'}, ` +
       `${r.wallSeconds.toFixed(2)} s, ${num(r.eventsPerSecond)} events/s, peak RSS ${num(Math.round(r.peakRssBytes / 1_048_576))} MiB`,
@@ -26,7 +28,9 @@ export function renderTerminal(report: RunReport): string {
   if (r.pacing !== undefined) {
     const p = r.pacing;
     const lat = (l: typeof p.scheduleLagMs): string => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · p99.9 ${l.p999} · max ${l.max} ms`;
-    lines.push(`  paced    ${p.mode === 'rate' ? `${num(p.target)} events/s` : `${num(p.target)}× real time`}${p.truncated ? `, stopped after ${p.maxWallSeconds} s` : ''}`);
+    lines.push(
+      `  paced    ${p.mode === 'rate' ? `${num(p.target)} events/s` : `${num(p.target)}× real time`}${p.truncated ? `, stopped after ${p.maxWallSeconds} s` : ''}`,
+    );
     lines.push(`           schedule lag ${lat(p.scheduleLagMs)}`);
     lines.push(`           ack latency  ${lat(p.ackLatencyMs)} (from intended send time)`);
   }
@@ -53,25 +57,46 @@ export function renderTerminal(report: RunReport): string {
         });
         continue;
       }
-      table.push([metricName(t.id), num(t.truth), num(t.observed), reportedNum(t.reported), delta(t.truth - t.observed), pipelineDelta(t.observed, t.reported)]);
+      table.push([
+        metricName(t.id),
+        num(t.truth),
+        num(t.observed),
+        reportedNum(t.reported),
+        delta(t.truth - t.observed),
+        pipelineDelta(t.observed, t.reported),
+      ]);
     }
     lines.push(...padTable(table).map((l) => `  ${l}`));
     if (section.breakdown !== undefined) {
       lines.push('', `  by ${section.breakdown.by.join(' and ')} (truth / observed / reported)`);
-      lines.push(...padTable(breakdownTable(report.metrics, section.breakdown.by, section.breakdown.ids, metricName), section.breakdown.by.length).map((l) => `  ${l}`));
+      lines.push(
+        ...padTable(
+          breakdownTable(report.metrics, section.breakdown.by, section.breakdown.ids, metricName),
+          section.breakdown.by.length,
+        ).map((l) => `  ${l}`),
+      );
     }
     if (section.note !== undefined) lines.push('', `  ${section.note}`);
   }
   lines.push(...renderServiceTerminal(report));
   lines.push('', '  blind spot = truth − observed (what the network never shows); pipeline Δ = observed − reported (a pipeline bug)');
-  if (unreported.length > 0) lines.push('  not reported = a family the pipeline does not compute: no figure, so no pipeline Δ (never taken as 0)');
+  if (unreported.length > 0)
+    lines.push('  not reported = a family the pipeline does not compute: no figure, so no pipeline Δ (never taken as 0)');
   const deferred = deferredNote(report);
   if (deferred !== undefined) lines.push('', `Expectations ${deferred}`);
   if (report.expectations.length > 0) {
     lines.push('', 'Expectations');
-    for (const e of report.expectations) lines.push(`  ${e.passed ? 'PASS' : 'FAIL'}  ${e.expect}${e.passed ? '' : `   (${expectationValues(e)})`}`);
+    for (const e of report.expectations)
+      lines.push(`  ${e.passed ? 'PASS' : 'FAIL'}  ${e.expect}${e.passed ? '' : `   (${expectationValues(e)})`}`);
   }
   const result = resultWord(report);
-  lines.push('', result === 'FAIL' ? 'Result: FAIL (expectations not met)' : result === 'DEFERRED' ? 'Result: DEFERRED (smsim merge checks the expectations)' : 'Result: PASS');
+  lines.push(
+    '',
+    result === 'FAIL'
+      ? 'Result: FAIL (expectations not met)'
+      : result === 'DEFERRED'
+        ? 'Result: DEFERRED (smsim merge checks the expectations)'
+        : 'Result: PASS',
+  );
   return lines.join('\n');
 }

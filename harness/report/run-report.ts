@@ -31,7 +31,12 @@ export interface RunReport {
     readonly families: readonly string[];
   };
   readonly run: RunFigures;
-  readonly shards: ReadonlyArray<{ readonly index: number; readonly events: number; readonly batches: number; readonly fingerprint: string }>;
+  readonly shards: ReadonlyArray<{
+    readonly index: number;
+    readonly events: number;
+    readonly batches: number;
+    readonly fingerprint: string;
+  }>;
   readonly metrics: readonly MetricRow[];
   /** The Report RPC's as-of time and the month watermark (R7). Absent in older report.json files. */
   readonly reporting?: { readonly asOfMs: number; readonly latenessMs: number };

@@ -33,9 +33,17 @@ export interface QuantileRow {
 /** p50 / p95 / p99 of a distribution metric for each combination of its other labels. */
 export function quantileTable(rows: readonly MetricRow[], id: string): QuantileRow[] {
   return summariseDistribution(rows, id).map((g) => {
-    const f = (x: DistributionFigure): Quantiles => ({ count: x.count, p50: x.quantiles[0] as number, p95: x.quantiles[1] as number, p99: x.quantiles[2] as number });
+    const f = (x: DistributionFigure): Quantiles => ({
+      count: x.count,
+      p50: x.quantiles[0] as number,
+      p95: x.quantiles[1] as number,
+      p99: x.quantiles[2] as number,
+    });
     const reported = g.figures.reported;
-    return { labels: g.labels, figures: { truth: f(g.figures.truth), observed: f(g.figures.observed), reported: reported === null ? null : f(reported) } };
+    return {
+      labels: g.labels,
+      figures: { truth: f(g.figures.truth), observed: f(g.figures.observed), reported: reported === null ? null : f(reported) },
+    };
   });
 }
 
@@ -68,7 +76,8 @@ function sum(rows: readonly MetricRow[], id: string, figure: Figure, keep: (r: M
 }
 
 const minus = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
-const pct = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : b === 0 ? Number.NaN : Math.round((10_000 * a) / b) / 100);
+const pct = (a: number | null, b: number | null): number | null =>
+  a === null || b === null ? null : b === 0 ? Number.NaN : Math.round((10_000 * a) / b) / 100;
 
 /**
  * CPM1 (On-Demand) and CPM2 (Future-Dated) % of responses within TRT. Old way: the unweighted mean
@@ -80,9 +89,16 @@ export function cpmFigures(rows: readonly MetricRow[]): CpmFigure[] {
   const out: CpmFigure[] = [];
   // A family is reported whole or not at all: a class with no rows is not 0 when srv is not reported.
   const unreported = rows.some((r) => r.id.startsWith('srv.') && r.reported === null);
-  for (const [cpm, classes] of [['CPM1', CPM1_CLASSES], ['CPM2', CPM2_CLASSES]] as const) {
+  for (const [cpm, classes] of [
+    ['CPM1', CPM1_CLASSES],
+    ['CPM2', CPM2_CLASSES],
+  ] as const) {
     const inCls = (r: MetricRow): boolean => classes.includes(r.labels.class ?? '');
-    const fig = (f: (figure: Figure) => number | null): Record<Figure, number | null> => ({ truth: f('truth'), observed: f('observed'), reported: unreported ? null : f('reported') });
+    const fig = (f: (figure: Figure) => number | null): Record<Figure, number | null> => ({
+      truth: f('truth'),
+      observed: f('observed'),
+      reported: unreported ? null : f('reported'),
+    });
     const oldWay = fig((figure) => {
       const levels: number[] = [];
       for (const p of PROVIDERS) {

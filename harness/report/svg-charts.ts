@@ -45,7 +45,9 @@ export function barChart(title: string, pairs: readonly Pair[], width = 640): st
     parts.push(
       `<text x="${labelW - 6}" y="${y + barH + 3}" class="lbl" text-anchor="end">${esc(p.label)}</text>`,
       `<rect x="${labelW}" y="${y}" width="${wt.toFixed(1)}" height="${barH}" fill="${TRUTH}"><title>truth ${num(p.truth)}</title></rect>`,
-      p.reported === null ? '' : `<rect x="${labelW}" y="${y + barH + 1}" width="${wr.toFixed(1)}" height="${barH}" fill="${REPORTED}"><title>reported ${num(p.reported)}</title></rect>`,
+      p.reported === null
+        ? ''
+        : `<rect x="${labelW}" y="${y + barH + 1}" width="${wr.toFixed(1)}" height="${barH}" fill="${REPORTED}"><title>reported ${num(p.reported)}</title></rect>`,
       `<text x="${labelW + Math.max(wt, wr) + 4}" y="${y + barH + 3}" class="val">${esc(p.truth === p.reported ? num(p.truth) : `${reportedNum(p.reported)} (truth ${num(p.truth)})`)}</text>`,
     );
   });
@@ -64,7 +66,8 @@ export function lineChart(title: string, points: readonly Pair[], width = 640, h
   const max = Math.max(1e-9, ...points.flatMap((p) => [p.truth, p.reported ?? 0]));
   const x = (i: number): number => left + (points.length <= 1 ? plotW / 2 : (i / (points.length - 1)) * plotW);
   const y = (v: number): number => top + plotH - (v / max) * plotH;
-  const path = (pick: (p: Pair) => number): string => points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
+  const path = (pick: (p: Pair) => number): string =>
+    points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
   const parts: string[] = [
     `<text x="4" y="14" class="ttl">${esc(title)}</text>`,
     legend(width - 150, 14),
@@ -81,8 +84,11 @@ export function lineChart(title: string, points: readonly Pair[], width = 640, h
   points.forEach((p, i) => {
     const tip = `${p.label}: reported ${reportedNum(p.reported)}, truth ${num(p.truth)}`;
     const cy = y(p.reported ?? p.truth).toFixed(1);
-    parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${cy}" r="2" fill="${p.reported === null ? TRUTH : REPORTED}"><title>${esc(tip)}</title></circle>`);
-    if (i % step === 0) parts.push(`<text x="${x(i).toFixed(1)}" y="${top + plotH + 14}" class="lbl" text-anchor="middle">${esc(p.label.slice(5))}</text>`);
+    parts.push(
+      `<circle cx="${x(i).toFixed(1)}" cy="${cy}" r="2" fill="${p.reported === null ? TRUTH : REPORTED}"><title>${esc(tip)}</title></circle>`,
+    );
+    if (i % step === 0)
+      parts.push(`<text x="${x(i).toFixed(1)}" y="${top + plotH + 14}" class="lbl" text-anchor="middle">${esc(p.label.slice(5))}</text>`);
   });
   return `<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(title)}">${parts.join('')}</svg>`;
 }

@@ -48,9 +48,15 @@ export async function readRunDir(dir: string): Promise<RunReport> {
   }
   const version = (report as { schemaVersion?: unknown } | null)?.schemaVersion;
   const ok =
-    typeof report === 'object' && report !== null && (version === 1 || version === 2) && Array.isArray(report.metrics) &&
-    typeof report.window?.startMs === 'number' && typeof report.window?.endMs === 'number' && typeof report.scenario?.name === 'string';
-  if (!ok) throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not an smsim report.json (schemaVersion 1 or 2)`, { details: { file } });
+    typeof report === 'object' &&
+    report !== null &&
+    (version === 1 || version === 2) &&
+    Array.isArray(report.metrics) &&
+    typeof report.window?.startMs === 'number' &&
+    typeof report.window?.endMs === 'number' &&
+    typeof report.scenario?.name === 'string';
+  if (!ok)
+    throw new SmsimError('SMSIM_ERR_RUN_DIR_INVALID', `${file}: not an smsim report.json (schemaVersion 1 or 2)`, { details: { file } });
   return version === 1 ? fromSchema1(report as unknown as SchemaV1Report) : report;
 }
 

@@ -24,7 +24,10 @@ export interface ShardReport {
  * pipeline; shards run on embedded pipelines each had their own, so theirs add up too. The
  * expectations are checked on the result.
  */
-export function mergeRunReports(parts: readonly ShardReport[], pipeline?: { readonly report: FetchedReport; readonly families?: readonly string[] }): RunReport {
+export function mergeRunReports(
+  parts: readonly ShardReport[],
+  pipeline?: { readonly report: FetchedReport; readonly families?: readonly string[] },
+): RunReport {
   const first = checkMergeable(parts);
   const shards = parts.flatMap((p) => p.report.shards).sort((a, b) => a.index - b.index);
   const merged = mergeRows(parts.map((p) => p.report.metrics));
@@ -37,7 +40,11 @@ export function mergeRunReports(parts: readonly ShardReport[], pipeline?: { read
     metrics = joinFigures(truth, observed, pipeline.report.metrics, reported);
     families = [...reported].sort();
   }
-  const run = mergeRunFigures(parts.map((p) => p.report.run), shards, pipeline?.report);
+  const run = mergeRunFigures(
+    parts.map((p) => p.report.run),
+    shards,
+    pipeline?.report,
+  );
   const expectations = checkExpectations(parseExpectations(first.scenario.expect), expectationContext(metrics, run, new Set(families)));
   // The whole run's report: nothing is deferred any more.
   const { expectationsDeferred: _deferred, ...whole } = first;
@@ -56,7 +63,8 @@ export function mergeRunReports(parts: readonly ShardReport[], pipeline?: { read
 /** The parts describe one run, and between them every one of its shards exactly once. */
 function checkMergeable(parts: readonly ShardReport[]): RunReport {
   const head = parts[0];
-  if (head === undefined) throw new SmsimError('SMSIM_ERR_MERGE_INVALID', 'nothing to merge: give the run directories of a run\'s shard processes');
+  if (head === undefined)
+    throw new SmsimError('SMSIM_ERR_MERGE_INVALID', "nothing to merge: give the run directories of a run's shard processes");
   const a = head.report;
   for (const { source, report: b } of parts.slice(1)) {
     const differs = (
@@ -70,23 +78,34 @@ function checkMergeable(parts: readonly ShardReport[]): RunReport {
       ] as const
     ).find(([, x, y]) => x !== y);
     if (differs !== undefined) {
-      throw new SmsimError('SMSIM_ERR_MERGE_INVALID', `${source}: ${differs[0]} ${String(differs[2])} differs from ${head.source}'s ${String(differs[1])}: not shards of one run`, {
-        details: { source, field: differs[0] },
-      });
+      throw new SmsimError(
+        'SMSIM_ERR_MERGE_INVALID',
+        `${source}: ${differs[0]} ${String(differs[2])} differs from ${head.source}'s ${String(differs[1])}: not shards of one run`,
+        {
+          details: { source, field: differs[0] },
+        },
+      );
     }
   }
   const owner = new Map<number, string>();
   for (const { source, report } of parts) {
     for (const s of report.shards) {
       const other = owner.get(s.index);
-      if (other !== undefined) throw new SmsimError('SMSIM_ERR_MERGE_INVALID', `shard ${s.index} is in both ${other} and ${source}: shard sets must not overlap`, { details: { shard: s.index } });
+      if (other !== undefined)
+        throw new SmsimError('SMSIM_ERR_MERGE_INVALID', `shard ${s.index} is in both ${other} and ${source}: shard sets must not overlap`, {
+          details: { shard: s.index },
+        });
       owner.set(s.index, source);
     }
   }
   const missing = Array.from({ length: a.scenario.shardCount }, (_, i) => i).filter((i) => !owner.has(i));
   if (missing.length > 0) {
     const listed = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} … (${missing.length} in all)` : missing.join(', ');
-    throw new SmsimError('SMSIM_ERR_MERGE_INVALID', `shards ${listed} of the ${a.scenario.shardCount} in scenario "${a.scenario.name}" are in none of the reports: the run is incomplete`, { details: { missing } });
+    throw new SmsimError(
+      'SMSIM_ERR_MERGE_INVALID',
+      `shards ${listed} of the ${a.scenario.shardCount} in scenario "${a.scenario.name}" are in none of the reports: the run is incomplete`,
+      { details: { missing } },
+    );
   }
   return a;
 }

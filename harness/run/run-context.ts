@@ -3,7 +3,11 @@ import type { MetricRow } from '../oracle/metric-row.js';
 import type { RunFigures } from '../report/run-report.js';
 
 /** What a run's expectations are checked against: its rows, its run.* figures, what was reported. */
-export function expectationContext(metrics: readonly MetricRow[], run: RunFigures, reportedFamilies: ReadonlySet<string>): ExpectationContext {
+export function expectationContext(
+  metrics: readonly MetricRow[],
+  run: RunFigures,
+  reportedFamilies: ReadonlySet<string>,
+): ExpectationContext {
   return {
     metrics,
     run: {

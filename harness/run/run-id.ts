@@ -15,7 +15,10 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
  */
 export function defaultRunId(scenario: ResolvedScenario): string {
   const digest = createHash('sha256').update(canonicalJson(scenario)).digest('hex').slice(0, 12);
-  const name = scenario.name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+  const name = scenario.name
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 100);
   return `${name === '' ? 'run' : name}-${digest}`;
 }
 
@@ -24,7 +27,10 @@ export function chooseRunId(scenario: ResolvedScenario, flag: string | undefined
   const given = flag ?? (env === undefined || env === '' ? undefined : env);
   if (given === undefined) return defaultRunId(scenario);
   if (!RUN_ID.test(given)) {
-    throw new SmsimError('SMSIM_ERR_USAGE', `run id "${given.slice(0, 40)}${given.length > 40 ? '…' : ''}" ${flag === undefined ? '($SMSIM_RUN_ID) ' : ''}must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`);
+    throw new SmsimError(
+      'SMSIM_ERR_USAGE',
+      `run id "${given.slice(0, 40)}${given.length > 40 ? '…' : ''}" ${flag === undefined ? '($SMSIM_RUN_ID) ' : ''}must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
+    );
   }
   return given;
 }

@@ -60,11 +60,21 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
   const runId = options.runId ?? defaultRunId(scenario);
   const expectations = parseExpectations(scenario.expect);
   const shards = options.shards ?? Array.from({ length: scenario.estate.shardCount }, (_, i) => i);
-  if (shards.length === 0) throw new SmsimError('SMSIM_ERR_USAGE', `the shard selection selects none of the ${scenario.estate.shardCount} shards of scenario "${scenario.name}"`);
+  if (shards.length === 0)
+    throw new SmsimError(
+      'SMSIM_ERR_USAGE',
+      `the shard selection selects none of the ${scenario.estate.shardCount} shards of scenario "${scenario.name}"`,
+    );
   if (options.resume === true && options.pacing !== undefined) {
-    throw new SmsimError('SMSIM_ERR_USAGE', '--resume cannot be paced (--rate / --speed): a paced run measures timing from its start; resume it unpaced, or start a new run');
+    throw new SmsimError(
+      'SMSIM_ERR_USAGE',
+      '--resume cannot be paced (--rate / --speed): a paced run measures timing from its start; resume it unpaced, or start a new run',
+    );
   }
-  const server = options.target === undefined ? await startPipelineServer({ runs: new RunRegistry(() => createReferencePipeline(scenario.metrics)) }) : undefined;
+  const server =
+    options.target === undefined
+      ? await startPipelineServer({ runs: new RunRegistry(() => createReferencePipeline(scenario.metrics)) })
+      : undefined;
   const target = options.target ?? (server as { address: string }).address;
   const security = { caPem: options.delivery?.caPem, token: options.delivery?.token };
   const started = performance.now();
@@ -74,7 +84,8 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     // this run decides between refusing and resuming.
     const resumeAfter = options.target === undefined ? new Map<number, number>() : await preflight(options, runId, shards, security);
     const progress = new Map<number, ShardProgress>();
-    const pacing: Pacing | undefined = options.pacing === undefined ? undefined : { ...options.pacing, gate: createStartGate(), shards: shards.length };
+    const pacing: Pacing | undefined =
+      options.pacing === undefined ? undefined : { ...options.pacing, gate: createStartGate(), shards: shards.length };
     const results = await runShards({
       scenario,
       workers: options.workers,
@@ -104,7 +115,10 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const wallSeconds = (performance.now() - started) / 1000;
     // The end of a run gets the streams' reconnect window: a pipeline restarting right after the
     // last ack is waited for, not reported as unreachable.
-    const report = await fetchReport(target, runId, scenario.endMs, { security, retryWithinMs: options.delivery?.reconnectTimeoutMs ?? DEFAULT_RECONNECT_WINDOW_MS });
+    const report = await fetchReport(target, runId, scenario.endMs, {
+      security,
+      retryWithinMs: options.delivery?.reconnectTimeoutMs ?? DEFAULT_RECONNECT_WINDOW_MS,
+    });
 
     const accepted = new Map(report.stats.streams.map((s) => [s.streamId, s.eventsAccepted]));
     const run: RunFigures = {
@@ -121,7 +135,13 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     return {
       schemaVersion: 2,
       smsimVersion: SMSIM_VERSION,
-      scenario: { name: scenario.name, file: options.scenarioFile, description: scenario.description, shardCount: scenario.estate.shardCount, expect: scenario.expect },
+      scenario: {
+        name: scenario.name,
+        file: options.scenarioFile,
+        description: scenario.description,
+        shardCount: scenario.estate.shardCount,
+        expect: scenario.expect,
+      },
       runId,
       seed: scenario.seed,
       fingerprint: merged.fingerprint,
@@ -149,7 +169,12 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
  * What the pipeline already holds of this run's shards: refused unless resuming, and then each
  * shard's acked_through, from which its stream continues.
  */
-async function preflight(options: RunOptions, runId: string, shards: readonly number[], security: { caPem: string | undefined; token: string | undefined }): Promise<Map<number, number>> {
+async function preflight(
+  options: RunOptions,
+  runId: string,
+  shards: readonly number[],
+  security: { caPem: string | undefined; token: string | undefined },
+): Promise<Map<number, number>> {
   const target = options.target as string;
   const held: FetchedReport = await fetchReport(target, runId, 0, { timeoutMs: PREFLIGHT_TIMEOUT_MS, security });
   const acked = new Map(held.stats.streams.map((s) => [s.streamId, s.ackedThrough]));
@@ -160,14 +185,21 @@ async function preflight(options: RunOptions, runId: string, shards: readonly nu
   }
   if (options.resume === true) {
     if (ours.size === 0 && held.stats.eventsAccepted > 0 && held.stats.streams.length === 0) {
-      throw new SmsimError('SMSIM_ERR_RESUME_FAILED', `the pipeline at ${target} holds ${held.stats.eventsAccepted} events of run ${runId} but reports no per-stream acked_through (IngestStats.streams): it cannot be resumed`, {
-        details: { target, runId },
-      });
+      throw new SmsimError(
+        'SMSIM_ERR_RESUME_FAILED',
+        `the pipeline at ${target} holds ${held.stats.eventsAccepted} events of run ${runId} but reports no per-stream acked_through (IngestStats.streams): it cannot be resumed`,
+        {
+          details: { target, runId },
+        },
+      );
     }
     return ours;
   }
   if (ours.size > 0) {
-    const events = [...ours.keys()].reduce((sum, shard) => sum + (held.stats.streams.find((s) => s.streamId === streamIdOf(shard))?.eventsAccepted ?? 0), 0);
+    const events = [...ours.keys()].reduce(
+      (sum, shard) => sum + (held.stats.streams.find((s) => s.streamId === streamIdOf(shard))?.eventsAccepted ?? 0),
+      0,
+    );
     throw new SmsimError(
       'SMSIM_ERR_RUN_EXISTS',
       `the pipeline at ${target} already holds run ${runId} (${ours.size} of this run's ${shards.length} shard streams, ${events} events): ` +

@@ -35,7 +35,9 @@ export function parseScenarioText(text: string, source: string): ResolvedScenari
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     // The parser recurses per nesting level: a document nested thousands deep overflows its stack.
-    const issues = doc.errors.map((e) => `${source}:${e.linePos?.[0]?.line ?? '?'}: ${/call stack/i.test(e.message) ? 'nested too deeply' : e.message.split('\n')[0]}`);
+    const issues = doc.errors.map(
+      (e) => `${source}:${e.linePos?.[0]?.line ?? '?'}: ${/call stack/i.test(e.message) ? 'nested too deeply' : e.message.split('\n')[0]}`,
+    );
     throw new SmsimError('SMSIM_ERR_SCENARIO_PARSE', issues.join('\n'), { details: { issues } });
   }
   let raw: unknown;

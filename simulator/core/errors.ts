@@ -12,18 +12,22 @@ export const ERROR_CODES = {
   SMSIM_ERR_ADDRESS_IN_USE: 'The pipeline server could not bind its port because it is in use.',
   SMSIM_ERR_TARGET_UNREACHABLE: 'The pipeline at --target could not be reached.',
   SMSIM_ERR_STREAM_FAILED: 'An Ingest stream failed and could not be resumed.',
-  SMSIM_ERR_BATCH_INVALID: 'A received batch is malformed (bad protobuf, wrong column lengths, unknown enum values, absurd or out-of-order times, device 0 where one is needed); see docs/wire.md.',
+  SMSIM_ERR_BATCH_INVALID:
+    'A received batch is malformed (bad protobuf, wrong column lengths, unknown enum values, absurd or out-of-order times, device 0 where one is needed); see docs/wire.md.',
   SMSIM_ERR_BATCH_TOO_LARGE: 'A received message is larger than the server allows.',
   SMSIM_ERR_OUT_OF_ORDER: 'A batch arrived with a sequence gap.',
-  SMSIM_ERR_REPORT_FAILED: 'The pipeline\'s Report RPC failed.',
+  SMSIM_ERR_REPORT_FAILED: "The pipeline's Report RPC failed.",
   SMSIM_ERR_WORKER_FAILED: 'A simulator worker failed.',
   SMSIM_ERR_RUN_DIR_INVALID: 'A run directory has no readable report.json.',
   SMSIM_ERR_UNAUTHENTICATED: 'The pipeline refused the call: missing or wrong bearer token (--token / SMSIM_TOKEN).',
-  SMSIM_ERR_JOURNAL_FAILED: 'The pipeline\'s ingest journal cannot be opened, read or appended to.',
+  SMSIM_ERR_JOURNAL_FAILED: "The pipeline's ingest journal cannot be opened, read or appended to.",
   SMSIM_ERR_TLS_INVALID: 'A TLS certificate, key or CA file cannot be read.',
-  SMSIM_ERR_RUN_EXISTS: 'The pipeline already holds data for this run id: resume it (--resume), pick another (--run-id) or drop it (smsim runs drop).',
-  SMSIM_ERR_RESUME_FAILED: 'A run cannot be resumed: the pipeline does not report per-stream acked_through, or holds more of a stream than the scenario produces.',
-  SMSIM_ERR_MERGE_INVALID: 'Shard reports cannot be merged: another scenario, seed or run id, overlapping or missing shards, or an unreadable report.json.',
+  SMSIM_ERR_RUN_EXISTS:
+    'The pipeline already holds data for this run id: resume it (--resume), pick another (--run-id) or drop it (smsim runs drop).',
+  SMSIM_ERR_RESUME_FAILED:
+    'A run cannot be resumed: the pipeline does not report per-stream acked_through, or holds more of a stream than the scenario produces.',
+  SMSIM_ERR_MERGE_INVALID:
+    'Shard reports cannot be merged: another scenario, seed or run id, overlapping or missing shards, or an unreadable report.json.',
   SMSIM_ERR_INTERNAL: 'An unexpected internal error (a bug: please report it).',
 } as const;
 
@@ -40,11 +44,7 @@ export class SmsimError extends Error {
   readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { details?: Readonly<Record<string, unknown>>; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { details?: Readonly<Record<string, unknown>>; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};

@@ -120,8 +120,12 @@ export class ShardEstate {
   /** Bytes held by the typed arrays (for the memory benchmark). */
   get bytes(): number {
     return (
-      this.network.byteLength + this.flags.byteLength + this.user.byteLength +
-      this.models.byteLength + this.firmware.byteLength + this.pendingFirmware.byteLength
+      this.network.byteLength +
+      this.flags.byteLength +
+      this.user.byteLength +
+      this.models.byteLength +
+      this.firmware.byteLength +
+      this.pendingFirmware.byteLength
     );
   }
 

@@ -96,7 +96,7 @@ export class RunSorter {
       const div = 2 ** shift;
       for (let i = 0; i < k; i++) keys[i] = Math.floor(((times[i] as number) - min) / div) & (RADIX - 1);
       count.fill(0);
-      for (let i = 0; i < k; i++) count[keys[i] as number]!++;
+      for (let i = 0; i < k; i++) (count[keys[i] as number] as number)++;
       let sum = 0;
       for (let d = 0; d < RADIX; d++) {
         const c = count[d] as number;
@@ -105,7 +105,7 @@ export class RunSorter {
       }
       for (let i = 0; i < k; i++) {
         const j = src[i] as number;
-        dst[count[keys[j] as number]!++] = j;
+        dst[(count[keys[j] as number] as number)++] = j;
       }
       const t = src;
       src = dst;

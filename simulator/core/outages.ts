@@ -55,11 +55,22 @@ function drawOutages(scenario: ResolvedScenario, cfg: ResolvedOutages): Outage[]
       }
       if (rng.chance(cfg.unplannedPerMonth / 30.4)) {
         const s = minute(midnight + rng.uniform(0, DAY));
-        raw.push({ network, planned: false, startMs: s, endMs: s + Math.max(MINUTE, minute(rng.exponential(cfg.unplannedMeanDurationMs))) });
+        raw.push({
+          network,
+          planned: false,
+          startMs: s,
+          endMs: s + Math.max(MINUTE, minute(rng.exponential(cfg.unplannedMeanDurationMs))),
+        });
       }
     }
   }
-  for (const o of cfg.fixed) raw.push({ network: o.network, planned: o.planned, startMs: minute(o.startMs), endMs: minute(o.startMs) + Math.max(MINUTE, minute(o.durationMs)) });
+  for (const o of cfg.fixed)
+    raw.push({
+      network: o.network,
+      planned: o.planned,
+      startMs: minute(o.startMs),
+      endMs: minute(o.startMs) + Math.max(MINUTE, minute(o.durationMs)),
+    });
   raw.sort((a, b) => a.startMs - b.startMs || a.network - b.network || Number(a.planned) - Number(b.planned));
   // Per network, drop an outage that starts inside an earlier one and stretch the earlier one.
   const lastByNetwork: Array<Omit<Outage, 'id'> | undefined> = [];

@@ -110,7 +110,9 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number,
 
   // Process slot 0 is the core itself; business processes start at 1.
   const processes: Array<BusinessProcess | null> = [null];
-  PROCESS_FACTORIES.forEach((factory, i) => processes.push(factory(contextFor(i + 1), i + 1)));
+  PROCESS_FACTORIES.forEach((factory, i) => {
+    processes.push(factory(contextFor(i + 1), i + 1));
+  });
   // Everything one action schedules is sorted together (EventQueue: bulk scheduling).
   for (const p of processes) {
     queue.beginBulk();

@@ -36,9 +36,33 @@ export interface SimContext {
    * Emits an event now from positional arguments (no object per event): the fast path for
    * high-volume processes. For kinds other than alerts and incidents.
    */
-  emitEvent(kind: number, device: number, deviceType: number, network: number, code: string, requestId: number, user: number, outcome: number, ref: number, value: number): void;
+  emitEvent(
+    kind: number,
+    device: number,
+    deviceType: number,
+    network: number,
+    code: string,
+    requestId: number,
+    user: number,
+    outcome: number,
+    ref: number,
+    value: number,
+  ): void;
   /** Emits an alert now, with its 4 hop offsets in ms (-1 = not visible). */
-  emitAlert(kind: number, device: number, deviceType: number, network: number, code: string, alertId: number, user: number, ref: number, h0: number, h1: number, h2: number, h3: number): void;
+  emitAlert(
+    kind: number,
+    device: number,
+    deviceType: number,
+    network: number,
+    code: string,
+    alertId: number,
+    user: number,
+    ref: number,
+    h0: number,
+    h1: number,
+    h2: number,
+    h3: number,
+  ): void;
   /** A new id, unique within the shard's stream (requests, alerts, incidents, outages). */
   nextId(): number;
 }

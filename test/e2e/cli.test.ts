@@ -15,11 +15,20 @@ describe('smsim CLI (real processes)', () => {
     expect(r.stdout).toContain('Install & Leave (8.14.2)');
     expect(r.stdout).toContain('Result: PASS');
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report).toMatchObject({ schemaVersion: 2, seed: '7', runId: expect.stringMatching(/^small-[0-9a-f]{12}$/) as string, scenario: { name: 'small', shardCount: 3 }, passed: true, run: { lost: 0, duplicates: 0 } });
+    expect(report).toMatchObject({
+      schemaVersion: 2,
+      seed: '7',
+      runId: expect.stringMatching(/^small-[0-9a-f]{12}$/) as string,
+      scenario: { name: 'small', shardCount: 3 },
+      passed: true,
+      run: { lost: 0, duplicates: 0 },
+    });
     expect(report.run.sent).toBeGreaterThan(10_000);
     expect(report.run.acked).toBe(report.run.sent);
     for (const m of report.metrics) expect(m.reported).toBe(m.observed);
-    expect(report.metrics.find((m: { id: string }) => m.id === 'install.installAndLeave')).toMatchObject({ labels: { region: expect.any(String), day: expect.any(String) } });
+    expect(report.metrics.find((m: { id: string }) => m.id === 'install.installAndLeave')).toMatchObject({
+      labels: { region: expect.any(String), day: expect.any(String) },
+    });
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('# smsim report: small');
   });
 
@@ -63,7 +72,10 @@ describe('smsim CLI (real processes)', () => {
   it('exits 2 with every problem listed for an invalid scenario', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'smsim-bad-'));
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'name: bad\nseed: 1\nstart: "2026-03-02"\nduration: 1d\nestate: { premises: -5 }\nserviceUsers: [{ name: A, share: 2 }]\ntraffic: { installs: { perDay: -1 } }\n');
+    writeFileSync(
+      file,
+      'name: bad\nseed: 1\nstart: "2026-03-02"\nduration: 1d\nestate: { premises: -5 }\nserviceUsers: [{ name: A, share: 2 }]\ntraffic: { installs: { perDay: -1 } }\n',
+    );
     const r = await smsim(['run', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${file}: estate.premises: must be ≥ 1`);
@@ -98,7 +110,11 @@ describe('smsim CLI (real processes)', () => {
       const r = await smsim(['emit', SMALL, '--target', address, '--json']);
       expect(r.code).toBe(0);
       const report = JSON.parse(r.stdout);
-      expect(report.pipeline).toEqual({ kind: 'external', target: address, families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] });
+      expect(report.pipeline).toEqual({
+        kind: 'external',
+        target: address,
+        families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'],
+      });
       expect(report.run.lost).toBe(0);
       // The port is taken now: a second server must say so and exit 2.
       const clash = await smsim(['serve', '--port', address.split(':')[1] as string]);

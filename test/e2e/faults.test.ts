@@ -31,7 +31,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function acceptedAtLeast(target: string, events: number): Promise<number> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const accepted = await fetchReport(target, RUN, 0, { timeoutMs: 1000 }).then((r) => r.stats.eventsAccepted, () => 0);
+    const accepted = await fetchReport(target, RUN, 0, { timeoutMs: 1000 }).then(
+      (r) => r.stats.eventsAccepted,
+      () => 0,
+    );
     if (accepted >= events) return accepted;
     if (Date.now() > deadline) throw new Error(`the pipeline at ${target} accepted only ${accepted} of ${events} events`);
     await sleep(50);
@@ -51,7 +54,11 @@ async function kill9(child: ChildProcess): Promise<void> {
 
 function emit(target: string, extra: string[] = []): { done: Promise<CliResult> } {
   // Bounded by the tests' own 90 s timeout, as before.
-  return { done: smsim(['emit', SMALL, '--target', target, '--rate', RATE, '--json', '--no-progress', '--run-id', RUN, ...extra], { timeoutMs: 90_000 }) };
+  return {
+    done: smsim(['emit', SMALL, '--target', target, '--rate', RATE, '--json', '--no-progress', '--run-id', RUN, ...extra], {
+      timeoutMs: 90_000,
+    }),
+  };
 }
 
 interface Report {
@@ -74,7 +81,9 @@ async function exactlyOnce(r: CliResult, fault: string, pipeline: string): Promi
   // Resent batches the (last) pipeline process recognised and dropped; duplicates are not journalled.
   const { stats } = await fetchReport(pipeline, RUN, 0, { timeoutMs: 5000 });
   expect(stats.eventsAccepted).toBe(report.run.sent);
-  console.log(`FAULT ${JSON.stringify({ fault, sent: report.run.sent, lost: report.run.lost, duplicates: report.run.duplicates, resent: report.run.resent, droppedAsDuplicates: stats.duplicateBatches })}`);
+  console.log(
+    `FAULT ${JSON.stringify({ fault, sent: report.run.sent, lost: report.run.lost, duplicates: report.run.duplicates, resent: report.run.resent, droppedAsDuplicates: stats.duplicateBatches })}`,
+  );
   return report;
 }
 

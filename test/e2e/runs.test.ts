@@ -104,7 +104,9 @@ describe('runs against a long-lived pipeline (real processes)', () => {
     await new Promise((r) => server.once('exit', r));
     server = (await serve(['--port', String(port), '--data-dir', dataDir])).child;
     const list = await smsim(['runs', 'list', '--target', address, '--json']);
-    expect(JSON.parse(list.stdout)).toEqual([{ runId: 'run-b', streams: 3, batchesAccepted: 26, eventsAccepted: parse(b).run.sent, lastEventMs: expect.any(Number) as number }]);
+    expect(JSON.parse(list.stdout)).toEqual([
+      { runId: 'run-b', streams: 3, batchesAccepted: 26, eventsAccepted: parse(b).run.sent, lastEventMs: expect.any(Number) as number },
+    ]);
     // The journal kept run-b apart, with its acked_through per stream: a resume sends nothing.
     const resumed = await smsim(['emit', SMALL, '--target', address, '--run-id', 'run-b', '--resume', '--no-progress', '--json']);
     expect(resumed.code).toBe(0);
@@ -117,7 +119,9 @@ describe('runs against a long-lived pipeline (real processes)', () => {
     const results = tmp();
     // The pods' arguments as deploy/k8s/indexed-job.yaml gives them, with this test's pipeline,
     // scenario, shard count and volume, and $(VAR) expanded as Kubernetes does.
-    const job = parseYaml(readFileSync('deploy/k8s/indexed-job.yaml', 'utf8')) as { spec: { completions: number; template: { spec: { containers: Array<{ args: string[] }> } } } };
+    const job = parseYaml(readFileSync('deploy/k8s/indexed-job.yaml', 'utf8')) as {
+      spec: { completions: number; template: { spec: { containers: Array<{ args: string[] }> } } };
+    };
     const podArgs = (index: number): string[] =>
       (job.spec.template.spec.containers[0]?.args ?? []).map((a) =>
         a
@@ -127,9 +131,24 @@ describe('runs against a long-lived pipeline (real processes)', () => {
           .replace('/results', results)
           .replace('$(SHARD_INDEX)', String(index)),
       );
-    expect(podArgs(1)).toEqual(['emit', SMALL, '--target', address, '--shard', 'job/2', '--run-id', 'gb-day-build-1234', '--resume', '--no-progress', '--out', `${results}/shard-1`]);
+    expect(podArgs(1)).toEqual([
+      'emit',
+      SMALL,
+      '--target',
+      address,
+      '--shard',
+      'job/2',
+      '--run-id',
+      'gb-day-build-1234',
+      '--resume',
+      '--no-progress',
+      '--out',
+      `${results}/shard-1`,
+    ]);
     const dirs = [`${results}/shard-0`, `${results}/shard-1`];
-    const shards = await Promise.all([0, 1].map((index) => smsim([...podArgs(index), '--json'], { env: { JOB_COMPLETION_INDEX: String(index) } })));
+    const shards = await Promise.all(
+      [0, 1].map((index) => smsim([...podArgs(index), '--json'], { env: { JOB_COMPLETION_INDEX: String(index) } })),
+    );
     for (const s of shards) {
       expect(s.stderr).toBe('');
       expect(s.code).toBe(0);
@@ -138,8 +157,12 @@ describe('runs against a long-lived pipeline (real processes)', () => {
     }
     expect(shards.map((s) => parse(s).shards.map((x) => x.index))).toEqual([[0, 2], [1]]);
 
-    const mergeJob = parseYaml(readFileSync('deploy/k8s/merge-job.yaml', 'utf8')) as { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } };
-    const mergeArgs = (mergeJob.spec.template.spec.containers[0]?.args ?? []).filter((a) => !/shard-[23]$/.test(a)).map((a) => a.replace('/results', results));
+    const mergeJob = parseYaml(readFileSync('deploy/k8s/merge-job.yaml', 'utf8')) as {
+      spec: { template: { spec: { containers: Array<{ args: string[] }> } } };
+    };
+    const mergeArgs = (mergeJob.spec.template.spec.containers[0]?.args ?? [])
+      .filter((a) => !/shard-[23]$/.test(a))
+      .map((a) => a.replace('/results', results));
     expect(mergeArgs).toEqual(['merge', ...dirs, '--out', `${results}/merged`]);
     const merged = await smsim([...mergeArgs, '--json']);
     expect(merged.stderr).toBe('');
@@ -174,10 +197,24 @@ describe('runs against a long-lived pipeline (real processes)', () => {
     let server: ChildProcess = (await serve(['--port', String(port), '--data-dir', dataDir])).child;
     const address = `127.0.0.1:${port}`;
     const whole = await reference();
-    const emit = smsim(['emit', SMALL, '--target', address, '--run-id', 'restart', '--no-progress', '--json', '--reconnect-timeout', '20s']);
+    const emit = smsim([
+      'emit',
+      SMALL,
+      '--target',
+      address,
+      '--run-id',
+      'restart',
+      '--no-progress',
+      '--json',
+      '--reconnect-timeout',
+      '20s',
+    ]);
     // As soon as every event is in, the pipeline dies; it is back 1 s later.
     for (;;) {
-      const accepted = await fetchReport(address, 'restart', 0, { timeoutMs: 1000 }).then((r) => r.stats.eventsAccepted, () => 0);
+      const accepted = await fetchReport(address, 'restart', 0, { timeoutMs: 1000 }).then(
+        (r) => r.stats.eventsAccepted,
+        () => 0,
+      );
       if (accepted >= whole.run.sent) break;
       await sleep(5);
     }
@@ -203,11 +240,18 @@ describe('runs against a long-lived pipeline (real processes)', () => {
     const install = report.metrics.filter((m) => m.id.startsWith('install.'));
     expect(install.length).toBeGreaterThan(0);
     for (const m of install) expect(m.reported).toBeNull();
-    expect(report.expectations.find((e) => e.expect.startsWith('install.'))).toMatchObject({ passed: false, notReported: ['install.installAndLeave.reported'] });
+    expect(report.expectations.find((e) => e.expect.startsWith('install.'))).toMatchObject({
+      passed: false,
+      notReported: ['install.installAndLeave.reported'],
+    });
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('not reported');
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('not reported');
     // CPM5 (incidents) has data but the pipeline does not compute incidents: not measured, null.
-    const pmr = JSON.parse(readFileSync(join(out, 'pmr.json'), 'utf8')) as { months: Array<{ cpms: Array<{ cpm: string; measured: boolean; notReported?: true; within: { truth: number; reported: number | null } }> }> };
+    const pmr = JSON.parse(readFileSync(join(out, 'pmr.json'), 'utf8')) as {
+      months: Array<{
+        cpms: Array<{ cpm: string; measured: boolean; notReported?: true; within: { truth: number; reported: number | null } }>;
+      }>;
+    };
     const cpm5 = pmr.months.flatMap((m) => m.cpms).filter((c) => c.cpm === 'CPM5' && c.within.truth > 0);
     expect(cpm5.length).toBeGreaterThan(0);
     for (const c of cpm5) expect(c).toMatchObject({ measured: false, notReported: true, within: { reported: null } });

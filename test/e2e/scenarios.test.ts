@@ -11,11 +11,15 @@ import { loadScenario } from '../../harness/scenario/load-scenario.js';
 const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml') && !f.startsWith('gb-'));
 
 describe('every scenario meets its expectations', () => {
-  it.each(files)('%s', async (file) => {
-    const { scenario } = await loadScenario(join('scenarios', file));
-    const report = await runScenario({ scenario, scenarioFile: file, workers: 2 });
-    expect(report.expectations.filter((e) => !e.passed)).toEqual([]);
-    expect(report.run).toMatchObject({ lost: 0, duplicates: 0, rejected: 0 });
-    expect(report.run.acked).toBe(report.run.sent);
-  }, 120_000);
+  it.each(files)(
+    '%s',
+    async (file) => {
+      const { scenario } = await loadScenario(join('scenarios', file));
+      const report = await runScenario({ scenario, scenarioFile: file, workers: 2 });
+      expect(report.expectations.filter((e) => !e.passed)).toEqual([]);
+      expect(report.run).toMatchObject({ lost: 0, duplicates: 0, rejected: 0 });
+      expect(report.run.acked).toBe(report.run.sent);
+    },
+    120_000,
+  );
 });

@@ -21,8 +21,33 @@ describe.skipIf(!hasOpenssl)('smsim serve with TLS and a token (real processes)'
     const dir = mkdtempSync(join(tmpdir(), 'smsim-tls-e2e-'));
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=smsim test', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
-    const { address } = await serve(['--port', '0', '--tls-cert', cert, '--tls-key', key], { env: { SMSIM_TOKEN: 'e2e-secret' }, listening: /listening on (\S+) \(TLS\)/ });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=smsim test',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const { address } = await serve(['--port', '0', '--tls-cert', cert, '--tls-key', key], {
+      env: { SMSIM_TOKEN: 'e2e-secret' },
+      listening: /listening on (\S+) \(TLS\)/,
+    });
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
 
     const ok = await smsim(['emit', SMALL, '--target', address, '--tls-ca', cert, '--json'], { env: { SMSIM_TOKEN: 'e2e-secret' } });

@@ -34,7 +34,10 @@ export function killChildren(): void {
 }
 
 function start(args: string[], env: Record<string, string> = {}): ChildProcessByStdio<null, Readable, Readable> {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SMSIM_TOKEN: '', ...env } });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SMSIM_TOKEN: '', ...env },
+  });
   children.add(child);
   child.on('close', () => children.delete(child));
   return child;

@@ -1,10 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import { encodeIngestRequest } from '../../wire/envelope.js';
-import { type IngestAck } from '../../wire/messages.js';
+import type { IngestAck } from '../../wire/messages.js';
 import { IngestClient, openIngestStream } from '../../wire/services.js';
 
 /** A bare Ingest stream for tests: write envelopes by hand, read acks in order, see the status. */
-export function rawIngestStream(address: string, options: { credentials?: grpc.ChannelCredentials; metadata?: grpc.Metadata; channel?: grpc.ChannelOptions } = {}) {
+export function rawIngestStream(
+  address: string,
+  options: { credentials?: grpc.ChannelCredentials; metadata?: grpc.Metadata; channel?: grpc.ChannelOptions } = {},
+) {
   const client = new IngestClient(address, options.credentials ?? grpc.credentials.createInsecure(), options.channel ?? {});
   const call = openIngestStream(client, {}, options.metadata ?? new grpc.Metadata());
   const acks: IngestAck[] = [];

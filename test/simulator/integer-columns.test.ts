@@ -10,7 +10,21 @@ import { createShardSimulation } from '../../simulator/core/shard-simulation.js'
  * first shard of every scenario (gb-* excepted: too big for a unit test) is checked to the end.
  */
 const files = readdirSync('scenarios').filter((f) => f.endsWith('.yaml') && !f.startsWith('gb-'));
-const COLUMNS = ['kind', 'timeDeltaMs', 'device', 'deviceType', 'network', 'code', 'requestId', 'user', 'outcome', 'ref', 'value', 'hopDeltaMs', 'resolverGroup'] as const;
+const COLUMNS = [
+  'kind',
+  'timeDeltaMs',
+  'device',
+  'deviceType',
+  'network',
+  'code',
+  'requestId',
+  'user',
+  'outcome',
+  'ref',
+  'value',
+  'hopDeltaMs',
+  'resolverGroup',
+] as const;
 
 describe('every emitted column value is an integer', () => {
   it.each(files)('%s, shard 0', async (file) => {

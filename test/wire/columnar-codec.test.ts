@@ -24,7 +24,17 @@ function build(events: ReadonlyArray<typeof event extends fc.Arbitrary<infer T> 
   let t = T0;
   for (const e of events) {
     t += e.dt;
-    b.add({ kind: e.kind as EventKind, timeMs: t, device: e.device, requestId: e.requestId, user: e.user, value: e.value, ...(e.code === undefined ? {} : { code: e.code }), hops: [e.hop, e.hop, -1, e.hop], resolverGroup: 3 });
+    b.add({
+      kind: e.kind as EventKind,
+      timeMs: t,
+      device: e.device,
+      requestId: e.requestId,
+      user: e.user,
+      value: e.value,
+      ...(e.code === undefined ? {} : { code: e.code }),
+      hops: [e.hop, e.hop, -1, e.hop],
+      resolverGroup: 3,
+    });
   }
   return b.take();
 }
@@ -35,10 +45,15 @@ describe('hand-written EventBatch codec', () => {
       fc.property(fc.array(event, { maxLength: 40 }), (events) => {
         const view = build(events);
         const ours = encodeColumnar(view);
-        const theirs = protoTypes().EventBatch.encode({ ...view }).finish();
+        const theirs = protoTypes()
+          .EventBatch.encode({ ...view })
+          .finish();
         expect(Buffer.from(ours).equals(Buffer.from(theirs))).toBe(true);
         const back = decodeColumnar(ours);
-        const reference = protoTypes().EventBatch.toObject(protoTypes().EventBatch.decode(theirs), { arrays: true }) as Record<string, unknown>;
+        const reference = protoTypes().EventBatch.toObject(protoTypes().EventBatch.decode(theirs), { arrays: true }) as Record<
+          string,
+          unknown
+        >;
         for (const [k, v] of Object.entries(reference)) {
           const mine = back[k as keyof typeof back];
           expect(typeof mine === 'object' && !Array.isArray(mine) ? Array.from(mine as ArrayLike<number>) : mine).toEqual(v);

@@ -5,7 +5,8 @@ import type { EventBatchView } from '../../simulator/core/domain/event-batch.js'
 import { EventKind } from '../../simulator/core/domain/vocabulary.js';
 import { isSmsimError } from '../../simulator/core/errors.js';
 import type { MeasurementPipeline } from '../../harness/pipeline/measurement-pipeline.js';
-import { createIngestState, receiveBatch } from '../../harness/pipeline/ingest-delivery.js';
+import { receiveBatch } from '../../harness/pipeline/ingest-delivery.js';
+import { createIngestState } from '../../harness/pipeline/ingest-state.js';
 import { startPipelineServer } from '../../harness/pipeline/ingest-server.js';
 import type { PipelineServer } from '../../harness/pipeline/ingest-server.js';
 import { AckStatus } from '../../wire/messages.js';
@@ -25,7 +26,8 @@ const EVENTS_PER_BATCH = 5;
 /** Batch `tag`: EVENTS_PER_BATCH service requests whose first request id is `tag`. */
 function taggedBatch(tag: number): Uint8Array {
   const b = new EventBatchBuilder(EVENTS_PER_BATCH);
-  for (let i = 0; i < EVENTS_PER_BATCH; i++) b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: T0 + tag, code: '8.1.1', requestId: tag * 1000 + i });
+  for (let i = 0; i < EVENTS_PER_BATCH; i++)
+    b.add({ kind: EventKind.SERVICE_REQUEST, timeMs: T0 + tag, code: '8.1.1', requestId: tag * 1000 + i });
   return encodeEventBatch(b.take());
 }
 
@@ -55,7 +57,10 @@ function emitter(options: IngestEmitterOptions): IngestEmitter {
 }
 
 async function pipelineServer(pipeline: MeasurementPipeline, extra: { port?: number; runs?: RunRegistry } = {}): Promise<PipelineServer> {
-  const s = await startPipelineServer({ runs: extra.runs ?? new RunRegistry(() => pipeline), ...(extra.port === undefined ? {} : { port: extra.port }) });
+  const s = await startPipelineServer({
+    runs: extra.runs ?? new RunRegistry(() => pipeline),
+    ...(extra.port === undefined ? {} : { port: extra.port }),
+  });
   servers.push(s);
   return s;
 }
@@ -124,9 +129,9 @@ describe('Ingest emitter', () => {
       // Cut every connection while batch 40 is applied: its ack is never sent, so the emitter
       // must resend it and the restarted server must count it as a duplicate.
       const port = first.port;
-      restarted = first.stop({ graceMs: 0 }).then(
-        () => new Promise((r) => setTimeout(r, 150)).then(() => pipelineServer(pipeline, { port, runs })),
-      );
+      restarted = first
+        .stop({ graceMs: 0 })
+        .then(() => new Promise((r) => setTimeout(r, 150)).then(() => pipelineServer(pipeline, { port, runs })));
     });
     first = await pipelineServer(pipeline, { runs });
     const e = emitter({ target: first.address, streamId: 'run/shard-0001', maxInFlightBatches: 8, backoffSeed: 7 });
@@ -242,7 +247,10 @@ describe('Ingest emitter', () => {
       call.on('data', () => undefined);
     });
     const e = emitter({ target: address, streamId: 's', ackTimeoutMs: 100, connectTimeoutMs: 400, backoffSeed: 1 });
-    const err: unknown = await e.send(taggedBatch(1), EVENTS_PER_BATCH).then(() => e.finish()).catch((x: unknown) => x);
+    const err: unknown = await e
+      .send(taggedBatch(1), EVENTS_PER_BATCH)
+      .then(() => e.finish())
+      .catch((x: unknown) => x);
     expect(isSmsimError(err, 'SMSIM_ERR_STREAM_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/no ack for 100 ms with 1 batches unacked \(is the pipeline stalled\?\)/);
     expect((err as Error).message).toContain(address);
@@ -268,7 +276,10 @@ describe('Ingest emitter', () => {
     });
     const e = emitter({ target: address, streamId: 's', maxReconnects: 3, backoffSeed: 1 });
     // send() resolves once written; the failure surfaces in finish() (or a later send()).
-    const err: unknown = await e.send(taggedBatch(1), EVENTS_PER_BATCH).then(() => e.finish()).catch((x: unknown) => x);
+    const err: unknown = await e
+      .send(taggedBatch(1), EVENTS_PER_BATCH)
+      .then(() => e.finish())
+      .catch((x: unknown) => x);
     expect(isSmsimError(err, 'SMSIM_ERR_TARGET_UNREACHABLE')).toBe(true);
     expect((err as Error).message).toMatch(/gave up after 4 attempts/);
     expect(calls).toBe(4);
@@ -283,7 +294,10 @@ describe('Ingest emitter', () => {
       call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: 'no token' });
     });
     const e = emitter({ target: address, streamId: 's' });
-    const err: unknown = await e.send(taggedBatch(1), EVENTS_PER_BATCH).then(() => e.finish()).catch((x: unknown) => x);
+    const err: unknown = await e
+      .send(taggedBatch(1), EVENTS_PER_BATCH)
+      .then(() => e.finish())
+      .catch((x: unknown) => x);
     expect(isSmsimError(err, 'SMSIM_ERR_STREAM_FAILED')).toBe(true);
     expect((err as Error).message).toMatch(/no token/);
     expect(calls).toBe(1);
@@ -301,10 +315,22 @@ describe('Ingest emitter', () => {
 
   it('fails when the pipeline already holds more of this stream than was sent (stream id reused)', async () => {
     const runs = new RunRegistry(recordingPipeline);
-    runs.get('').state.streams.set('s', { ackedThrough: 10, batchesAccepted: 10, eventsAccepted: 50, duplicateBatches: 0, duplicateEvents: 0, rejectedBatches: 0, rejectedEvents: 0, lastEventMs: 0 });
+    runs.get('').state.streams.set('s', {
+      ackedThrough: 10,
+      batchesAccepted: 10,
+      eventsAccepted: 50,
+      duplicateBatches: 0,
+      duplicateEvents: 0,
+      rejectedBatches: 0,
+      rejectedEvents: 0,
+      lastEventMs: 0,
+    });
     const srv = await pipelineServer(recordingPipeline(), { runs });
     const e = emitter({ target: srv.address, streamId: 's' });
     const sent = e.send(taggedBatch(1), EVENTS_PER_BATCH);
-    await expect(sent.then(() => e.finish())).rejects.toMatchObject({ code: 'SMSIM_ERR_STREAM_FAILED', message: expect.stringMatching(/stream id reused/) as string });
+    await expect(sent.then(() => e.finish())).rejects.toMatchObject({
+      code: 'SMSIM_ERR_STREAM_FAILED',
+      message: expect.stringMatching(/stream id reused/) as string,
+    });
   });
 });

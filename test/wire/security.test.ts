@@ -13,7 +13,7 @@ import { fetchReport } from '../../harness/pipeline/report-client.js';
 import { AckStatus } from '../../wire/messages.js';
 import { encodeEventBatch } from '../../wire/codec.js';
 import { createIngestEmitter } from '../../wire/emitter.js';
-import { type IngestEmitter } from '../../wire/emitter-api.js';
+import type { IngestEmitter } from '../../wire/emitter-api.js';
 import { authMetadata, tokenChecker } from '../../wire/security.js';
 import { RunRegistry } from '../../harness/pipeline/run-registry.js';
 import { rawIngestStream, type RawIngestStream } from '../helpers/raw-ingest.js';
@@ -33,11 +33,29 @@ function makeCertificate(san = 'IP:127.0.0.1,DNS:localhost'): { certPem: string;
   const dir = mkdtempSync(join(tmpdir(), 'smsim-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=smsim test', '-addext', `subjectAltName=${san}`,
-    '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=smsim test',
+      '-addext',
+      `subjectAltName=${san}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { certPem: readFileSync(cert, 'utf8'), keyPem: readFileSync(key, 'utf8') };
 }
 
@@ -109,7 +127,10 @@ describe('bearer token', () => {
     const e = createIngestEmitter({ target: srv.address, streamId: 'run/e', security: { token: 'nope' } });
     emitters.push(e);
     await e.send(batch(), 2).catch(() => undefined);
-    await expect(e.finish()).rejects.toMatchObject({ code: 'SMSIM_ERR_UNAUTHENTICATED', message: expect.stringContaining(srv.address) as string });
+    await expect(e.finish()).rejects.toMatchObject({
+      code: 'SMSIM_ERR_UNAUTHENTICATED',
+      message: expect.stringContaining(srv.address) as string,
+    });
     await expect(fetchReport(srv.address, '', 0, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'SMSIM_ERR_UNAUTHENTICATED' });
     const report = await fetchReport(srv.address, '', 0, { timeoutMs: 5000, security: { token: 's3cret' } });
     expect(report.stats.refusedCalls).toBe(2);
@@ -147,7 +168,9 @@ describe.skipIf(!hasOpenssl)('TLS', () => {
   it('checks the certificate against the IP dialled: a trusted certificate for another name is refused', async () => {
     const elsewhere = makeCertificate('DNS:pipeline.example');
     const srv = await start({ security: elsewhere });
-    const err: unknown = await fetchReport(srv.address, '', 0, { timeoutMs: 3000, security: { caPem: elsewhere.certPem } }).catch((e: unknown) => e);
+    const err: unknown = await fetchReport(srv.address, '', 0, { timeoutMs: 3000, security: { caPem: elsewhere.certPem } }).catch(
+      (e: unknown) => e,
+    );
     expect(isSmsimError(err, 'SMSIM_ERR_TARGET_UNREACHABLE')).toBe(true);
   });
 });

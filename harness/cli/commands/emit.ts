@@ -4,5 +4,8 @@ import { addRunOptions, runAction } from './run.js';
 
 /** emit is run with --target required: same options, same action, same report. */
 export function registerEmit(program: Command, ctx: CommandContext): void {
-  addRunOptions(program.command('emit <scenario>').description('drive a pipeline that runs elsewhere with a scenario\'s traffic'), true).action(runAction(ctx));
+  addRunOptions(
+    program.command('emit <scenario>').description("drive a pipeline that runs elsewhere with a scenario's traffic"),
+    true,
+  ).action(runAction(ctx));
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SmsimError } from '../../../simulator/core/errors.js';
-import { fetchReport } from '../../pipeline/report-client.js';
+import { type FetchedReport, fetchReport } from '../../pipeline/report-client.js';
 import { renderTerminal } from '../../report/render-terminal.js';
 import { readRunDir, writeReport } from '../../report/write-report.js';
 import { mergeRunReports, type ShardReport } from '../../run/merge-runs.js';
@@ -26,7 +26,11 @@ export function registerMerge(program: Command, { io, setExitCode }: CommandCont
     .command('merge <runDirs...>')
     .description("combine the run directories of a run's shard processes into the whole run's report, and check its expectations")
     .option('-o, --out <dir>', 'write the merged report.json, report.md, report.html and pmr.json here')
-    .option('-t, --target <host:port>', "the pipeline to ask for the run's Report (default: the one the shard processes streamed into)", hostPort)
+    .option(
+      '-t, --target <host:port>',
+      "the pipeline to ask for the run's Report (default: the one the shard processes streamed into)",
+      hostPort,
+    )
     .option('--tls-ca <file>', 'dial the pipeline over TLS, trusting this CA (PEM)')
     .option('--token <token>', 'bearer token for the pipeline (default: $SMSIM_TOKEN)')
     .option('--families <list>', 'metric families the pipeline computes (default: what its Report says)', familyList)
@@ -38,17 +42,21 @@ export function registerMerge(program: Command, { io, setExitCode }: CommandCont
       if (first === undefined) throw new SmsimError('SMSIM_ERR_MERGE_INVALID', 'nothing to merge');
       // Shards on embedded pipelines each had their own; shards streamed into one pipeline are
       // judged by what that pipeline holds of the whole run now.
-      let pipeline;
+      let pipeline: { readonly report: FetchedReport; readonly families?: readonly string[] } | undefined;
       if (first.pipeline.kind === 'external') {
         const target = flags.target ?? first.pipeline.target;
-        const security = { ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }), ...tokenOf(flags.token, io) };
+        const security = {
+          ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }),
+          ...tokenOf(flags.token, io),
+        };
         const report = await fetchReport(target, first.runId, first.window.endMs, { security });
         pipeline = { report, ...(flags.families === undefined ? {} : { families: flags.families }) };
       }
       const merged = mergeRunReports(parts, pipeline);
       if (flags.out !== undefined) await writeReport(flags.out, merged);
       io.stdout.write(flags.json === true ? `${JSON.stringify(merged, null, 2)}\n` : `${renderTerminal(merged)}\n`);
-      if (flags.out !== undefined && flags.json !== true) io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
+      if (flags.out !== undefined && flags.json !== true)
+        io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
       setExitCode(merged.passed ? ExitCode.PASS : ExitCode.EXPECTATIONS_FAILED);
     });
 }

@@ -2,11 +2,23 @@ import type { Command } from 'commander';
 import { SmsimError } from '../../../simulator/core/errors.js';
 import { MAX_EVENTS_PER_BATCH } from '../../../simulator/core/domain/wire-limits.js';
 import { renderTerminal } from '../../report/render-terminal.js';
+import type { RunReport } from '../../report/run-report.js';
 import { writeReport } from '../../report/write-report.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { ExitCode, type CommandContext } from '../context.js';
-import { familyList, hostPort, positiveNumber, readPem, shardIndex, shardSpec, tokenOf, wallDuration, wholeNumber, type ShardSpec } from '../options.js';
+import {
+  familyList,
+  hostPort,
+  positiveNumber,
+  readPem,
+  shardIndex,
+  shardSpec,
+  tokenOf,
+  wallDuration,
+  wholeNumber,
+  type ShardSpec,
+} from '../options.js';
 import { chooseRunId } from '../../run/run-id.js';
 import { createProgressBar } from '../progress-bar.js';
 import { defaultWorkers, premisesDays } from '../workers.js';
@@ -35,10 +47,22 @@ export interface RunFlags {
 /** The options of run and emit, defined once: the two differ only in whether --target is required. */
 export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
   cmd
-    .option('-w, --workers <n>', 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)', wholeNumber('--workers', 256))
+    .option(
+      '-w, --workers <n>',
+      'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)',
+      wholeNumber('--workers', 256),
+    )
     .option('-o, --out <dir>', 'write report.json and report.md into this directory')
-    .option('--shard <i/N>', 'run only the shards s with s mod N = i (for N machines); job/N takes i from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)', shardSpec)
-    .option('--batch-size <n>', "events per batch on the wire, instead of the scenario's batchSize", wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH))
+    .option(
+      '--shard <i/N>',
+      'run only the shards s with s mod N = i (for N machines); job/N takes i from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)',
+      shardSpec,
+    )
+    .option(
+      '--batch-size <n>',
+      "events per batch on the wire, instead of the scenario's batchSize",
+      wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH),
+    )
     .option('--json', 'print report.json to stdout instead of the summary')
     .option('--no-progress', 'no progress bar')
     .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
@@ -48,9 +72,16 @@ export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
     .option('--token <token>', 'bearer token for the pipeline (default: $SMSIM_TOKEN)')
     .option('--reconnect-timeout <time>', 'give up on a pipeline that stays unreachable this long (default 10s)', wallDuration)
     .option('--ack-timeout <time>', 'a call with no ack for this long is cut and resumed (default 30s)', wallDuration)
-    .option('--run-id <id>', 'the run the pipeline reports on (default: $SMSIM_RUN_ID, else the scenario name and a hash of the resolved scenario, the same in every shard process)')
+    .option(
+      '--run-id <id>',
+      'the run the pipeline reports on (default: $SMSIM_RUN_ID, else the scenario name and a hash of the resolved scenario, the same in every shard process)',
+    )
     .option('--resume', 'continue a run the pipeline already holds: send only what it has not acked (without it, such a run is refused)')
-    .option('--families <list>', 'metric families the pipeline computes, e.g. srv,alert (default: what its Report says); the others show as "not reported"', familyList);
+    .option(
+      '--families <list>',
+      'metric families the pipeline computes, e.g. srv,alert (default: what its Report says); the others show as "not reported"',
+      familyList,
+    );
   if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
   else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
   return cmd;
@@ -76,11 +107,17 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
     const loaded = (await loadScenario(file)).scenario;
     const scenario = flags.batchSize === undefined ? loaded : { ...loaded, batchSize: flags.batchSize };
     const shard = flags.shard === undefined ? undefined : { index: shardIndex(flags.shard, io.env), count: flags.shard.count };
-    const shards = shard === undefined ? undefined : Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % shard.count === shard.index);
+    const shards =
+      shard === undefined
+        ? undefined
+        : Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % shard.count === shard.index);
     if (shard !== undefined && shards?.length === 0) {
-      throw new SmsimError('SMSIM_ERR_USAGE', `--shard ${shard.index}/${shard.count} selects none of the ${scenario.estate.shardCount} shards of ${file}: use a shard count of at most ${scenario.estate.shardCount}`);
+      throw new SmsimError(
+        'SMSIM_ERR_USAGE',
+        `--shard ${shard.index}/${shard.count} selects none of the ${scenario.estate.shardCount} shards of ${file}: use a shard count of at most ${scenario.estate.shardCount}`,
+      );
     }
-    const runId = chooseRunId(scenario, flags.runId, io.env?.['SMSIM_RUN_ID']);
+    const runId = chooseRunId(scenario, flags.runId, io.env?.SMSIM_RUN_ID);
     const pacing = pacingOf(flags);
     const delivery = {
       ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }),
@@ -89,7 +126,7 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
       ...(flags.ackTimeout === undefined ? {} : { ackTimeoutMs: flags.ackTimeout }),
     };
     const bar = flags.progress && io.stderr.isTTY === true ? createProgressBar(io.stderr) : undefined;
-    let report;
+    let report: RunReport;
     try {
       report = await runScenario({
         scenario,
@@ -117,7 +154,9 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
 
 export function registerRun(program: Command, ctx: CommandContext): void {
   addRunOptions(
-    program.command('run <scenario>').description('run a scenario end to end (against the embedded reference pipeline unless --target is given)'),
+    program
+      .command('run <scenario>')
+      .description('run a scenario end to end (against the embedded reference pipeline unless --target is given)'),
     false,
   ).action(runAction(ctx));
 }

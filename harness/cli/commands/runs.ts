@@ -38,13 +38,16 @@ export function registerRuns(program: Command, { io }: CommandContext): void {
       io.stdout.write(`${'run id'.padEnd(40)} ${'streams'.padStart(8)} ${'batches'.padStart(10)} ${'events'.padStart(14)}  last event\n`);
       for (const r of list) {
         const last = r.lastEventMs > 0 ? new Date(r.lastEventMs).toISOString() : '—';
-        io.stdout.write(`${(r.runId === '' ? '""' : r.runId).padEnd(40)} ${String(r.streams).padStart(8)} ${r.batchesAccepted.toLocaleString('en-GB').padStart(10)} ${r.eventsAccepted.toLocaleString('en-GB').padStart(14)}  ${last}\n`);
+        io.stdout.write(
+          `${(r.runId === '' ? '""' : r.runId).padEnd(40)} ${String(r.streams).padStart(8)} ${r.batchesAccepted.toLocaleString('en-GB').padStart(10)} ${r.eventsAccepted.toLocaleString('en-GB').padStart(14)}  ${last}\n`,
+        );
       }
     });
 
-  withTarget(runs.command('drop <runId>').description('forget a run: its metrics, delivery state and journal records'))
-    .action(async (runId: string, flags: RunsFlags) => {
+  withTarget(runs.command('drop <runId>').description('forget a run: its metrics, delivery state and journal records')).action(
+    async (runId: string, flags: RunsFlags) => {
       const dropped = await dropRun(flags.target, runId, { security: await security(flags) });
       io.stdout.write(dropped ? `dropped run ${runId} at ${flags.target}\n` : `no run ${runId} at ${flags.target}: nothing dropped\n`);
-    });
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SmsimError } from '../../../simulator/core/errors.js';
 import { openDurablePipeline } from '../../pipeline/durable-pipeline.js';
-import { startPipelineServer } from '../../pipeline/ingest-server.js';
+import { type PipelineServer, startPipelineServer } from '../../pipeline/ingest-server.js';
 import type { FsyncMode } from '../../pipeline/journal.js';
 import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
 import { RunRegistry } from '../../pipeline/run-registry.js';
@@ -29,17 +29,34 @@ export function registerServe(program: Command, { io }: CommandContext): void {
     .description('run the reference measurement pipeline stand-alone')
     .option('--host <host>', 'address to bind (0.0.0.0 exposes it to the network)', '127.0.0.1')
     .option('-p, --port <port>', 'port (0 = any free port)', portNumber, 50051)
-    .option('--scenario <file>', "take the pipeline configuration (TRTs, exclusion list, incident targets, lateness) from this scenario's measurement block")
+    .option(
+      '--scenario <file>',
+      "take the pipeline configuration (TRTs, exclusion list, incident targets, lateness) from this scenario's measurement block",
+    )
     .option('--data-dir <dir>', 'journal every batch here before acking it, and recover from it on start (default: in memory only)')
-    .option('--fsync <mode>', 'with --data-dir: batch (group commit), always (per batch) or never (survives kill -9, not power loss)', fsyncMode, 'batch')
+    .option(
+      '--fsync <mode>',
+      'with --data-dir: batch (group commit), always (per batch) or never (survives kill -9, not power loss)',
+      fsyncMode,
+      'batch',
+    )
     .option('--tls-cert <file>', 'serve TLS with this certificate chain (PEM); needs --tls-key')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
     .option('--token <token>', 'require this bearer token on every call (default: $SMSIM_TOKEN)')
     .option('--max-message-bytes <size>', 'largest IngestRequest accepted (default 4MiB)', byteSize('--max-message-bytes'))
-    .option('--families <list>', 'compute only these metric families, e.g. install,srv: a partial pipeline, as yours may be while you build it (default: all)', familyList)
-    .option('--max-streams <n>', 'Ingest streams open at once, over all connections (default 1024)', wholeNumber('--max-streams', 1_000_000))
+    .option(
+      '--families <list>',
+      'compute only these metric families, e.g. install,srv: a partial pipeline, as yours may be while you build it (default: all)',
+      familyList,
+    )
+    .option(
+      '--max-streams <n>',
+      'Ingest streams open at once, over all connections (default 1024)',
+      wholeNumber('--max-streams', 1_000_000),
+    )
     .action(async (flags: ServeFlags) => {
-      if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
+      if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
+        throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
       const security = {
         ...(flags.tlsCert === undefined ? {} : { certPem: await readPem(flags.tlsCert, 'TLS certificate') }),
         ...(flags.tlsKey === undefined ? {} : { keyPem: await readPem(flags.tlsKey, 'TLS key') }),
@@ -55,7 +72,7 @@ export function registerServe(program: Command, { io }: CommandContext): void {
           `journal ${r.file}: replayed ${r.records} records (${r.bytes} bytes) into ${runs.list().length} runs${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}\n`,
         );
       }
-      let server;
+      let server: PipelineServer;
       try {
         server = await startPipelineServer({
           runs,

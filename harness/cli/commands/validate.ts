@@ -8,6 +8,8 @@ export function registerValidate(program: Command, { io }: CommandContext): void
     .description('check a scenario file and print what it resolves to')
     .action(async (file: string) => {
       const { scenario } = await loadScenario(file);
-      io.stdout.write(`${file}: valid (${scenario.estate.premises} premises in ${scenario.estate.shardCount} shards, ${scenario.durationMs / 86_400_000} days)\n`);
+      io.stdout.write(
+        `${file}: valid (${scenario.estate.premises} premises in ${scenario.estate.shardCount} shards, ${scenario.durationMs / 86_400_000} days)\n`,
+      );
     });
 }

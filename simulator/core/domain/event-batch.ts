@@ -54,11 +54,7 @@ export function isAlertKind(kind: number): boolean {
 }
 
 export function isIncidentKind(kind: number): boolean {
-  return (
-    kind === EventKind.INCIDENT_RAISED ||
-    kind === EventKind.INCIDENT_CLOSED ||
-    kind === EventKind.INCIDENT_REOPENED
-  );
+  return kind === EventKind.INCIDENT_RAISED || kind === EventKind.INCIDENT_CLOSED || kind === EventKind.INCIDENT_REOPENED;
 }
 
 /**
@@ -154,7 +150,19 @@ export class EventBatchBuilder {
    * Appends one non-alert, non-incident event from positional arguments: the fast path for
    * high-volume processes (no object per event). Same columns as `add`.
    */
-  addEvent(kind: number, timeMs: number, device: number, deviceType: number, network: number, code: string, requestId: number, user: number, outcome: number, ref: number, value: number): void {
+  addEvent(
+    kind: number,
+    timeMs: number,
+    device: number,
+    deviceType: number,
+    network: number,
+    code: string,
+    requestId: number,
+    user: number,
+    outcome: number,
+    ref: number,
+    value: number,
+  ): void {
     const i = this.n;
     if (i >= this.capacity) throw new RangeError('EventBatchBuilder is full');
     if (i === 0) this.base = timeMs;
@@ -175,7 +183,21 @@ export class EventBatchBuilder {
   }
 
   /** Appends one alert from positional arguments, with its 4 hop offsets (-1 = not visible). */
-  addAlert(kind: number, timeMs: number, device: number, deviceType: number, network: number, code: string, alertId: number, user: number, ref: number, h0: number, h1: number, h2: number, h3: number): void {
+  addAlert(
+    kind: number,
+    timeMs: number,
+    device: number,
+    deviceType: number,
+    network: number,
+    code: string,
+    alertId: number,
+    user: number,
+    ref: number,
+    h0: number,
+    h1: number,
+    h2: number,
+    h3: number,
+  ): void {
     this.addEvent(EVENT_KIND_PLACEHOLDER, timeMs, device, deviceType, network, code, alertId, user, 0, ref, 0);
     this.kindCol[this.n - 1] = kind;
     this.addHops(h0, h1, h2, h3);
@@ -247,7 +269,12 @@ export function eventsOf(b: EventBatchView): EventFields[] {
       value: b.value[i] as number,
     };
     if (isAlertKind(kind)) {
-      e.hops = [b.hopDeltaMs[hop] as number, b.hopDeltaMs[hop + 1] as number, b.hopDeltaMs[hop + 2] as number, b.hopDeltaMs[hop + 3] as number];
+      e.hops = [
+        b.hopDeltaMs[hop] as number,
+        b.hopDeltaMs[hop + 1] as number,
+        b.hopDeltaMs[hop + 2] as number,
+        b.hopDeltaMs[hop + 3] as number,
+      ];
       hop += HOPS_PER_ALERT;
     } else if (isIncidentKind(kind)) {
       e.resolverGroup = b.resolverGroup[resolver++] as number;

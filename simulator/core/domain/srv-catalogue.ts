@@ -8,7 +8,15 @@
 export const FdPattern = { NO: 0, DSP: 1, DEVICE: 2, DSP_AND_DEVICE: 3 } as const;
 
 /** User business processes for MP122-style measures (R1; DOMAIN.md §6.2, OPR groupings §5.1). */
-export const BUSINESS_PROCESSES = ['install-commission', 'billing', 'prepayment', 'change-of-supplier', 'firmware', 'ch-lifecycle', 'other'] as const;
+export const BUSINESS_PROCESSES = [
+  'install-commission',
+  'billing',
+  'prepayment',
+  'change-of-supplier',
+  'firmware',
+  'ch-lifecycle',
+  'other',
+] as const;
 export type BusinessProcessName = (typeof BUSINESS_PROCESSES)[number];
 
 export interface SrvEntry {
@@ -29,7 +37,17 @@ export interface SrvEntry {
   readonly refIsFirmwareVersion?: boolean;
 }
 
-const e = (srv: string, name: string, crit: string, onDem: string, fd: number, sched: string, nonDev: string, roles: string, process: BusinessProcessName): SrvEntry => ({
+const e = (
+  srv: string,
+  name: string,
+  crit: string,
+  onDem: string,
+  fd: number,
+  sched: string,
+  nonDev: string,
+  roles: string,
+  process: BusinessProcessName,
+): SrvEntry => ({
   srv,
   name,
   critical: crit === 'Y',
@@ -93,7 +111,14 @@ export function srvIndex(srv: string): number {
  */
 export const ResponseClass = { ON_DEMAND: 0, CRITICAL: 1, TRANSFORM: 2, FUTURE_DATED: 3, DCC_SCHEDULED: 4, NON_DEVICE: 5 } as const;
 export const RESPONSE_CLASS_COUNT = 6;
-export const RESPONSE_CLASS_LABELS: readonly string[] = ['on-demand', 'critical', 'transform', 'future-dated', 'dcc-scheduled', 'non-device'];
+export const RESPONSE_CLASS_LABELS: readonly string[] = [
+  'on-demand',
+  'critical',
+  'transform',
+  'future-dated',
+  'dcc-scheduled',
+  'non-device',
+];
 
 /** CPM1 (On-Demand Service Responses) and CPM2 (Future-Dated) classes (PMM p3–p4; DOMAIN.md §2.1). */
 export const CPM1_CLASSES: readonly string[] = ['on-demand', 'critical'];
@@ -103,7 +128,8 @@ export const CPM2_CLASSES: readonly string[] = ['future-dated', 'dcc-scheduled']
 /** The class of a Service Request as seen on the wire (see proto EVENT_KIND_SERVICE_REQUEST). */
 export function responseClassOf(entry: SrvEntry, ref: number, executionOffsetMs: number): number {
   if (entry.nonDevice) return ResponseClass.NON_DEVICE;
-  if (entry.refIsFirmwareVersion === true) return executionOffsetMs > 0 ? ResponseClass.FUTURE_DATED : entry.critical ? ResponseClass.CRITICAL : ResponseClass.ON_DEMAND;
+  if (entry.refIsFirmwareVersion === true)
+    return executionOffsetMs > 0 ? ResponseClass.FUTURE_DATED : entry.critical ? ResponseClass.CRITICAL : ResponseClass.ON_DEMAND;
   if (entry.dccScheduled && ref !== 0) return ResponseClass.DCC_SCHEDULED;
   if (executionOffsetMs > 0) return ResponseClass.FUTURE_DATED;
   if (entry.critical) return ref === 0 ? ResponseClass.TRANSFORM : ResponseClass.CRITICAL;

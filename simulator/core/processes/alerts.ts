@@ -5,7 +5,7 @@ import { AlertCode, EventKind, isSmets1, Network } from '../domain/vocabulary.js
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { OutageCursor } from '../outages.js';
 import { cumulative } from '../rng.js';
-import type { ResolvedAlerts } from '../scenario/resolve-service-traffic.js';
+import type { ResolvedAlerts, ResolvedPowerCut } from '../scenario/resolve-service-traffic.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { DAY, MINUTE } from '../time.js';
 
@@ -55,7 +55,9 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
   const cspServiceMs = cfg.cspCapacityPerSecond * shardShare > 0 ? 1000 / (cfg.cspCapacityPerSecond * shardShare) : 0;
   const restoreCode = codes.indexOf(AlertCode.SUPPLY_OUTAGE_RESTORED_3MIN);
   const restoreShortCode = codes.indexOf(AlertCode.SUPPLY_OUTAGE_RESTORED);
-  const stormCodes = [restoreShortCode, restoreCode].map((i, k) => (i >= 0 ? i : registerCode(k === 0 ? AlertCode.SUPPLY_OUTAGE_RESTORED : AlertCode.SUPPLY_OUTAGE_RESTORED_3MIN)));
+  const stormCodes = [restoreShortCode, restoreCode].map((i, k) =>
+    i >= 0 ? i : registerCode(k === 0 ? AlertCode.SUPPLY_OUTAGE_RESTORED : AlertCode.SUPPLY_OUTAGE_RESTORED_3MIN),
+  );
 
   function registerCode(code: string): number {
     codes.push(code);
@@ -122,7 +124,7 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
         windowStart[network] = minute;
         windowCount[network] = 0;
       }
-      windowCount[network]! += 1;
+      (windowCount[network] as number) += 1;
       if ((windowCount[network] as number) > throttlePerMinute) {
         h2 = -1;
         h3 = -1;
@@ -152,14 +154,27 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
     const user = networkOperator > 0 && powerCode[ci] === true ? networkOperator : (estate.user[p] as number);
     // CR1438: the DSP does not see CSP North or SMETS1 SP data, so neither the CSP hop nor the CH receipt time.
     const visible = network !== Network.CSP_NORTH && !isSmets1(network);
-    ctx.emitAlert(kind, estate.device(p, slot), SLOT_DEVICE_TYPE[slot] as number, network, code, ctx.nextId(), user, 0, visible ? h0 : -1, h1, h2, h3);
+    ctx.emitAlert(
+      kind,
+      estate.device(p, slot),
+      SLOT_DEVICE_TYPE[slot] as number,
+      network,
+      code,
+      ctx.nextId(),
+      user,
+      0,
+      visible ? h0 : -1,
+      h1,
+      h2,
+      h3,
+    );
     truth.add(kind, codeTruth[ci] as number, network, ctx.now, h0, h1, h2, h3, alertTrt);
     pending.free(s);
   }
 
   /** Power returns: every affected premises' meter reports the restore, spread over a few minutes. */
   function restore(i: number): void {
-    const cut = cfg.powerCuts[i]!;
+    const cut = cfg.powerCuts[i] as ResolvedPowerCut;
     const code = cut.durationMs >= 3 * MINUTE ? (stormCodes[1] as number) : (stormCodes[0] as number);
     const arrivals: number[] = [];
     const who: number[] = [];

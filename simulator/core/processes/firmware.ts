@@ -1,7 +1,13 @@
-import { campaignLabel, FirmwareFigures, newTargetRecord, NotMeasurableReason, type TargetRecord } from '../domain/metrics/firmware-metrics.js';
+import {
+  campaignLabel,
+  FirmwareFigures,
+  newTargetRecord,
+  NotMeasurableReason,
+  type TargetRecord,
+} from '../domain/metrics/firmware-metrics.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { isFailure, isSuccess, SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
-import { responseClassOf, SRV_CATALOGUE, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
+import { responseClassOf, SRV_CATALOGUE, type SrvEntry, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
 import { DeviceType, EventKind, FirmwareAlert, isSmets1, ModelCapability, Network, Outcome, Srv } from '../domain/vocabulary.js';
 import { MODEL_SLOTS, PremisesFlag, SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { cumulative } from '../rng.js';
@@ -13,7 +19,12 @@ const Action = { CAMPAIGN: 0, SUBMIT: 1, WAN: 2, HAN: 3, ACTIVATE: 4, EXECUTE: 5
 
 /** Model slot → premises slot (estate.ts MODEL_SLOTS order: CH, ESME, GSME, PPMID). */
 const MODEL_SLOT_SLOT = [Slot.CH, Slot.ESME, Slot.GSME, Slot.PPMID] as const;
-const DEVICE_TYPE_MODEL_SLOT: Readonly<Record<number, number>> = { [DeviceType.CH]: 0, [DeviceType.ESME]: 1, [DeviceType.GSME]: 2, [DeviceType.PPMID]: 3 };
+const DEVICE_TYPE_MODEL_SLOT: Readonly<Record<number, number>> = {
+  [DeviceType.CH]: 0,
+  [DeviceType.ESME]: 1,
+  [DeviceType.GSME]: 2,
+  [DeviceType.PPMID]: 3,
+};
 /** Spread of the WAN and HAN delivery times around their medians (log-normal shape) [ASSUMPTION]. */
 const DELAY_SIGMA = 0.6;
 const REQUEST_ID_SHARD_STRIDE = 2 ** 32;
@@ -65,25 +76,38 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       models.forEach((m, i) => {
         if (m.deviceType === type && m.share > 0 && m.networks.includes(net)) idx.push(i);
       });
-      (pick[k] as Array<{ idx: number[]; cum: Float64Array }>).push({ idx, cum: cumulative(idx.map((i) => (models[i] as { share: number }).share)) });
+      (pick[k] as Array<{ idx: number[]; cum: Float64Array }>).push({
+        idx,
+        cum: cumulative(idx.map((i) => (models[i] as { share: number }).share)),
+      });
     }
   }
 
   return {
     name: 'firmware',
     start() {
-      cfg.campaigns.forEach((c, i) => ctx.schedule(Math.max(c.startMs, ctx.scenario.startMs), Action.CAMPAIGN, i));
+      cfg.campaigns.forEach((c, i) => {
+        ctx.schedule(Math.max(c.startMs, ctx.scenario.startMs), Action.CAMPAIGN, i);
+      });
     },
     handle(action, a, b) {
       switch (action) {
-        case Action.CAMPAIGN: return startCampaign(a);
-        case Action.SUBMIT: return submit(a, b);
-        case Action.WAN: return wan(a, b);
-        case Action.HAN: return han(a, b);
-        case Action.ACTIVATE: return activate(a);
-        case Action.EXECUTE: return execute(a, b);
-        case Action.PPMID_ACTIVATE: return ppmidActivate(a);
-        case Action.READ_BACK: return readBack(a);
+        case Action.CAMPAIGN:
+          return startCampaign(a);
+        case Action.SUBMIT:
+          return submit(a, b);
+        case Action.WAN:
+          return wan(a, b);
+        case Action.HAN:
+          return han(a, b);
+        case Action.ACTIVATE:
+          return activate(a);
+        case Action.EXECUTE:
+          return execute(a, b);
+        case Action.PPMID_ACTIVATE:
+          return ppmidActivate(a);
+        case Action.READ_BACK:
+          return readBack(a);
         default:
           throw new RangeError(`firmware: unknown action ${action}`);
       }
@@ -102,7 +126,7 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
    */
   function srvTruthOf(code: string, network: number, ref: number, offsetMs: number, responseAt: number, outcome: number): void {
     const srv = srvIndex(code);
-    const cls = responseClassOf(SRV_CATALOGUE[srv]!, ref, offsetMs);
+    const cls = responseClassOf(SRV_CATALOGUE[srv] as SrvEntry, ref, offsetMs);
     const key = srvKey(srv, cls, network);
     srvTruth.add(EventKind.SERVICE_REQUEST, key, ctx.now);
     if (responseAt > ctx.scenario.endMs) return;
@@ -140,10 +164,25 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       if (!rng.chance(camp.targetShare)) continue;
       const offline = rng.chance(cfg.offlineShare);
       // The truth always knows whether the HAN received the image: nothing is "not measurable" here.
-      const rec = newTargetRecord(campaignLabel(camp.firmwareVersion), camp.deviceType, net, model.name, 0, camp.firmwareVersion, Number.NaN, NotMeasurableReason.NONE);
+      const rec = newTargetRecord(
+        campaignLabel(camp.firmwareVersion),
+        camp.deviceType,
+        net,
+        model.name,
+        0,
+        camp.firmwareVersion,
+        Number.NaN,
+        NotMeasurableReason.NONE,
+      );
       const t: Target = {
-        rec, campaign: c, premises: p, modelSlot: k, acks: model.acksImage, futureDated: model.futureDatedActivation,
-        offlineUntil: offline ? ctx.now + Math.round(rng.exponential(cfg.offlineMeanMs)) : 0, requestId: 0,
+        rec,
+        campaign: c,
+        premises: p,
+        modelSlot: k,
+        acks: model.acksImage,
+        futureDated: model.futureDatedActivation,
+        offlineUntil: offline ? ctx.now + Math.round(rng.exponential(cfg.offlineMeanMs)) : 0,
+        requestId: 0,
       };
       const user = estate.user[p] as number;
       while (perUser.length <= user) perUser.push([]);
@@ -154,8 +193,14 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       const ppmidCh = slot === Slot.PPMID && ((estate.flags[p] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0;
       // Through the queue, one event at a time: a burst this size would overflow the batch builder.
       ctx.emitAt(ctx.now, {
-        kind: EventKind.INVENTORY, timeMs: 0, device: estate.device(p, slot), deviceType: camp.deviceType, network: net, user,
-        code: model.name, ref: slot === Slot.CH || isSmets1(net) ? 0 : estate.device(p, Slot.CH),
+        kind: EventKind.INVENTORY,
+        timeMs: 0,
+        device: estate.device(p, slot),
+        deviceType: camp.deviceType,
+        network: net,
+        user,
+        code: model.name,
+        ref: slot === Slot.CH || isSmets1(net) ? 0 : estate.device(p, Slot.CH),
         value: (capsOf[modelIndex] as number) | (ppmidCh ? ModelCapability.CH_NO_PPMID_FIRMWARE : 0),
       });
     }
@@ -190,8 +235,15 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       t.rec.requestId = requestId;
       t.requestId = requestId;
       ctx.emitAt(ctx.now, {
-        kind: EventKind.DEVICE_LIST_ENTRY, timeMs: 0, code: srv, requestId, user, ref: camp.firmwareVersion,
-        device: estate.device(t.premises, slot), deviceType: t.rec.deviceType, network: t.rec.network,
+        kind: EventKind.DEVICE_LIST_ENTRY,
+        timeMs: 0,
+        code: srv,
+        requestId,
+        user,
+        ref: camp.firmwareVersion,
+        device: estate.device(t.premises, slot),
+        deviceType: t.rec.deviceType,
+        network: t.rec.network,
       });
     }
     // The Service Response to a Non-Device 11.1 / 11.4 is the DSP's validation verdict, given in
@@ -199,7 +251,15 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     // except for a slow tail [ASSUMPTION].
     const responseAt = ctx.now + Math.round(rng.lognormal(2 * SECOND, 0.6));
     const rejected = rng.chance(cfg.dspRejectShare);
-    ctx.emitAt(responseAt, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId, user, ref: camp.firmwareVersion, outcome: rejected ? Outcome.REJECTED : Outcome.SUCCESS });
+    ctx.emitAt(responseAt, {
+      kind: EventKind.SERVICE_RESPONSE,
+      timeMs: 0,
+      code: srv,
+      requestId,
+      user,
+      ref: camp.firmwareVersion,
+      outcome: rejected ? Outcome.REJECTED : Outcome.SUCCESS,
+    });
     srvTruthOf(srv, 0, camp.firmwareVersion, 0, responseAt, rejected ? Outcome.REJECTED : Outcome.SUCCESS);
     for (const ti of list) {
       const t = targets[ti] as Target;
@@ -241,10 +301,26 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     return [csp, dsp, toUser, toUser + Math.round(rng.uniform(100, 2000))];
   }
 
-  function alert(kind: typeof EventKind.DEVICE_ALERT | typeof EventKind.DCC_ALERT, at: number, t: Target, code: string, ref: number, outcome = 0): void {
+  function alert(
+    kind: typeof EventKind.DEVICE_ALERT | typeof EventKind.DCC_ALERT,
+    at: number,
+    t: Target,
+    code: string,
+    ref: number,
+    outcome = 0,
+  ): void {
     ctx.emitAt(at, {
-      kind, timeMs: 0, code, requestId: ctx.nextId(), ref, outcome, device: deviceOf(t), deviceType: t.rec.deviceType,
-      network: t.rec.network, user: estate.user[t.premises] as number, hops: hops(t.rec.network, kind === EventKind.DCC_ALERT),
+      kind,
+      timeMs: 0,
+      code,
+      requestId: ctx.nextId(),
+      ref,
+      outcome,
+      device: deviceOf(t),
+      deviceType: t.rec.deviceType,
+      network: t.rec.network,
+      user: estate.user[t.premises] as number,
+      hops: hops(t.rec.network, kind === EventKind.DCC_ALERT),
     });
   }
 
@@ -284,19 +360,41 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const ackAt = ctx.now + Math.round(rng.uniform(5 * SECOND, 60 * SECOND));
     const negative = (): void => {
       t.rec.failedAt = ctx.now;
-      if (t.acks) alert(EventKind.DEVICE_ALERT, ackAt, t, ppmid ? FirmwareAlert.TRANSFER_FAIL : FirmwareAlert.RECEIPT_VERIFICATION_FAILED, t.requestId, Outcome.FAILURE);
+      if (t.acks)
+        alert(
+          EventKind.DEVICE_ALERT,
+          ackAt,
+          t,
+          ppmid ? FirmwareAlert.TRANSFER_FAIL : FirmwareAlert.RECEIPT_VERIFICATION_FAILED,
+          t.requestId,
+          Outcome.FAILURE,
+        );
     };
     // A CH without SECMP0007 firmware discards a PPMID image (CCS08 "Image Discarded").
-    if (ppmid && ((estate.flags[t.premises] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0) return negative();
+    if (ppmid && ((estate.flags[t.premises] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0) {
+      negative();
+      return;
+    }
     if (!reachable(t) || rng.chance(cfg.hanAttemptFailure)) {
       if (attempt < cfg.maxHanAttempts) ctx.schedule(ctx.now + cfg.retryAfterMs, Action.HAN, ti, attempt + 1);
       else negative();
       return;
     }
-    if (rng.chance(cfg.verificationFailure)) return negative();
+    if (rng.chance(cfg.verificationFailure)) {
+      negative();
+      return;
+    }
     received(t);
     const acked = t.acks && !rng.chance(cfg.ackLoss);
-    if (acked) alert(EventKind.DEVICE_ALERT, ackAt, t, ppmid ? FirmwareAlert.TRANSFER_SUCCESS : FirmwareAlert.RECEIPT_VERIFIED, t.requestId, Outcome.SUCCESS);
+    if (acked)
+      alert(
+        EventKind.DEVICE_ALERT,
+        ackAt,
+        t,
+        ppmid ? FirmwareAlert.TRANSFER_SUCCESS : FirmwareAlert.RECEIPT_VERIFIED,
+        t.requestId,
+        Outcome.SUCCESS,
+      );
     const camp = cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign;
     // SECMP0007: a PPMID's distribution and activation are one step.
     if (ppmid) ctx.schedule(ctx.now + Math.round(rng.uniform(1 * MINUTE, 30 * MINUTE)), Action.PPMID_ACTIVATE, ti);
@@ -334,7 +432,15 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const future = t.futureDated && rng.chance(camp.futureDatedShare);
     const requestId = ctx.nextId();
     const device = deviceOf(t);
-    const common = { code: Srv.ACTIVATE_FIRMWARE, requestId, device, deviceType: t.rec.deviceType, network: t.rec.network, user: estate.user[t.premises] as number, ref: t.rec.version };
+    const common = {
+      code: Srv.ACTIVATE_FIRMWARE,
+      requestId,
+      device,
+      deviceType: t.rec.deviceType,
+      network: t.rec.network,
+      user: estate.user[t.premises] as number,
+      ref: t.rec.version,
+    };
     ctx.emit({ kind: EventKind.SERVICE_REQUEST, timeMs: 0, ...common, value: future ? camp.futureDatedLeadMs : 0 });
     t.rec.activationRequestId = requestId;
     const responseAt = ctx.now + Math.round(rng.lognormal(20 * SECOND, 0.5));
@@ -350,7 +456,14 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const t = targets[ti] as Target;
     const outcome = executionOutcome(t);
     activated(ti, t, outcome, ctx.now);
-    alert(EventKind.DEVICE_ALERT, ctx.now, t, outcome === Outcome.SUCCESS ? FirmwareAlert.FUTURE_DATED_SUCCESS : FirmwareAlert.FUTURE_DATED_FAILURE, requestId, outcome);
+    alert(
+      EventKind.DEVICE_ALERT,
+      ctx.now,
+      t,
+      outcome === Outcome.SUCCESS ? FirmwareAlert.FUTURE_DATED_SUCCESS : FirmwareAlert.FUTURE_DATED_FAILURE,
+      requestId,
+      outcome,
+    );
   }
 
   function ppmidActivate(ti: number): void {
@@ -366,12 +479,25 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const requestId = ctx.nextId();
     const device = deviceOf(t);
     const version = estate.firmware[t.premises * MODEL_SLOTS + t.modelSlot] as number;
-    const common = { code: Srv.READ_FIRMWARE_VERSION, requestId, device, deviceType: t.rec.deviceType, network: t.rec.network, user: estate.user[t.premises] as number };
+    const common = {
+      code: Srv.READ_FIRMWARE_VERSION,
+      requestId,
+      device,
+      deviceType: t.rec.deviceType,
+      network: t.rec.network,
+      user: estate.user[t.premises] as number,
+    };
     ctx.emit({ kind: EventKind.SERVICE_REQUEST, timeMs: 0, ...common });
     const at = ctx.now + Math.round(rng.lognormal(8 * SECOND, 0.5));
     const ok = reachable(t);
     if (ok && version === t.rec.version && at <= ctx.scenario.endMs) t.rec.confirmedAt = at;
-    ctx.emitAt(at, { kind: EventKind.SERVICE_RESPONSE, timeMs: 0, ...common, outcome: ok ? Outcome.SUCCESS : Outcome.TIMEOUT, value: ok ? version : 0 });
+    ctx.emitAt(at, {
+      kind: EventKind.SERVICE_RESPONSE,
+      timeMs: 0,
+      ...common,
+      outcome: ok ? Outcome.SUCCESS : Outcome.TIMEOUT,
+      value: ok ? version : 0,
+    });
     srvTruthOf(common.code, common.network, 0, 0, at, ok ? Outcome.SUCCESS : Outcome.TIMEOUT);
   }
 }

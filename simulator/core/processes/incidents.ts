@@ -33,12 +33,28 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
   const RESOLVER_PICK = [ResolverGroup.DCC, ResolverGroup.DSP, -1, ResolverGroup.DCO, ResolverGroup.OTHER];
   let counter = 0;
 
-  interface Incident { id: number; category: number; network: number; resolver: number; device: number; user: number; type: string }
+  interface Incident {
+    id: number;
+    category: number;
+    network: number;
+    resolver: number;
+    device: number;
+    user: number;
+    type: string;
+  }
 
   const emit = (at: number, kind: IncidentEventKind, inc: Incident): void => {
     const fields = {
-      kind, timeMs: 0, code: inc.type, requestId: inc.id, value: inc.category, device: inc.device,
-      deviceType: inc.device === 0 ? 0 : (SLOT_DEVICE_TYPE[Slot.ESME] as number), network: inc.network, user: inc.user, resolverGroup: inc.resolver,
+      kind,
+      timeMs: 0,
+      code: inc.type,
+      requestId: inc.id,
+      value: inc.category,
+      device: inc.device,
+      deviceType: inc.device === 0 ? 0 : (SLOT_DEVICE_TYPE[Slot.ESME] as number),
+      network: inc.network,
+      user: inc.user,
+      resolverGroup: inc.resolver,
     };
     if (at === ctx.now) ctx.emit(fields);
     else ctx.emitAt(at, fields);
@@ -126,8 +142,13 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
     const f = cfg.fixed[index];
     if (f === undefined) return;
     const inc: Incident = {
-      id: nextIncidentId(), category: f.category, network: f.network, resolver: f.resolver === 0 ? networkResolver(f.network) : f.resolver,
-      device: 0, user: 0, type: f.type,
+      id: nextIncidentId(),
+      category: f.category,
+      network: f.network,
+      resolver: f.resolver === 0 ? networkResolver(f.network) : f.resolver,
+      device: 0,
+      user: 0,
+      type: f.type,
     };
     const t0 = ctx.now;
     emit(t0, EventKind.INCIDENT_RAISED, inc);

@@ -6,7 +6,7 @@ import { incidentTargetsOf, networkResolver, type IncidentTargets } from '../dom
 import { SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
 import { ResponseClass, srvIndex } from '../domain/srv-catalogue.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
-import type { ResolvedInstalls } from '../scenario/resolve.js';
+import type { ResolvedInstalls, ResolvedScenario } from '../scenario/resolve.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { InstallTruth, installTruthOf } from './install-truth.js';
 import { DAY, HOUR, MINUTE, SECOND, ukMidnight, ukWeekday } from '../time.js';
@@ -32,16 +32,31 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
   /** The 8.14.x requests as Users experienced them, for the SRV measures (R1). */
   const srvTruth = new SrvCounters();
 
-  const request = (srv: string, premises: number, slot: number, user: number, network: number, responseDelayMs: number, outcome: number): void => {
+  const request = (
+    srv: string,
+    premises: number,
+    slot: number,
+    user: number,
+    network: number,
+    responseDelayMs: number,
+    outcome: number,
+  ): void => {
     const id = ctx.nextId();
     const device = estate.device(premises, slot);
     const deviceType = SLOT_DEVICE_TYPE[slot] as number;
     ctx.emit({ kind: EventKind.SERVICE_REQUEST, timeMs: 0, code: srv, requestId: id, user, device, deviceType, network });
     ctx.emitAt(ctx.now + Math.round(responseDelayMs), {
-      kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId: id, user, device, deviceType, network, outcome,
+      kind: EventKind.SERVICE_RESPONSE,
+      timeMs: 0,
+      code: srv,
+      requestId: id,
+      user,
+      device,
+      deviceType,
+      network,
+      outcome,
     });
   };
-
 
   return {
     name: 'installs',
@@ -78,9 +93,16 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
           if (incidentId !== 0) {
             const network = estate.network[a] as number;
             ctx.emit({
-              kind: EventKind.INCIDENT_CLOSED, timeMs: 0, code: INCIDENT_NO_SM_WAN, requestId: incidentId, value: NO_WAN_INCIDENT_CATEGORY,
-              device: estate.device(a, Slot.CH), deviceType: SLOT_DEVICE_TYPE[Slot.CH] as number, network,
-              user: estate.user[a] as number, resolverGroup: networkResolver(network),
+              kind: EventKind.INCIDENT_CLOSED,
+              timeMs: 0,
+              code: INCIDENT_NO_SM_WAN,
+              requestId: incidentId,
+              value: NO_WAN_INCIDENT_CATEGORY,
+              device: estate.device(a, Slot.CH),
+              deviceType: SLOT_DEVICE_TYPE[Slot.CH] as number,
+              network,
+              user: estate.user[a] as number,
+              resolverGroup: networkResolver(network),
             });
           }
           break;
@@ -101,7 +123,7 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     const flags = sampler.flags(rng);
     const user = sampler.user(rng);
     const p = estate.add(network, flags, user);
-    const reporting = scenario.serviceUsers[user - 1]!.installReporting;
+    const reporting = (scenario.serviceUsers[user - 1] as ResolvedScenario['serviceUsers'][number]).installReporting;
     const t0 = ctx.now;
     t.premises.push(p);
     t.network.push(network);
@@ -118,8 +140,14 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
       if ((slot === Slot.GSME || slot === Slot.GPF) && !estate.hasGas(p)) continue;
       if (slot === Slot.PPMID && !estate.hasPpmid(p)) continue;
       ctx.emitAt(installAt, {
-        kind: EventKind.INVENTORY, timeMs: 0, device: estate.device(p, slot), deviceType: SLOT_DEVICE_TYPE[slot] as number,
-        network, code: 'SMETS2', ref: slot === Slot.CH ? 0 : estate.device(p, Slot.CH), user,
+        kind: EventKind.INVENTORY,
+        timeMs: 0,
+        device: estate.device(p, slot),
+        deviceType: SLOT_DEVICE_TYPE[slot] as number,
+        network,
+        code: 'SMETS2',
+        ref: slot === Slot.CH ? 0 : estate.device(p, Slot.CH),
+        user,
       });
     }
     let noFaultAt = Number.NaN;
@@ -153,8 +181,15 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
       incidentId = ctx.nextId();
       incidentAt = installAt + Math.round(rng.uniform(30 * MINUTE, 4 * HOUR));
       ctx.emitAt(incidentAt, {
-        kind: EventKind.INCIDENT_RAISED, timeMs: 0, code: INCIDENT_NO_SM_WAN, requestId: incidentId, value: NO_WAN_INCIDENT_CATEGORY,
-        device: estate.device(p, Slot.CH), deviceType: SLOT_DEVICE_TYPE[Slot.CH] as number, network, user,
+        kind: EventKind.INCIDENT_RAISED,
+        timeMs: 0,
+        code: INCIDENT_NO_SM_WAN,
+        requestId: incidentId,
+        value: NO_WAN_INCIDENT_CATEGORY,
+        device: estate.device(p, Slot.CH),
+        deviceType: SLOT_DEVICE_TYPE[Slot.CH] as number,
+        network,
+        user,
         resolverGroup: networkResolver(network),
       });
     }
@@ -187,11 +222,20 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     ctx.emitAt(at, { kind: EventKind.SERVICE_REQUEST, timeMs: 0, code: srv, requestId: id, user, device, deviceType, network });
     const respondAt = at + Math.round(rng.uniform(200, 1500));
     ctx.emitAt(respondAt, {
-      kind: EventKind.SERVICE_RESPONSE, timeMs: 0, code: srv, requestId: id, user, device, deviceType, network, outcome: Outcome.SUCCESS,
+      kind: EventKind.SERVICE_RESPONSE,
+      timeMs: 0,
+      code: srv,
+      requestId: id,
+      user,
+      device,
+      deviceType,
+      network,
+      outcome: Outcome.SUCCESS,
     });
     const key = srvKey(srvIndex(srv), ResponseClass.NON_DEVICE, network);
     if (at <= scenario.endMs) srvTruth.add(EventKind.SERVICE_REQUEST, key, at);
-    if (respondAt <= scenario.endMs) srvTruth.add(EventKind.SERVICE_RESPONSE, key, respondAt, respondAt - at <= scenario.metrics.trt.nonDevice);
+    if (respondAt <= scenario.endMs)
+      srvTruth.add(EventKind.SERVICE_RESPONSE, key, respondAt, respondAt - at <= scenario.metrics.trt.nonDevice);
   }
 
   /** 8.1.1 Commission Device for each meter behind the CH, over the SM WAN. */
@@ -219,7 +263,8 @@ function addNoWanIncidentTruth(t: InstallTruth, out: MetricTable, asOfMs: number
     const key = `${i}`;
     ledger.add(EventKind.INCIDENT_RAISED, key, at, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
     const wanAt = t.wanAt[i] as number;
-    if (Number.isFinite(wanAt)) ledger.add(EventKind.INCIDENT_CLOSED, key, wanAt, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
+    if (Number.isFinite(wanAt))
+      ledger.add(EventKind.INCIDENT_CLOSED, key, wanAt, NO_WAN_INCIDENT_CATEGORY, network, networkResolver(network));
   }
   ledger.report(out, asOfMs);
 }

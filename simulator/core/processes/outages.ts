@@ -25,7 +25,9 @@ export function createOutageProcess(ctx: SimContext): BusinessProcess {
   return {
     name: 'outages',
     start() {
-      outages.outages.forEach((o, i) => ctx.schedule(Math.max(o.startMs, scenario.startMs), Action.START, i));
+      outages.outages.forEach((o, i) => {
+        ctx.schedule(Math.max(o.startMs, scenario.startMs), Action.START, i);
+      });
     },
     handle(action, a) {
       if (action !== Action.START) throw new RangeError(`outages: unknown action ${action}`);
@@ -38,7 +40,15 @@ export function createOutageProcess(ctx: SimContext): BusinessProcess {
       const id = INCIDENT_ID_BASE + o.id;
       const resolver = networkResolver(o.network);
       const raisedAt = Math.min(ctx.now + 5 * MINUTE, o.endMs);
-      const fields = { timeMs: 0, code: INCIDENT_OUTAGE, requestId: id, value: OUTAGE_INCIDENT_CATEGORY, network: o.network, user: 0, resolverGroup: resolver };
+      const fields = {
+        timeMs: 0,
+        code: INCIDENT_OUTAGE,
+        requestId: id,
+        value: OUTAGE_INCIDENT_CATEGORY,
+        network: o.network,
+        user: 0,
+        resolverGroup: resolver,
+      };
       ctx.emitAt(raisedAt, { kind: EventKind.INCIDENT_RAISED, ...fields });
       ctx.emitAt(o.endMs, { kind: EventKind.INCIDENT_CLOSED, ...fields });
       incidents.add(EventKind.INCIDENT_RAISED, `${id}/0`, raisedAt, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);

@@ -1,17 +1,19 @@
 import { SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
 import { EXCLUSION_REASONS } from '../domain/metrics/metric-config.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
-import { ResponseClass, SRV_CATALOGUE, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
+import { ResponseClass, SRV_CATALOGUE, type SrvEntry, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
 import { PROFILE_HOURS } from '../domain/traffic-defaults.js';
 import { EventKind, isSmets1, Network, Outcome } from '../domain/vocabulary.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { OutageCursor } from '../outages.js';
-import type { ResolvedServiceRequests } from '../scenario/resolve-service-traffic.js';
+import type { LatencyProfile, ResolvedServiceRequests } from '../scenario/resolve-service-traffic.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { DAY, HOUR, MINUTE, SECOND, ukMidnight } from '../time.js';
 import { RequestSlots, Stage } from './request-slots.js';
 
 const Action = { SLICE: 0, STEP: 1 } as const;
+
+type MixEntry = ResolvedServiceRequests['mix'][number];
 /** Work is planned per 15-minute slice: one queue entry per request step, none per premises. */
 const SLICE_MS = 15 * MINUTE;
 const USER_ORCHESTRATION = EXCLUSION_REASONS.indexOf('user-orchestration');
@@ -72,7 +74,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
     const hour = Math.floor((t0 - ukMidnight(t0)) / HOUR);
     const sliceDays = SLICE_MS / DAY;
     for (let m = 0; m < cfg.mix.length; m++) {
-      const entry = cfg.mix[m]!;
+      const entry = cfg.mix[m] as MixEntry;
       const [h0, h1] = PROFILE_HOURS[entry.profile];
       if (hour < h0 || hour >= h1) continue;
       const n = rng.poisson(entry.perPremisesPerDay * count * sliceDays * (24 / (h1 - h0)));
@@ -87,7 +89,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
   }
 
   function plan(m: number, at: number, count: number): void {
-    const entry = cfg.mix[m]!;
+    const entry = cfg.mix[m] as MixEntry;
     const p = rng.int(count);
     const srv = mixSrv[m] as number;
     const s = newRequest(srv, p, at);
@@ -99,7 +101,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
       slots.offset[s] = Math.floor(rng.uniform(1 * HOUR, 48 * HOUR));
     }
     // Network operators read network data and profiles; Suppliers everything else.
-    if (hasNetworkOperator && SRV_CATALOGUE[srv]!.srv === '4.10') slots.user[s] = networkOperator;
+    if (hasNetworkOperator && (SRV_CATALOGUE[srv] as SrvEntry).srv === '4.10') slots.user[s] = networkOperator;
   }
 
   function newRequest(srv: number, p: number, at: number): number {
@@ -111,7 +113,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
     slots.network[s] = network;
     slots.deviceSlot[s] = gas ? Slot.GSME : Slot.ESME;
     slots.user[s] = estate.user[p] as number;
-    slots.stage[s] = SRV_CATALOGUE[srv]!.critical ? Stage.TRANSFORM_REQUEST : Stage.REQUEST;
+    slots.stage[s] = (SRV_CATALOGUE[srv] as SrvEntry).critical ? Stage.TRANSFORM_REQUEST : Stage.REQUEST;
     slots.offset[s] = 0;
     slots.ref[s] = 0;
     slots.chain[s] = -1;
@@ -127,7 +129,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
     const ds = slots.deviceSlot[s] as number;
     const device = estate.device(p, ds);
     const deviceType = SLOT_DEVICE_TYPE[ds] as number;
-    const code = SRV_CATALOGUE[srv]!.srv;
+    const code = (SRV_CATALOGUE[srv] as SrvEntry).srv;
     const user = slots.user[s] as number;
     const now = ctx.now;
     switch (slots.stage[s]) {
@@ -146,7 +148,14 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
         const id = slots.transformId[s] as number;
         ctx.emitEvent(EventKind.SERVICE_RESPONSE, device, deviceType, network, code, id, user, Outcome.SUCCESS, 0, 0);
         const rt = now - (slots.sentAt[s] as number);
-        truth.add(EventKind.SERVICE_RESPONSE, srvKey(srv, ResponseClass.TRANSFORM, network), now, rt <= (trt[ResponseClass.TRANSFORM] as number), false, -1);
+        truth.add(
+          EventKind.SERVICE_RESPONSE,
+          srvKey(srv, ResponseClass.TRANSFORM, network),
+          now,
+          rt <= (trt[ResponseClass.TRANSFORM] as number),
+          false,
+          -1,
+        );
         slots.ref[s] = id;
         slots.stage[s] = Stage.REQUEST;
         ctx.schedule(now + Math.round(rng.uniform(1 * SECOND, 10 * SECOND)), Action.STEP, s);
@@ -157,11 +166,29 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
         return;
       case Stage.RESPONSE: {
         const outcome = slots.outcome[s] as number;
-        ctx.emitEvent(EventKind.SERVICE_RESPONSE, device, deviceType, network, code, slots.requestId[s] as number, user, outcome, slots.ref[s] as number, 0);
+        ctx.emitEvent(
+          EventKind.SERVICE_RESPONSE,
+          device,
+          deviceType,
+          network,
+          code,
+          slots.requestId[s] as number,
+          user,
+          outcome,
+          slots.ref[s] as number,
+          0,
+        );
         const cls = slots.cls[s] as number;
         const rt = now - (slots.clockStart[s] as number);
         const userCaused = slots.userCaused[s] === 1;
-        truth.add(EventKind.SERVICE_RESPONSE, srvKey(srv, cls, network), now, outcome === Outcome.SUCCESS && rt <= (trt[cls] as number), outcome !== Outcome.SUCCESS, userCaused ? USER_ORCHESTRATION : -1);
+        truth.add(
+          EventKind.SERVICE_RESPONSE,
+          srvKey(srv, cls, network),
+          now,
+          outcome === Outcome.SUCCESS && rt <= (trt[cls] as number),
+          outcome !== Outcome.SUCCESS,
+          userCaused ? USER_ORCHESTRATION : -1,
+        );
         // A diligent Supplier sends the dependent tariff only once the CoS credentials are in.
         if (slots.chain[s] === COS_CHAIN && outcome === Outcome.SUCCESS && slots.waits[s] === 1)
           dependent(p, now + Math.round(rng.uniform(10 * SECOND, 10 * MINUTE)), Number.NaN);
@@ -173,21 +200,40 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
     }
   }
 
-  function request(s: number, srv: number, p: number, network: number, device: number, deviceType: number, code: string, user: number, now: number): void {
+  function request(
+    s: number,
+    srv: number,
+    p: number,
+    network: number,
+    device: number,
+    deviceType: number,
+    code: string,
+    user: number,
+    now: number,
+  ): void {
     const id = ctx.nextId();
     const offset = slots.offset[s] as number;
     const ref = slots.ref[s] as number;
-    const entry = SRV_CATALOGUE[srv]!;
-    const cls = entry.dccScheduled && ref !== 0 ? ResponseClass.DCC_SCHEDULED : offset > 0 ? ResponseClass.FUTURE_DATED : entry.critical ? ResponseClass.CRITICAL : ResponseClass.ON_DEMAND;
+    const entry = SRV_CATALOGUE[srv] as SrvEntry;
+    const cls =
+      entry.dccScheduled && ref !== 0
+        ? ResponseClass.DCC_SCHEDULED
+        : offset > 0
+          ? ResponseClass.FUTURE_DATED
+          : entry.critical
+            ? ResponseClass.CRITICAL
+            : ResponseClass.ON_DEMAND;
     ctx.emitEvent(EventKind.SERVICE_REQUEST, device, deviceType, network, code, id, user, 0, ref, offset);
     truth.add(EventKind.SERVICE_REQUEST, srvKey(srv, cls, network), now);
     const clockStart = now + offset;
     const group = network >= Network.SMETS1_IOC ? 3 : network - Network.CSP_NORTH;
-    const l = lat[group]!;
+    const l = lat[group] as LatencyProfile;
     let rt = Math.max(50, Math.round(rng.lognormal(l.median, l.sigma)));
     // 6.23 (FD pattern "DSP & Device"): the DSP checks the new Supplier's registration first [ASSUMPTION: 2–10 s].
     if (srv === cosSrv) rt += Math.round(rng.uniform(2 * SECOND, 10 * SECOND));
-    let outcome: number = rng.chance(isSmets1(network) ? cfg.failureShare.smets1 : cfg.failureShare.smets2) ? Outcome.FAILURE : Outcome.SUCCESS;
+    let outcome: number = rng.chance(isSmets1(network) ? cfg.failureShare.smets1 : cfg.failureShare.smets2)
+      ? Outcome.FAILURE
+      : Outcome.SUCCESS;
     if (rt > cfg.timeoutMs) {
       rt = cfg.timeoutMs;
       outcome = Outcome.TIMEOUT;

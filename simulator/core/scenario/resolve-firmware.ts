@@ -84,7 +84,9 @@ export function resolveFirmware(f: FirmwareInput, startMs: number): ResolvedFirm
   // Generic models fill any (device type, network) the scenario's list leaves empty.
   const models = f.deviceModels === undefined ? [...DEFAULT_DEVICE_MODELS] : listed;
   for (const generic of DEFAULT_DEVICE_MODELS.slice(0, 4)) {
-    const uncovered = ALL_NETWORKS.filter((n) => !models.some((m) => m.deviceType === generic.deviceType && m.share > 0 && m.networks.includes(n)));
+    const uncovered = ALL_NETWORKS.filter(
+      (n) => !models.some((m) => m.deviceType === generic.deviceType && m.share > 0 && m.networks.includes(n)),
+    );
     if (uncovered.length > 0 && !models.some((m) => m.name === generic.name)) models.push({ ...generic, networks: uncovered });
   }
   return {
@@ -119,6 +121,10 @@ export function resolveFirmware(f: FirmwareInput, startMs: number): ResolvedFirm
     ackLoss: f.ackLoss,
     hashMismatch: f.hashMismatch,
     activationFailure: f.activationFailure,
-    outages: f.outages.map((o) => ({ network: NETWORK_BY_LABEL[o.network] as number, startMs: startMs + ms(o.start), endMs: startMs + ms(o.start) + ms(o.duration) })),
+    outages: f.outages.map((o) => ({
+      network: NETWORK_BY_LABEL[o.network] as number,
+      startMs: startMs + ms(o.start),
+      endMs: startMs + ms(o.start) + ms(o.duration),
+    })),
   };
 }

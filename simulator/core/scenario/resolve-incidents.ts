@@ -19,12 +19,24 @@ export interface ResolvedFixedIncident {
 export interface ResolvedIncidents {
   /** Per category 1–5 (index 0 unused), over the whole estate. */
   readonly perMonth: readonly number[];
-  readonly targetText: { readonly cat1: string; readonly cat2: string; readonly cat3: string; readonly cat4: string; readonly cat5: string };
+  readonly targetText: {
+    readonly cat1: string;
+    readonly cat2: string;
+    readonly cat3: string;
+    readonly cat4: string;
+    readonly cat5: string;
+  };
   /** Per category 1–5 (index 0 unused). */
   readonly withinTarget: readonly number[];
   readonly reopenShare: number;
   readonly raisedByDcc: number;
-  readonly resolverWeights: { readonly dcc: number; readonly dsp: number; readonly network: number; readonly dco: number; readonly other: number };
+  readonly resolverWeights: {
+    readonly dcc: number;
+    readonly dsp: number;
+    readonly network: number;
+    readonly dco: number;
+    readonly other: number;
+  };
   readonly fixed: readonly ResolvedFixedIncident[];
 }
 
@@ -34,12 +46,23 @@ export interface ResolvedOutages {
   readonly plannedDurationMs: number;
   readonly unplannedPerMonth: number;
   readonly unplannedMeanDurationMs: number;
-  readonly fixed: ReadonlyArray<{ readonly network: number; readonly startMs: number; readonly durationMs: number; readonly planned: boolean }>;
+  readonly fixed: ReadonlyArray<{
+    readonly network: number;
+    readonly startMs: number;
+    readonly durationMs: number;
+    readonly planned: boolean;
+  }>;
 }
 
-
 const RESOLVER_BY_NAME: Readonly<Record<string, number>> = {
-  dcc: 1, dsp: 2, 'csp-north': 3, 'csp-central': 4, 'csp-south': 5, 'smets1-sp': 6, dco: 7, other: 8,
+  dcc: 1,
+  dsp: 2,
+  'csp-north': 3,
+  'csp-central': 4,
+  'csp-south': 5,
+  'smets1-sp': 6,
+  dco: 7,
+  other: 8,
 };
 const instantMs = (s: string): number => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s);
 const optionalMs = (s: string | undefined): number => (s === undefined ? Number.NaN : (parseDuration(s) as number));
@@ -84,6 +107,11 @@ export function resolveOutages(s: Scenario): ResolvedOutages | null {
     plannedDurationMs: parseDuration(o.planned.duration) as number,
     unplannedPerMonth: o.unplanned.perMonth,
     unplannedMeanDurationMs: parseDuration(o.unplanned.meanDuration) as number,
-    fixed: o.fixed.map((f) => ({ network: NETWORK_BY_LABEL[f.network] as number, startMs: instantMs(f.start), durationMs: parseDuration(f.duration) as number, planned: f.planned })),
+    fixed: o.fixed.map((f) => ({
+      network: NETWORK_BY_LABEL[f.network] as number,
+      startMs: instantMs(f.start),
+      durationMs: parseDuration(f.duration) as number,
+      planned: f.planned,
+    })),
   };
 }

@@ -9,10 +9,21 @@ export interface LatencyProfile {
 }
 
 export interface ResolvedServiceRequests {
-  readonly mix: ReadonlyArray<{ readonly srv: string; readonly perPremisesPerDay: number; readonly dccScheduled: boolean; readonly futureDatedShare: number; readonly profile: T.MixProfile }>;
+  readonly mix: ReadonlyArray<{
+    readonly srv: string;
+    readonly perPremisesPerDay: number;
+    readonly dccScheduled: boolean;
+    readonly futureDatedShare: number;
+    readonly profile: T.MixProfile;
+  }>;
   readonly changeOfSupplierPerPremisesPerDay: number;
   /** By network group: north, central, south, smets1. */
-  readonly latency: { readonly north: LatencyProfile; readonly central: LatencyProfile; readonly south: LatencyProfile; readonly smets1: LatencyProfile };
+  readonly latency: {
+    readonly north: LatencyProfile;
+    readonly central: LatencyProfile;
+    readonly south: LatencyProfile;
+    readonly smets1: LatencyProfile;
+  };
   readonly failureShare: { readonly smets2: number; readonly smets1: number };
   readonly timeoutMs: number;
 }
@@ -36,17 +47,23 @@ export interface ResolvedAlerts {
   readonly cspCapacityPerSecond: number;
 }
 
-
 export function resolveServiceRequests(s: Scenario): ResolvedServiceRequests | null {
   const sr = s.traffic.serviceRequests;
   if (sr === undefined) return null;
-  const mix = sr.mix ?? T.GB_SRV_MIX.map((m) => ({ ...m, dccScheduled: m.dccScheduled ?? false, futureDatedShare: m.futureDatedShare ?? 0 }));
+  const mix =
+    sr.mix ?? T.GB_SRV_MIX.map((m) => ({ ...m, dccScheduled: m.dccScheduled ?? false, futureDatedShare: m.futureDatedShare ?? 0 }));
   const lat = (group: 'north' | 'central' | 'south' | 'smets1'): LatencyProfile => {
     const l = sr.latency?.[group];
     return l === undefined ? T.GB_RESPONSE_LATENCY[group] : { median: parseDuration(l.median) as number, sigma: l.sigma };
   };
   return {
-    mix: mix.map((m) => ({ srv: m.srv, perPremisesPerDay: m.perPremisesPerDay * sr.scale, dccScheduled: m.dccScheduled, futureDatedShare: m.futureDatedShare, profile: m.profile })),
+    mix: mix.map((m) => ({
+      srv: m.srv,
+      perPremisesPerDay: m.perPremisesPerDay * sr.scale,
+      dccScheduled: m.dccScheduled,
+      futureDatedShare: m.futureDatedShare,
+      profile: m.profile,
+    })),
     changeOfSupplierPerPremisesPerDay: (sr.changeOfSupplierPerPremisesPerDay ?? T.GB_CHANGE_OF_SUPPLIER_PER_PREMISES_PER_DAY) * sr.scale,
     latency: { north: lat('north'), central: lat('central'), south: lat('south'), smets1: lat('smets1') },
     failureShare: sr.failureShare ?? T.GB_FAILURE_SHARE,

@@ -63,7 +63,7 @@ export const FirmwareSchema = z.strictObject({
       const seen = new Set<number>();
       campaigns.forEach((c, i) => {
         if (seen.has(c.firmwareVersion))
-          ctx.addIssue({ code: 'custom', path: [i, 'firmwareVersion'], message: 'must differ from every other campaign\'s' });
+          ctx.addIssue({ code: 'custom', path: [i, 'firmwareVersion'], message: "must differ from every other campaign's" });
         seen.add(c.firmwareVersion);
       });
     }),

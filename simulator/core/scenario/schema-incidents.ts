@@ -49,7 +49,9 @@ export const IncidentsSchema = z.strictObject({
 /** Outages of the end-to-end service per CSP region / SMETS1 cohort (MP122B R6). */
 export const OutagesSchema = z.strictObject({
   networks: z.array(networkName).max(6).default(['north', 'central', 'south', 'ioc', 'moc', 'foc']),
-  planned: z.strictObject({ perMonth: nonNegative().default(1), duration: duration('duration').default('2h') }).default({ perMonth: 1, duration: '2h' }),
+  planned: z
+    .strictObject({ perMonth: nonNegative().default(1), duration: duration('duration').default('2h') })
+    .default({ perMonth: 1, duration: '2h' }),
   unplanned: z
     .strictObject({ perMonth: nonNegative().default(0.5), meanDuration: duration('duration').default('40m') })
     .default({ perMonth: 0.5, meanDuration: '40m' }),

@@ -20,7 +20,10 @@ export const ServiceRequestsSchema = z.strictObject({
   mix: z.array(MixEntrySchema).max(200).optional(),
   /** Change of Supplier chains (6.23 then a dependent 1.1.1) per premises per day. */
   changeOfSupplierPerPremisesPerDay: nonNegative().optional(),
-  latency: z.strictObject({ north: latencyProfile, central: latencyProfile, south: latencyProfile, smets1: latencyProfile }).partial().optional(),
+  latency: z
+    .strictObject({ north: latencyProfile, central: latencyProfile, south: latencyProfile, smets1: latencyProfile })
+    .partial()
+    .optional(),
   failureShare: z.strictObject({ smets2: share(), smets1: share() }).optional(),
   timeout: duration('duration').optional(),
 });
@@ -75,4 +78,3 @@ export const MeasurementSchema = z.strictObject({
     .default({}),
   exclusions: z.array(ExclusionSchema).max(10_000).default([]),
 });
-

@@ -8,7 +8,6 @@ import { IncidentsSchema, OutagesSchema } from './schema-incidents.js';
 import { duration, instant, nonNegative, positiveInt, share } from './schema-primitives.js';
 import { AlertsSchema, MeasurementSchema, ServiceRequestsSchema } from './schema-service-traffic.js';
 
-
 /*
  * The scenario file format (YAML, validated here). Every object is strict: an unknown key is an
  * error, never silently ignored. Defaults come from the published GB figures (domain/gb-figures),
@@ -74,14 +73,12 @@ export const InstallsSchema = z.strictObject({
   wanLater: z
     .strictObject({ within90Days: share().default(0.55), after90Days: share().default(0.15) })
     .superRefine((v, ctx) => {
-      if (v.within90Days + v.after90Days > 1 + 1e-9)
-        ctx.addIssue({ code: 'custom', message: 'within90Days + after90Days must be ≤ 1' });
+      if (v.within90Days + v.after90Days > 1 + 1e-9) ctx.addIssue({ code: 'custom', message: 'within90Days + after90Days must be ≤ 1' });
     })
     .default({ within90Days: 0.55, after90Days: 0.15 }),
   /** Share of 8.1.1 Commission Device requests that succeed. */
   commissionSuccess: share().default(0.985),
 });
-
 
 export const TrafficSchema = z.strictObject({
   installs: InstallsSchema.optional(),
@@ -129,13 +126,26 @@ export const ScenarioSchema = z
     // Reporting months and Working Days need the bank-holiday data (R7); it covers these years,
     // with two months' slack after the run for the PMR due date.
     const year = Number(s.start.slice(0, 4));
-    const endYear = new Date(Date.parse(s.start.length === 10 ? `${s.start}T00:00:00Z` : s.start) + (parseDuration(s.duration) ?? 0) + 62 * 86_400_000).getUTCFullYear();
+    const endYear = new Date(
+      Date.parse(s.start.length === 10 ? `${s.start}T00:00:00Z` : s.start) + (parseDuration(s.duration) ?? 0) + 62 * 86_400_000,
+    ).getUTCFullYear();
     if (year < BANK_HOLIDAYS_FIRST_YEAR || endYear > BANK_HOLIDAYS_LAST_YEAR)
-      ctx.addIssue({ code: 'custom', path: ['start'], message: `must fall within the Working Day calendar (${BANK_HOLIDAYS_FIRST_YEAR}–${BANK_HOLIDAYS_LAST_YEAR}, with the run and two months after it)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['start'],
+        message: `must fall within the Working Day calendar (${BANK_HOLIDAYS_FIRST_YEAR}–${BANK_HOLIDAYS_LAST_YEAR}, with the run and two months after it)`,
+      });
   });
 
 /** Cross-field checks of the SRV mix and the exclusion list (each issue with its path). */
-function checkServiceTraffic(s: { serviceUsers: ReadonlyArray<{ name: string }>; traffic: z.output<typeof TrafficSchema>; measurement: z.output<typeof MeasurementSchema> }, ctx: z.RefinementCtx): void {
+function checkServiceTraffic(
+  s: {
+    serviceUsers: ReadonlyArray<{ name: string }>;
+    traffic: z.output<typeof TrafficSchema>;
+    measurement: z.output<typeof MeasurementSchema>;
+  },
+  ctx: z.RefinementCtx,
+): void {
   (s.traffic.serviceRequests?.mix ?? []).forEach((m, i) => {
     const path = ['traffic', 'serviceRequests', 'mix', i];
     const entry = SRV_CATALOGUE[srvIndex(m.srv)];
@@ -143,17 +153,30 @@ function checkServiceTraffic(s: { serviceUsers: ReadonlyArray<{ name: string }>;
       ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${m.srv} is not in smsim's SRV catalogue (docs/metrics.md)` });
       return;
     }
-    if (m.dccScheduled && !entry.dccScheduled) ctx.addIssue({ code: 'custom', path: [...path, 'dccScheduled'], message: `SRV ${m.srv} cannot be DCC-scheduled (DUIS request matrix)` });
+    if (m.dccScheduled && !entry.dccScheduled)
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'dccScheduled'],
+        message: `SRV ${m.srv} cannot be DCC-scheduled (DUIS request matrix)`,
+      });
     if (m.futureDatedShare > 0 && entry.fdPattern === FdPattern.NO)
-      ctx.addIssue({ code: 'custom', path: [...path, 'futureDatedShare'], message: `SRV ${m.srv} cannot be future-dated (DUIS request matrix)` });
-    if (entry.nonDevice) ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${m.srv} is a Non-Device request; the mix sends device SRVs` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'futureDatedShare'],
+        message: `SRV ${m.srv} cannot be future-dated (DUIS request matrix)`,
+      });
+    if (entry.nonDevice)
+      ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${m.srv} is a Non-Device request; the mix sends device SRVs` });
   });
   const names = new Set(s.serviceUsers.map((u) => u.name));
   s.measurement.exclusions.forEach((x, i) => {
     const path = ['measurement', 'exclusions', i];
-    if (x.user !== undefined && !names.has(x.user)) ctx.addIssue({ code: 'custom', path: [...path, 'user'], message: `no Service User named "${x.user}"` });
-    if (x.srv !== undefined && srvIndex(x.srv) < 0) ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${x.srv} is not in smsim's SRV catalogue` });
-    if (Date.parse(x.validTo) <= Date.parse(x.validFrom)) ctx.addIssue({ code: 'custom', path: [...path, 'validTo'], message: 'must be after validFrom' });
+    if (x.user !== undefined && !names.has(x.user))
+      ctx.addIssue({ code: 'custom', path: [...path, 'user'], message: `no Service User named "${x.user}"` });
+    if (x.srv !== undefined && srvIndex(x.srv) < 0)
+      ctx.addIssue({ code: 'custom', path: [...path, 'srv'], message: `SRV ${x.srv} is not in smsim's SRV catalogue` });
+    if (Date.parse(x.validTo) <= Date.parse(x.validFrom))
+      ctx.addIssue({ code: 'custom', path: [...path, 'validTo'], message: 'must be after validFrom' });
   });
 }
 

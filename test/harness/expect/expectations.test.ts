@@ -13,7 +13,9 @@ describe('expectations', () => {
   it('sums a metric over its labels, or over the rows matching a label filter', () => {
     expect(check('install.installAndLeave.truth == 16')).toMatchObject({ passed: true, left: 16, right: 16 });
     expect(check('install.installAndLeave{region=north}.reported == 4')?.passed).toBe(true);
-    expect(check('install.installAndLeave{region=south, day=2026-03-02}.reported == install.installAndLeave{region=south}.observed')).toMatchObject({
+    expect(
+      check('install.installAndLeave{region=south, day=2026-03-02}.reported == install.installAndLeave{region=south}.observed'),
+    ).toMatchObject({
       passed: false,
       left: 5,
       right: 6,
@@ -37,6 +39,8 @@ describe('expectations', () => {
     ['install.installAndLeave.truth', 'expected a comparison'],
     ['1 == 1 2', 'unexpected text after the expression'],
   ])('refuses %s', (line, why) => {
-    expect(() => parseExpectations([line])).toThrow(expect.objectContaining({ code: 'SMSIM_ERR_EXPECT_SYNTAX', message: expect.stringContaining(why) }));
+    expect(() => parseExpectations([line])).toThrow(
+      expect.objectContaining({ code: 'SMSIM_ERR_EXPECT_SYNTAX', message: expect.stringContaining(why) }),
+    );
   });
 });

@@ -28,6 +28,8 @@ describe('quantile expectations, k6-style p(q)', () => {
   });
 
   it('refuses a quantile out of range', () => {
-    expect(() => parseExpectations(['alert.hopLatency.truth.p(150) < 1s'])).toThrow(expect.objectContaining({ code: 'SMSIM_ERR_EXPECT_SYNTAX' }));
+    expect(() => parseExpectations(['alert.hopLatency.truth.p(150) < 1s'])).toThrow(
+      expect.objectContaining({ code: 'SMSIM_ERR_EXPECT_SYNTAX' }),
+    );
   });
 });

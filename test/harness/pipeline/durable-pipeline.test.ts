@@ -56,7 +56,11 @@ describe('durable reference pipeline', () => {
     // A crash mid-append leaves a torn record: a header announcing 500 bytes, 3 of them written.
     appendFileSync(join(dir, JOURNAL_FILE), Buffer.from([0xf4, 0x01, 0, 0, 1, 2, 3, 4, 9, 9, 9]));
     const second = openDurablePipeline(dir);
-    expect(second.recovery).toMatchObject({ records: 4, discardedBytes: 11, discardReason: expect.stringMatching(/torn record at byte \d+ \(500 bytes announced, 3 present\)/) as string });
+    expect(second.recovery).toMatchObject({
+      records: 4,
+      discardedBytes: 11,
+      discardReason: expect.stringMatching(/torn record at byte \d+ \(500 bytes announced, 3 present\)/) as string,
+    });
     expect(second.runs.stats('')).toEqual(before.stats);
     expect(second.runs.get('').pipeline.report(0)).toEqual(before.metrics);
     expect(before.metrics.length).toBeGreaterThan(0);
@@ -70,7 +74,13 @@ describe('durable reference pipeline', () => {
       [3, 3, AckStatus.OK],
       [4, 4, AckStatus.OK],
     ]);
-    expect(srv2.stats()).toMatchObject({ batchesAccepted: 4, eventsAccepted: 8, duplicateBatches: 1, duplicateEvents: 2, rejectedBatches: 1 });
+    expect(srv2.stats()).toMatchObject({
+      batchesAccepted: 4,
+      eventsAccepted: 8,
+      duplicateBatches: 1,
+      duplicateEvents: 2,
+      rejectedBatches: 1,
+    });
     await srv2.stop({ graceMs: 0 });
     await second.journal.close();
   });

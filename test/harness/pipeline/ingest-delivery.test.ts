@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SmsimError } from '../../../simulator/core/errors.js';
-import {
-  admitRequest,
-  createIngestState,
-  ingestStats,
-  receiveBatch,
-  streamDelivery,
-  type IngestState,
-} from '../../../harness/pipeline/ingest-delivery.js';
+import { admitRequest, receiveBatch, streamDelivery } from '../../../harness/pipeline/ingest-delivery.js';
+import { createIngestState, ingestStats, type IngestState } from '../../../harness/pipeline/ingest-state.js';
 import type { Journal } from '../../../harness/pipeline/journal.js';
 import { RunRegistry } from '../../../harness/pipeline/run-registry.js';
 import { AckStatus, type IngestAck } from '../../../wire/messages.js';
@@ -21,10 +15,21 @@ import { recordingPipeline, taggedBatch } from '../../helpers/batches.js';
  * ingest-server.test.ts and hostile-batches.test.ts, asserted on every field of every ack.
  */
 
-const req = (streamId: string, sequence: number, batchBytes: Uint8Array, runId = ''): IngestRequest => ({ runId, streamId, sequence, batchBytes });
+const req = (streamId: string, sequence: number, batchBytes: Uint8Array, runId = ''): IngestRequest => ({
+  runId,
+  streamId,
+  sequence,
+  batchBytes,
+});
 /** Every run into the one pipeline the test inspects. */
 const runsInto = (pipeline: ReturnType<typeof recordingPipeline>): RunRegistry => new RunRegistry(() => pipeline);
-const ok = (streamId: string, sequence: number, ackedThrough: number): IngestAck => ({ streamId, sequence, ackedThrough, status: AckStatus.OK, message: '' });
+const ok = (streamId: string, sequence: number, ackedThrough: number): IngestAck => ({
+  streamId,
+  sequence,
+  ackedThrough,
+  status: AckStatus.OK,
+  message: '',
+});
 
 function fresh(): { state: IngestState; pipeline: ReturnType<typeof recordingPipeline> } {
   return { state: createIngestState(), pipeline: recordingPipeline() };
@@ -33,7 +38,9 @@ function fresh(): { state: IngestState; pipeline: ReturnType<typeof recordingPip
 /** A well-formed protobuf batch with one event of kind 99. */
 function badKindBatch(): Uint8Array {
   const view = decodeEventBatch(taggedBatch(200, 1));
-  return protoTypes().EventBatch.encode({ ...view, kind: [99] }).finish();
+  return protoTypes()
+    .EventBatch.encode({ ...view, kind: [99] })
+    .finish();
 }
 
 describe('receiveBatch', () => {
@@ -57,7 +64,9 @@ describe('receiveBatch', () => {
   it('acks a resent batch OK at the current acked_through, counts it as a duplicate, applies nothing', () => {
     const { state, pipeline } = fresh();
     const sent = [1, 2, 3].map((seq) => taggedBatch(seq * 100));
-    sent.forEach((bytes, i) => receiveBatch(state, pipeline, req('s', i + 1, bytes)));
+    sent.forEach((bytes, i) => {
+      receiveBatch(state, pipeline, req('s', i + 1, bytes));
+    });
     // A reconnecting emitter resends 2..4: 2 and 3 are duplicates, 4 is new.
     expect(receiveBatch(state, pipeline, req('s', 2, sent[1] as Uint8Array))).toEqual(ok('s', 2, 3));
     expect(receiveBatch(state, pipeline, req('s', 3, sent[2] as Uint8Array))).toEqual(ok('s', 3, 3));
@@ -70,7 +79,13 @@ describe('receiveBatch', () => {
     const { state, pipeline } = fresh();
     receiveBatch(state, pipeline, req('s', 1, taggedBatch(100)));
     const before = ingestStats(state);
-    const gap = { streamId: 's', sequence: 3, ackedThrough: 1, status: AckStatus.OUT_OF_ORDER, message: 'sequence 3 follows 1: resend from 2' };
+    const gap = {
+      streamId: 's',
+      sequence: 3,
+      ackedThrough: 1,
+      status: AckStatus.OUT_OF_ORDER,
+      message: 'sequence 3 follows 1: resend from 2',
+    };
     expect(receiveBatch(state, pipeline, req('s', 3, taggedBatch(300)))).toEqual(gap);
     expect(ingestStats(state)).toEqual(before);
     expect(receiveBatch(state, pipeline, req('s', 2, taggedBatch(200)))).toEqual(ok('s', 2, 2));
@@ -79,7 +94,13 @@ describe('receiveBatch', () => {
 
   it('rejects sequence 0 without consuming anything', () => {
     const { state, pipeline } = fresh();
-    const zero = { streamId: 's', sequence: 0, ackedThrough: 0, status: AckStatus.REJECTED, message: 'IngestRequest.sequence must start at 1' };
+    const zero = {
+      streamId: 's',
+      sequence: 0,
+      ackedThrough: 0,
+      status: AckStatus.REJECTED,
+      message: 'IngestRequest.sequence must start at 1',
+    };
     expect(receiveBatch(state, pipeline, req('s', 0, taggedBatch(100)))).toEqual(zero);
     expect(receiveBatch(state, pipeline, req('s', 1, taggedBatch(100)))).toEqual(ok('s', 1, 1));
     expect(ingestStats(state)).toMatchObject({ batchesAccepted: 1, duplicateBatches: 0, rejectedBatches: 0 });
@@ -100,7 +121,7 @@ describe('receiveBatch', () => {
     expect(ingestStats(state)).toMatchObject({ batchesAccepted: 2, eventsAccepted: 6, rejectedBatches: 2, rejectedEvents: 1 });
   });
 
-  it('rejects a batch that starts before the stream\'s last event', () => {
+  it("rejects a batch that starts before the stream's last event", () => {
     const { state, pipeline } = fresh();
     const early = taggedBatch(1);
     const late = taggedBatch(2);
@@ -123,7 +144,13 @@ describe('receiveBatch', () => {
     const state = createIngestState();
     const pipeline = recordingPipeline({ throwOnTag: 200 });
     const acks = [1, 2, 3].map((seq) => receiveBatch(state, pipeline, req('s', seq, taggedBatch(seq * 100))));
-    expect(acks[1]).toEqual({ streamId: 's', sequence: 2, ackedThrough: 2, status: AckStatus.REJECTED, message: 'SMSIM_ERR_INTERNAL: the pipeline failed to apply the batch: boom at 200' });
+    expect(acks[1]).toEqual({
+      streamId: 's',
+      sequence: 2,
+      ackedThrough: 2,
+      status: AckStatus.REJECTED,
+      message: 'SMSIM_ERR_INTERNAL: the pipeline failed to apply the batch: boom at 200',
+    });
     expect(acks[2]).toEqual(ok('s', 3, 3));
     expect(ingestStats(state)).toMatchObject({ batchesAccepted: 2, rejectedBatches: 1, rejectedEvents: 3 });
   });
@@ -159,7 +186,10 @@ describe('admitRequest and refused calls', () => {
     expect(admitRequest(wire, 100)).toBe(wire);
     const tooLarge = admitRequest(wire, 99);
     expect(tooLarge).toBeInstanceOf(SmsimError);
-    expect(tooLarge).toMatchObject({ code: 'SMSIM_ERR_BATCH_TOO_LARGE', message: "IngestRequest of 100 bytes exceeds the server's limit of 99 bytes (--max-message-bytes)" });
+    expect(tooLarge).toMatchObject({
+      code: 'SMSIM_ERR_BATCH_TOO_LARGE',
+      message: "IngestRequest of 100 bytes exceeds the server's limit of 99 bytes (--max-message-bytes)",
+    });
     const malformed = new SmsimError('SMSIM_ERR_BATCH_INVALID', 'IngestRequest: truncated varint');
     expect(admitRequest({ malformed }, 100)).toBe(malformed);
     const runs = new RunRegistry(recordingPipeline);
@@ -185,7 +215,9 @@ function manualJournal(opts: { failAppend?: boolean } = {}) {
     close: async () => undefined,
   };
   const settle = (err?: unknown): void => {
-    for (const p of pending.splice(0)) if (err === undefined) p.resolve(); else p.reject(err);
+    for (const p of pending.splice(0))
+      if (err === undefined) p.resolve();
+      else p.reject(err);
   };
   return { journal, records, settle };
 }
@@ -193,7 +225,12 @@ function manualJournal(opts: { failAppend?: boolean } = {}) {
 function sink() {
   const sent: Array<[number, number, AckStatus]> = [];
   const failures: unknown[] = [];
-  return { sent, failures, send: (a: IngestAck) => void sent.push([a.sequence, a.ackedThrough, a.status]), fail: (err: unknown) => void failures.push(err) };
+  return {
+    sent,
+    failures,
+    send: (a: IngestAck) => void sent.push([a.sequence, a.ackedThrough, a.status]),
+    fail: (err: unknown) => void failures.push(err),
+  };
 }
 
 describe('streamDelivery', () => {
@@ -217,8 +254,16 @@ describe('streamDelivery', () => {
       [1, 2, AckStatus.OK],
     ]);
     expect(pipelines.map((p) => p.applied.length)).toEqual([2, 1]);
-    expect(runs.stats('run-a')).toMatchObject({ batchesAccepted: 2, duplicateBatches: 1, streams: [{ streamId: 'shard-0000', ackedThrough: 2 }] });
-    expect(runs.stats('run-b')).toMatchObject({ batchesAccepted: 1, duplicateBatches: 0, streams: [{ streamId: 'shard-0000', ackedThrough: 1 }] });
+    expect(runs.stats('run-a')).toMatchObject({
+      batchesAccepted: 2,
+      duplicateBatches: 1,
+      streams: [{ streamId: 'shard-0000', ackedThrough: 2 }],
+    });
+    expect(runs.stats('run-b')).toMatchObject({
+      batchesAccepted: 1,
+      duplicateBatches: 0,
+      streams: [{ streamId: 'shard-0000', ackedThrough: 1 }],
+    });
     expect(runs.stats('run-c')).toMatchObject({ batchesAccepted: 0, streams: [] });
     expect(runs.list().map((r) => [r.runId, r.streams, r.batchesAccepted])).toEqual([
       ['run-a', 1, 2],

@@ -17,7 +17,9 @@ import { rawIngestStream } from '../../helpers/raw-ingest.js';
 /** A well-formed protobuf batch with one event of kind 99. */
 function badKindBatch(): Uint8Array {
   const view = decodeEventBatch(taggedBatch(200, 1));
-  return protoTypes().EventBatch.encode({ ...view, kind: [99] }).finish();
+  return protoTypes()
+    .EventBatch.encode({ ...view, kind: [99] })
+    .finish();
 }
 
 /** Records the first request id of every applied batch; Report answers one sample counting them. */
@@ -228,9 +230,17 @@ describe('Ingest server', () => {
     s.send('s', 1, taggedBatch(100), 'r1');
     await s.take(1);
     // The failure keeps the code the pipeline gave it, and its message, on the client's side.
-    await expect(fetchReport(srv.address, 'r1', 0, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'SMSIM_ERR_REPORT_FAILED', message: expect.stringMatching(/reported: no metrics today/) as string });
+    await expect(fetchReport(srv.address, 'r1', 0, { timeoutMs: 5000 })).rejects.toMatchObject({
+      code: 'SMSIM_ERR_REPORT_FAILED',
+      message: expect.stringMatching(/reported: no metrics today/) as string,
+    });
     // A run the pipeline does not hold is answered empty, without asking any pipeline.
-    await expect(fetchReport(srv.address, 'r2', 0, { timeoutMs: 5000 })).resolves.toMatchObject({ runId: 'r2', metrics: [], families: [], stats: { streams: [] } });
+    await expect(fetchReport(srv.address, 'r2', 0, { timeoutMs: 5000 })).resolves.toMatchObject({
+      runId: 'r2',
+      metrics: [],
+      families: [],
+      stats: { streams: [] },
+    });
   });
 
   it('raises the HTTP/2 receive window of each connection to 8 MiB', async () => {

@@ -48,16 +48,24 @@ describe('ingest journal', () => {
   const tears: Array<[string, (file: string) => void, RegExp]> = [
     ['a partial header', (f) => appendFileSync(f, Buffer.from([100, 0, 0])), /torn record header at byte 224/],
     ['a partial payload', (f) => truncateSync(f, statSync(f).size - 40), /torn record at byte 116 \(100 bytes announced, 60 present\)/],
-    ['a checksum mismatch', (f) => {
-      const bytes = readFileSync(f);
-      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
-      writeFileSync(f, bytes);
-    }, /checksum mismatch in the record at byte 116/],
-    ['an absurd length', (f) => {
-      const h = Buffer.alloc(8);
-      h.writeUInt32LE(0xfffffff0, 0);
-      appendFileSync(f, h);
-    }, /record length 4294967280 at byte 224 is not plausible/],
+    [
+      'a checksum mismatch',
+      (f) => {
+        const bytes = readFileSync(f);
+        bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
+        writeFileSync(f, bytes);
+      },
+      /checksum mismatch in the record at byte 116/,
+    ],
+    [
+      'an absurd length',
+      (f) => {
+        const h = Buffer.alloc(8);
+        h.writeUInt32LE(0xfffffff0, 0);
+        appendFileSync(f, h);
+      },
+      /record length 4294967280 at byte 224 is not plausible/,
+    ],
   ];
   it.each(tears)('discards a torn last record: %s, and never mis-reads it', async (_name, tear, reason) => {
     const d = dir();
@@ -105,7 +113,12 @@ describe('ingest journal', () => {
   it('one process per data dir: a live holder is refused, a lock left by a killed process is taken over', async () => {
     const d = dir();
     const first = reopen(d);
-    expect(() => reopen(d)).toThrow(expect.objectContaining({ code: 'SMSIM_ERR_JOURNAL_FAILED', message: expect.stringContaining(`is in use by process ${process.pid}`) as string }));
+    expect(() => reopen(d)).toThrow(
+      expect.objectContaining({
+        code: 'SMSIM_ERR_JOURNAL_FAILED',
+        message: expect.stringContaining(`is in use by process ${process.pid}`) as string,
+      }),
+    );
     await first.journal.close();
     // The pid of a process that has exited, as after kill -9.
     const dead = spawnSync(process.execPath, ['-e', '']).pid as number;

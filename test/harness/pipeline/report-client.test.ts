@@ -33,7 +33,9 @@ describe('Reporting client', () => {
     expect(report).toMatchObject({ runId: 'r', metrics: [], stats: { streams: [] } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     // A window that runs out ends in the same clear error.
-    await expect(fetchReport(`127.0.0.1:${await freePort()}`, 'r', 0, { timeoutMs: 1000, retryWithinMs: 300 })).rejects.toMatchObject({ code: 'SMSIM_ERR_TARGET_UNREACHABLE' });
+    await expect(fetchReport(`127.0.0.1:${await freePort()}`, 'r', 0, { timeoutMs: 1000, retryWithinMs: 300 })).rejects.toMatchObject({
+      code: 'SMSIM_ERR_TARGET_UNREACHABLE',
+    });
   });
 
   it('lists and drops runs', async () => {
@@ -69,7 +71,10 @@ describe('Reporting client', () => {
     const srv = await server({ journal: failing });
     const e = createIngestEmitter({ target: srv.address, runId: 'r', streamId: 'shard-0000', connectTimeoutMs: 600 });
     await e.send(taggedBatch(1), 3);
-    await expect(e.finish()).rejects.toMatchObject({ code: 'SMSIM_ERR_JOURNAL_FAILED', message: expect.stringMatching(/reported: test\.journal: append failed: ENOSPC/) as string });
+    await expect(e.finish()).rejects.toMatchObject({
+      code: 'SMSIM_ERR_JOURNAL_FAILED',
+      message: expect.stringMatching(/reported: test\.journal: append failed: ENOSPC/) as string,
+    });
 
     const pipeline = recordingPipeline();
     pipeline.report = () => {

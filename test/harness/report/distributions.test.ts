@@ -4,7 +4,13 @@ import { breakdownTable, formatMs, isDistribution, summariseDistribution } from 
 import { renderTerminal } from '../../../harness/report/render-terminal.js';
 import { bucketLabel, bucketUpperBound, bucketIndex } from '../../../simulator/core/domain/metrics/histogram.js';
 
-const row = (id: string, labels: Record<string, string>, truth: number, observed: number, reported = observed): MetricRow => ({ id, labels, truth, observed, reported });
+const row = (id: string, labels: Record<string, string>, truth: number, observed: number, reported = observed): MetricRow => ({
+  id,
+  labels,
+  truth,
+  observed,
+  reported,
+});
 const H = 3_600_000;
 
 describe('distribution rendering helpers', () => {
@@ -32,11 +38,21 @@ describe('distribution rendering helpers', () => {
     expect(all?.figures.observed.count).toBe(9);
     expect(all?.figures.observed.quantiles).toEqual([upper(H), upper(10 * H), upper(10 * H)]);
     const byNetwork = summariseDistribution(rows, 'firmware.timeToReceiptMs');
-    expect(byNetwork.map((g) => [g.labels['network'], g.figures.truth.count])).toEqual([['north', 5], ['south', 5]]);
+    expect(byNetwork.map((g) => [g.labels.network, g.figures.truth.count])).toEqual([
+      ['north', 5],
+      ['south', 5],
+    ]);
   });
 
   it('formats durations for people', () => {
-    expect([formatMs(850), formatMs(12_500), formatMs(252_000), formatMs(6.1 * H), formatMs(55 * H), formatMs(Number.NaN)]).toEqual(['850 ms', '12.5 s', '4.2 min', '6.1 h', '2.3 d', '–']);
+    expect([formatMs(850), formatMs(12_500), formatMs(252_000), formatMs(6.1 * H), formatMs(55 * H), formatMs(Number.NaN)]).toEqual([
+      '850 ms',
+      '12.5 s',
+      '4.2 min',
+      '6.1 h',
+      '2.3 d',
+      '–',
+    ]);
   });
 
   it('builds a breakdown table of truth / observed / reported by labels', () => {
@@ -49,10 +65,33 @@ describe('distribution rendering helpers', () => {
 
   it('shows a distribution as quantiles in the terminal summary, not as a bucket sum', () => {
     const text = renderTerminal({
-      schemaVersion: 2, smsimVersion: 'x', scenario: { name: 's', file: 's.yaml', description: '', shardCount: 1, expect: [] }, runId: 's-1', seed: '1', fingerprint: 'f',
-      window: { start: 'a', end: 'b', startMs: 0, endMs: 1 }, pipeline: { kind: 'embedded', target: 't', families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] },
-      run: { workers: 1, shards: 1, batches: 1, bytes: 1, sent: 1, acked: 1, lost: 0, duplicates: 0, resent: 0, rejected: 0, wallSeconds: 1, eventsPerSecond: 1, peakRssBytes: 0 },
-      shards: [], metrics: rows, expectations: [], passed: true,
+      schemaVersion: 2,
+      smsimVersion: 'x',
+      scenario: { name: 's', file: 's.yaml', description: '', shardCount: 1, expect: [] },
+      runId: 's-1',
+      seed: '1',
+      fingerprint: 'f',
+      window: { start: 'a', end: 'b', startMs: 0, endMs: 1 },
+      pipeline: { kind: 'embedded', target: 't', families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] },
+      run: {
+        workers: 1,
+        shards: 1,
+        batches: 1,
+        bytes: 1,
+        sent: 1,
+        acked: 1,
+        lost: 0,
+        duplicates: 0,
+        resent: 0,
+        rejected: 0,
+        wallSeconds: 1,
+        eventsPerSecond: 1,
+        peakRssBytes: 0,
+      },
+      shards: [],
+      metrics: rows,
+      expectations: [],
+      passed: true,
     });
     expect(text).toMatch(/11\.1 → receipt p50\s+1\.0 h\s+1\.0 h\s+1\.0 h/);
     expect(text).toMatch(/11\.1 → receipt p99\s+1\.3 d\s+10\.\d h/);

@@ -32,10 +32,23 @@ describe('derived figures of a family that is not reported', () => {
 
   it('shows "not reported" quantiles and CPM rows in the terminal summary', () => {
     const lines = renderTerminal(report).split('\n');
-    expect(cells(lines.find((l) => l.startsWith('  11.1 → receipt p99')))).toEqual(['11.1 → receipt p99', '1.0 h', '1.0 h', 'not reported']);
+    expect(cells(lines.find((l) => l.startsWith('  11.1 → receipt p99')))).toEqual([
+      '11.1 → receipt p99',
+      '1.0 h',
+      '1.0 h',
+      'not reported',
+    ]);
     const cpmReported = lines.filter((l) => /^\s+reported\s+not reported/.test(l)).map(cells);
-    expect(cpmReported).toEqual([['reported', ...Array(4).fill('not reported')], ['reported', ...Array(4).fill('not reported')]]);
-    expect(cells(lines.find((l) => l.startsWith('  ch-user central')))).toEqual(['ch-user central', '2,015 ms / 2,015 ms / 2,015 ms (10)', 'same', 'not reported']);
+    expect(cpmReported).toEqual([
+      ['reported', ...Array(4).fill('not reported')],
+      ['reported', ...Array(4).fill('not reported')],
+    ]);
+    expect(cells(lines.find((l) => l.startsWith('  ch-user central')))).toEqual([
+      'ch-user central',
+      '2,015 ms / 2,015 ms / 2,015 ms (10)',
+      'same',
+      'not reported',
+    ]);
     expect(lines).toContain('  not visible to the DSP (CR1438): ch-csp on north');
     expect(lines).toContain('  1 other hop × network rows: truth = observed, reported: not reported (all in report.md)');
   });
@@ -44,7 +57,9 @@ describe('derived figures of a family that is not reported', () => {
     const md = renderMarkdown(report).split('\n');
     expect(md).toContain('| north | 5 | p50 1.0 h · p95 1.0 h · p99 1.0 h | p50 1.0 h · p95 1.0 h · p99 1.0 h | not reported |');
     expect(md).toContain('| CPM1 | truth | 75.00 % | 75.00 % | 75.00 % | 4 | 0 |');
-    expect(md.filter((l) => l === '|  | reported | not reported | not reported | not reported | not reported | not reported |')).toHaveLength(4);
+    expect(
+      md.filter((l) => l === '|  | reported | not reported | not reported | not reported | not reported | not reported |'),
+    ).toHaveLength(4);
     expect(md).toContain('|  |  | reported | not reported | not reported | not reported | not reported |');
     expect(md).toContain('| 2026-03-03T19:30Z | 3 | 3 | not reported |  |');
   });

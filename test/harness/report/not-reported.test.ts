@@ -35,11 +35,14 @@ const observed = [
 // What the pipeline sent back: its own families only (a stray firmware figure is not taken).
 const reported = [s('install.installAndCommission', { region: 'north', day: '2026-03-02' }, 4), s('firmware.targets', fw, 8)];
 const metrics = joinFigures(truth, observed, reported, new Set(families));
-const expectations = checkExpectations(parseExpectations(['run.lost == 0', 'firmware.received.reported >= 0.9 * firmware.received.truth']), {
-  metrics,
-  run: { lost: 0 },
-  reportedFamilies: new Set(families),
-});
+const expectations = checkExpectations(
+  parseExpectations(['run.lost == 0', 'firmware.received.reported >= 0.9 * firmware.received.truth']),
+  {
+    metrics,
+    run: { lost: 0 },
+    reportedFamilies: new Set(families),
+  },
+);
 const report = runReport({
   pipeline: { kind: 'external', target: '127.0.0.1:1', families },
   run: { ...runReport().run, resumed: { batches: 3, events: 30 } },
@@ -62,10 +65,27 @@ describe('a figure the pipeline does not report', () => {
     const received = lines.find((l) => l.startsWith('  HANs received (acknowledged)'));
     // truth, observed, reported, blind spot; the pipeline Δ cell is empty.
     expect(cells(received)).toEqual(['HANs received (acknowledged)', '6', '5', 'not reported', '+1']);
-    expect(cells(lines.find((l) => l.startsWith('  Targets listed in 11.1 / 11.4')))).toEqual(['Targets listed in 11.1 / 11.4', '8', '8', 'not reported']);
-    expect(cells(lines.find((l) => l.startsWith('  Install & Commission (8.14.1)')))).toEqual(['Install & Commission (8.14.1)', '5', '4', '4', '+1']);
+    expect(cells(lines.find((l) => l.startsWith('  Targets listed in 11.1 / 11.4')))).toEqual([
+      'Targets listed in 11.1 / 11.4',
+      '8',
+      '8',
+      'not reported',
+    ]);
+    expect(cells(lines.find((l) => l.startsWith('  Install & Commission (8.14.1)')))).toEqual([
+      'Install & Commission (8.14.1)',
+      '5',
+      '4',
+      '4',
+      '+1',
+    ]);
     // Ids of a not-reported family with no row in a group are not reported there either, not 0.
-    expect(cells(lines.find((l) => l.startsWith('  PPMID')))).toEqual(['PPMID', 'north', '8 / 8 / not reported', '6 / 5 / not reported', ...Array(4).fill('0 / 0 / not reported')]);
+    expect(cells(lines.find((l) => l.startsWith('  PPMID')))).toEqual([
+      'PPMID',
+      'north',
+      '8 / 8 / not reported',
+      '6 / 5 / not reported',
+      ...Array(4).fill('0 / 0 / not reported'),
+    ]);
     expect(lines).toContain('  pipeline external at 127.0.0.1:1 · not reported: firmware, incident');
   });
 
@@ -82,12 +102,18 @@ describe('a figure the pipeline does not report', () => {
   it('reads "not reported" in the PMR, in Markdown and in report.html', () => {
     const pmr = buildPmr(report);
     const md = renderPmrMarkdown(pmr).split('\n');
-    expect(md).toContain('| CPM5 | Category 3–5 Incidents resolved within Target Resolution Time | not reported | not reported | 50.00 % | 90 % / 80 % |');
-    expect(md).toContain('| 3 | smets2 | csp-north | not reported (truth 0) | not reported (truth 0) | not reported (truth 2) | not reported (truth 1) |');
+    expect(md).toContain(
+      '| CPM5 | Category 3–5 Incidents resolved within Target Resolution Time | not reported | not reported | 50.00 % | 90 % / 80 % |',
+    );
+    expect(md).toContain(
+      '| 3 | smets2 | csp-north | not reported (truth 0) | not reported (truth 0) | not reported (truth 2) | not reported (truth 1) |',
+    );
     expect(md).toContain('| HANs received (acknowledged) | 6 | 5 | not reported |');
     const html = renderHtml(report, pmr);
     expect(html).toContain('<tr><td>HANs received (acknowledged)</td><td>6</td><td>5</td><td class="nm">not reported</td></tr>');
-    expect(html).toContain('<tr><td>CPM5</td><td class="l">Category 3–5 Incidents resolved within Target Resolution Time</td><td class="nm" colspan="2">not reported</td><td>50.00 %</td><td>90 % / 80 %</td></tr>');
+    expect(html).toContain(
+      '<tr><td>CPM5</td><td class="l">Category 3–5 Incidents resolved within Target Resolution Time</td><td class="nm" colspan="2">not reported</td><td>50.00 %</td><td>90 % / 80 %</td></tr>',
+    );
     expect(html).toContain('<text x="436.5" y="74" class="val">not reported (truth 6)</text>');
     // No reported bar of a not-reported figure: a bar of width 0 would read as 0.
     expect(html).not.toMatch(/<title>reported (0|8|6)<\/title>/);
@@ -101,8 +127,16 @@ describe('a figure the pipeline does not report', () => {
     const pmr = JSON.parse(await readFile(join(dir, 'pmr.json'), 'utf8'));
     const cpm = (id: string) => pmr.months[0].cpms.find((c: { cpm: string }) => c.cpm === id);
     expect(cpm('CPM5')).toEqual({
-      cpm: 'CPM5', name: 'Category 3–5 Incidents resolved within Target Resolution Time', measured: false, notReported: true,
-      within: { truth: 1, reported: null }, total: { truth: 2, reported: null }, truthPercent: 50, reportedPercent: null, target: 90, minimum: 80,
+      cpm: 'CPM5',
+      name: 'Category 3–5 Incidents resolved within Target Resolution Time',
+      measured: false,
+      notReported: true,
+      within: { truth: 1, reported: null },
+      total: { truth: 2, reported: null },
+      truthPercent: 50,
+      reportedPercent: null,
+      target: 90,
+      minimum: 80,
     });
     // No data at all: "not measured in this run", not "not reported".
     expect(cpm('CPM1')).toMatchObject({ measured: false, within: { truth: 0, reported: 0 } });
@@ -121,14 +155,22 @@ describe('a figure the pipeline does not report', () => {
 describe('an expectation on a figure that is not reported', () => {
   it('fails and names the references instead of giving numbers', () => {
     expect(expectations[1]).toEqual({
-      expect: 'firmware.received.reported >= 0.9 * firmware.received.truth', passed: false, left: null, right: 5.4, notReported: ['firmware.received.reported'],
+      expect: 'firmware.received.reported >= 0.9 * firmware.received.truth',
+      passed: false,
+      left: null,
+      right: 5.4,
+      notReported: ['firmware.received.reported'],
     });
     const text = renderTerminal(report).split('\n');
-    expect(text).toContain('  FAIL  firmware.received.reported >= 0.9 * firmware.received.truth   (not reported: firmware.received.reported)');
+    expect(text).toContain(
+      '  FAIL  firmware.received.reported >= 0.9 * firmware.received.truth   (not reported: firmware.received.reported)',
+    );
     expect(text).toContain('  PASS  run.lost == 0');
     expect(text[text.length - 1]).toBe('Result: FAIL (expectations not met)');
     const md = renderMarkdown(report).split('\n');
-    expect(md).toContain('| **FAIL** | `firmware.received.reported >= 0.9 * firmware.received.truth` | not reported: firmware.received.reported |  |');
+    expect(md).toContain(
+      '| **FAIL** | `firmware.received.reported >= 0.9 * firmware.received.truth` | not reported: firmware.received.reported |  |',
+    );
     expect(md).toContain('**Result: FAIL**');
     const html = renderHtml(report, buildPmr(report));
     expect(html).toContain(
@@ -141,7 +183,9 @@ describe('the header', () => {
   it('names the run id and what an earlier process delivered', () => {
     const text = renderTerminal(report).split('\n');
     expect(text[0]).toBe('smsim test · scenario "nr" · run nr-0123456789ab · seed 7');
-    expect(text).toContain('  delivery acked 40 · lost 0 · duplicates 0 · resent 0 batches · rejected 0 · resumed: 3 batches (30 events) delivered by an earlier process');
+    expect(text).toContain(
+      '  delivery acked 40 · lost 0 · duplicates 0 · resent 0 batches · rejected 0 · resumed: 3 batches (30 events) delivered by an earlier process',
+    );
     const md = renderMarkdown(report).split('\n');
     expect(md).toContain('| run id | `nr-0123456789ab` |');
     expect(md).toContain('| resumed | 3 batches (30 events) delivered by an earlier process |');
@@ -172,7 +216,9 @@ describe('a partial run', () => {
     expect(md).toContain("Expectations deferred to smsim merge (this run covers 2 of the scenario's 4 shards).");
     expect(md).toContain('**Result: DEFERRED**');
     const html = renderHtml(partial, buildPmr(partial));
-    expect(html).toContain("<h2>Expectations</h2>\n<p class=\"nm\">Expectations deferred to smsim merge (this run covers 2 of the scenario's 4 shards).</p>");
+    expect(html).toContain(
+      '<h2>Expectations</h2>\n<p class="nm">Expectations deferred to smsim merge (this run covers 2 of the scenario\'s 4 shards).</p>',
+    );
     expect(html).toContain('<p class="muted">Result: DEFERRED · smsim test</p>');
     expect(html).not.toContain('PASS');
   });

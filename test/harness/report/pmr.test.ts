@@ -12,7 +12,13 @@ import type { RunReport } from '../../../harness/report/run-report.js';
 import { cpmFigures } from '../../../harness/report/service-figures.js';
 
 const HOUR = 3_600_000;
-const row = (id: string, labels: Record<string, string>, truth: number, reported = truth): MetricRow => ({ id, labels, truth, observed: reported, reported });
+const row = (id: string, labels: Record<string, string>, truth: number, reported = truth): MetricRow => ({
+  id,
+  labels,
+  truth,
+  observed: reported,
+  reported,
+});
 
 const metrics: MetricRow[] = [
   row('incident.raised', { category: '3', smets: 'smets2', resolver: 'csp-north', month: '2026-03' }, 2),
@@ -37,9 +43,32 @@ const report: RunReport = {
   runId: 'pmr-test-0123456789ab',
   seed: '1',
   fingerprint: 'f'.repeat(64),
-  window: { start: '2026-03-01T00:00:00.000Z', end: '2026-04-08T00:00:00.000Z', startMs: Date.parse('2026-03-01T00:00:00Z'), endMs: Date.parse('2026-04-08T00:00:00Z') },
-  pipeline: { kind: 'embedded', target: '127.0.0.1:1', families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] },
-  run: { workers: 1, shards: 1, batches: 1, bytes: 1, sent: 10, acked: 10, lost: 0, duplicates: 0, resent: 0, rejected: 0, wallSeconds: 1, eventsPerSecond: 10, peakRssBytes: 0 },
+  window: {
+    start: '2026-03-01T00:00:00.000Z',
+    end: '2026-04-08T00:00:00.000Z',
+    startMs: Date.parse('2026-03-01T00:00:00Z'),
+    endMs: Date.parse('2026-04-08T00:00:00Z'),
+  },
+  pipeline: {
+    kind: 'embedded',
+    target: '127.0.0.1:1',
+    families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'],
+  },
+  run: {
+    workers: 1,
+    shards: 1,
+    batches: 1,
+    bytes: 1,
+    sent: 10,
+    acked: 10,
+    lost: 0,
+    duplicates: 0,
+    resent: 0,
+    rejected: 0,
+    wallSeconds: 1,
+    eventsPerSecond: 10,
+    peakRssBytes: 0,
+  },
   shards: [],
   metrics,
   reporting: { asOfMs: Date.parse('2026-04-08T00:00:00Z'), latenessMs: 48 * HOUR },
@@ -53,23 +82,56 @@ describe('the PMR', () => {
 
   it('covers the months of the run, final and provisional, with due and data-complete dates', () => {
     expect(monthsOf(report.window.startMs, report.window.endMs)).toEqual(['2026-03', '2026-04']);
-    expect(march).toMatchObject({ month: '2026-03', status: 'final', dueDate: '2026-04-16', dataCompleteAt: '2026-04-02T23:00:00.000Z', completeByDueDate: true, coverage: 1 });
+    expect(march).toMatchObject({
+      month: '2026-03',
+      status: 'final',
+      dueDate: '2026-04-16',
+      dataCompleteAt: '2026-04-02T23:00:00.000Z',
+      completeByDueDate: true,
+      coverage: 1,
+    });
     expect(april).toMatchObject({ month: '2026-04', status: 'provisional', dueDate: '2026-05-15' });
   });
 
   it('computes CPM4 / CPM5 from incidents closed in the month and leaves absent CPMs unmeasured', () => {
     const cpm = (m: typeof march, id: string) => m?.cpms.find((c) => c.cpm === id);
     expect(cpm(march, 'CPM1')).toMatchObject({ measured: false });
-    expect(cpm(march, 'CPM4')).toMatchObject({ measured: true, within: { truth: 0, reported: 0 }, total: { truth: 1, reported: 1 }, reportedPercent: 0 });
+    expect(cpm(march, 'CPM4')).toMatchObject({
+      measured: true,
+      within: { truth: 0, reported: 0 },
+      total: { truth: 1, reported: 1 },
+      reportedPercent: 0,
+    });
     // CPM5: Cat 3–5 closed in March = 1 + 3; within: truth 1 + 2, reported 1 + 1.
-    expect(cpm(march, 'CPM5')).toMatchObject({ total: { truth: 4, reported: 4 }, within: { truth: 3, reported: 2 }, truthPercent: 75, reportedPercent: 50 });
+    expect(cpm(march, 'CPM5')).toMatchObject({
+      total: { truth: 4, reported: 4 },
+      within: { truth: 3, reported: 2 },
+      truthPercent: 75,
+      reportedPercent: 50,
+    });
     expect(cpm(april, 'CPM5')).toMatchObject({ total: { truth: 1, reported: 1 }, within: { truth: 0, reported: 0 } });
   });
 
   it('tabulates Category 3–5 incidents by SMETS generation and resolver group', () => {
     expect(march?.incidents).toEqual([
-      { category: '3', smets: 'smets2', resolver: 'csp-north', openAtMonthEnd: { truth: 1, reported: 1 }, raised: { truth: 2, reported: 2 }, closed: { truth: 1, reported: 1 }, closedWithinTarget: { truth: 1, reported: 1 } },
-      { category: '4', smets: 'smets1', resolver: 'smets1-sp', openAtMonthEnd: { truth: 0, reported: 0 }, raised: { truth: 0, reported: 0 }, closed: { truth: 3, reported: 3 }, closedWithinTarget: { truth: 2, reported: 1 } },
+      {
+        category: '3',
+        smets: 'smets2',
+        resolver: 'csp-north',
+        openAtMonthEnd: { truth: 1, reported: 1 },
+        raised: { truth: 2, reported: 2 },
+        closed: { truth: 1, reported: 1 },
+        closedWithinTarget: { truth: 1, reported: 1 },
+      },
+      {
+        category: '4',
+        smets: 'smets1',
+        resolver: 'smets1-sp',
+        openAtMonthEnd: { truth: 0, reported: 0 },
+        raised: { truth: 0, reported: 0 },
+        closed: { truth: 3, reported: 3 },
+        closedWithinTarget: { truth: 2, reported: 1 },
+      },
     ]);
   });
 
@@ -86,7 +148,9 @@ describe('the PMR', () => {
 
   it('totals any metric with a day or month label per month', () => {
     const install = march?.sections.find((s) => s.title.startsWith('Install'));
-    expect(install?.rows).toEqual([{ id: 'install.installAndCommission', name: 'Install & Commission (8.14.1)', truth: 5, observed: 4, reported: 4 }]);
+    expect(install?.rows).toEqual([
+      { id: 'install.installAndCommission', name: 'Install & Commission (8.14.1)', truth: 5, observed: 4, reported: 4 },
+    ]);
   });
 
   it('renders Markdown with not-measured CPMs and an offline HTML page with a chart per view', () => {
@@ -105,7 +169,14 @@ describe('the PMR', () => {
 });
 
 describe('CPM1–CPM3 in the PMR', () => {
-  const m3 = (cls: string, network = 'north') => ({ srv: '4.1.1', process: 'billing', class: cls, network, smets: network === 'ioc' ? 'smets1' : 'smets2', month: '2026-03' });
+  const m3 = (cls: string, network = 'north') => ({
+    srv: '4.1.1',
+    process: 'billing',
+    class: cls,
+    network,
+    smets: network === 'ioc' ? 'smets1' : 'smets2',
+    month: '2026-03',
+  });
   const srvMarch: MetricRow[] = [
     row('srv.responses', m3('on-demand'), 10, 9),
     row('srv.withinTarget', m3('on-demand'), 8, 7),
@@ -136,7 +207,13 @@ describe('CPM1–CPM3 in the PMR', () => {
 
   it('computes CPM1 (on-demand + critical) the MP122 way, exclusions taken out, per month of response', () => {
     // within: 8 + 4 − 1 excluded (truth), 7 + 4 − 1 (reported); total: 10 + 5 − 2, 9 + 5 − 2.
-    expect(cpm(march, 'CPM1')).toMatchObject({ measured: true, within: { truth: 11, reported: 10 }, total: { truth: 13, reported: 12 }, truthPercent: 84.62, reportedPercent: 83.33 });
+    expect(cpm(march, 'CPM1')).toMatchObject({
+      measured: true,
+      within: { truth: 11, reported: 10 },
+      total: { truth: 13, reported: 12 },
+      truthPercent: 84.62,
+      reportedPercent: 83.33,
+    });
     expect(cpm(april, 'CPM1')).toMatchObject({ within: { truth: 3, reported: 3 }, total: { truth: 3, reported: 3 }, reportedPercent: 100 });
     // The same arithmetic as the run's CPM figures over March's rows alone.
     const fig = cpmFigures(srvMarch).find((f) => f.cpm === 'CPM1');
@@ -144,12 +221,23 @@ describe('CPM1–CPM3 in the PMR', () => {
   });
 
   it('computes CPM2 from future-dated and DCC-scheduled responses', () => {
-    expect(cpm(march, 'CPM2')).toMatchObject({ measured: true, within: { truth: 9, reported: 9 }, total: { truth: 10, reported: 10 }, reportedPercent: 90 });
+    expect(cpm(march, 'CPM2')).toMatchObject({
+      measured: true,
+      within: { truth: 9, reported: 9 },
+      total: { truth: 10, reported: 10 },
+      reportedPercent: 90,
+    });
     expect(cpm(april, 'CPM2')).toMatchObject({ measured: true, total: { truth: 0, reported: 0 }, reportedPercent: null });
   });
 
   it('computes CPM3 from the measurable alerts of the month, with a note on what is counted', () => {
-    expect(cpm(march, 'CPM3')).toMatchObject({ measured: true, within: { truth: 19, reported: 18 }, total: { truth: 20, reported: 20 }, truthPercent: 95, reportedPercent: 90 });
+    expect(cpm(march, 'CPM3')).toMatchObject({
+      measured: true,
+      within: { truth: 19, reported: 18 },
+      total: { truth: 20, reported: 20 },
+      truthPercent: 95,
+      reportedPercent: 90,
+    });
     expect(cpm(april, 'CPM3')).toMatchObject({ within: { truth: 4, reported: 4 }, total: { truth: 4, reported: 4 } });
     expect(renderPmrMarkdown(buildPmr({ ...report, metrics }))).toContain('CPM3: counts the alerts whose CH receipt the DCC can see');
   });

@@ -6,10 +6,18 @@ import { bucketIndex, bucketLowerBound } from '../../../simulator/core/domain/me
 
 const b = (ms: number): string => String(bucketLowerBound(bucketIndex(ms)));
 const hop = (h: string, network: string, ms: number, truth: number, observed: number, reported = observed): MetricRow => ({
-  id: 'alert.hopLatency', labels: { hop: h, network, bucket: b(ms) }, truth, observed, reported,
+  id: 'alert.hopLatency',
+  labels: { hop: h, network, bucket: b(ms) },
+  truth,
+  observed,
+  reported,
 });
 const srv = (id: string, cls: string, network: string, truth: number, observed = truth, reported = observed): MetricRow => ({
-  id, labels: { srv: '4.1.1', process: 'billing', class: cls, network, smets: 'smets2', month: '2026-03' }, truth, observed, reported,
+  id,
+  labels: { srv: '4.1.1', process: 'billing', class: cls, network, smets: 'smets2', month: '2026-03' },
+  truth,
+  observed,
+  reported,
 });
 
 const metrics: MetricRow[] = [
@@ -28,10 +36,33 @@ const metrics: MetricRow[] = [
 ];
 
 const report: RunReport = {
-  schemaVersion: 2, smsimVersion: 'x', scenario: { name: 's', file: 's.yaml', description: '', shardCount: 1, expect: [] }, runId: 's-1', seed: '1', fingerprint: 'f',
-  window: { start: 'a', end: 'b', startMs: 0, endMs: 1 }, pipeline: { kind: 'embedded', target: 't', families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] },
-  run: { workers: 1, shards: 1, batches: 1, bytes: 1, sent: 1, acked: 1, lost: 0, duplicates: 0, resent: 0, rejected: 0, wallSeconds: 1, eventsPerSecond: 1, peakRssBytes: 0 },
-  shards: [], metrics, expectations: [{ expect: 'run.lost == 0', passed: true, left: 0, right: 0 }], passed: true,
+  schemaVersion: 2,
+  smsimVersion: 'x',
+  scenario: { name: 's', file: 's.yaml', description: '', shardCount: 1, expect: [] },
+  runId: 's-1',
+  seed: '1',
+  fingerprint: 'f',
+  window: { start: 'a', end: 'b', startMs: 0, endMs: 1 },
+  pipeline: { kind: 'embedded', target: 't', families: ['alert', 'availability', 'firmware', 'incident', 'install', 'pmr', 'srv'] },
+  run: {
+    workers: 1,
+    shards: 1,
+    batches: 1,
+    bytes: 1,
+    sent: 1,
+    acked: 1,
+    lost: 0,
+    duplicates: 0,
+    resent: 0,
+    rejected: 0,
+    wallSeconds: 1,
+    eventsPerSecond: 1,
+    peakRssBytes: 0,
+  },
+  shards: [],
+  metrics,
+  expectations: [{ expect: 'run.lost == 0', passed: true, left: 0, right: 0 }],
+  passed: true,
 };
 
 describe('the terminal summary', () => {

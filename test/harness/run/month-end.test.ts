@@ -18,7 +18,14 @@ describe('scenarios/month-end.yaml', () => {
     ]);
     // The fixed outage: CSP North down 22:00Z 31 March – 01:00Z 1 April, split at 23:00Z (BST midnight).
     const down = (day: string) =>
-      one.metrics.filter((m) => m.id === 'availability.downtimeMinutes' && m.labels.network === 'north' && m.labels.kind === 'unplanned' && m.labels.day === day)
+      one.metrics
+        .filter(
+          (m) =>
+            m.id === 'availability.downtimeMinutes' &&
+            m.labels.network === 'north' &&
+            m.labels.kind === 'unplanned' &&
+            m.labels.day === day,
+        )
         .reduce((a, m) => a + (m.reported ?? Number.NaN), 0);
     expect(down('2026-03-31')).toBeGreaterThanOrEqual(60);
     expect(down('2026-04-01')).toBeGreaterThanOrEqual(120);
@@ -28,11 +35,26 @@ describe('scenarios/month-end.yaml', () => {
     // Future-dated tariff changes count in the month they execute (the TRT clock starts then):
     // March received 6,355 but answered 6,071; the rest were executed, and count, in April.
     const fd = (id: string, month: string) =>
-      one.metrics.filter((m) => m.id === id && m.labels.class === 'future-dated' && m.labels.month === month).reduce((a, m) => a + (m.reported ?? Number.NaN), 0);
-    expect([fd('srv.requests', '2026-03'), fd('srv.responses', '2026-03'), fd('srv.requests', '2026-04'), fd('srv.responses', '2026-04')]).toEqual([6355, 6071, 1460, 1483]);
-    expect(march?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({ measured: true, within: { truth: 5959, reported: 5959 }, total: { truth: 6071, reported: 6071 } });
+      one.metrics
+        .filter((m) => m.id === id && m.labels.class === 'future-dated' && m.labels.month === month)
+        .reduce((a, m) => a + (m.reported ?? Number.NaN), 0);
+    expect([
+      fd('srv.requests', '2026-03'),
+      fd('srv.responses', '2026-03'),
+      fd('srv.requests', '2026-04'),
+      fd('srv.responses', '2026-04'),
+    ]).toEqual([6355, 6071, 1460, 1483]);
+    expect(march?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({
+      measured: true,
+      within: { truth: 5959, reported: 5959 },
+      total: { truth: 6071, reported: 6071 },
+    });
     expect(pmr.months[1]?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({ within: { reported: 1464 }, total: { reported: 1483 } });
     // The month's events are final in the reported metrics too.
-    expect(one.metrics.some((m) => m.id === 'pmr.monthEvents' && m.labels.month === '2026-03' && m.labels.status === 'final' && (m.reported ?? 0) > 0)).toBe(true);
+    expect(
+      one.metrics.some(
+        (m) => m.id === 'pmr.monthEvents' && m.labels.month === '2026-03' && m.labels.status === 'final' && (m.reported ?? 0) > 0,
+      ),
+    ).toBe(true);
   }, 120_000);
 });

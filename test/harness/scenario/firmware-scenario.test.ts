@@ -12,10 +12,12 @@ estate: { premises: 1000 }
 serviceUsers: [{ name: A, share: 1 }]
 `;
 
-
 describe('traffic.firmware', () => {
   it('resolves defaults: IOC PPMIDs are IOC/MDS and cannot acknowledge; times in ms from the start', () => {
-    const s = parseScenarioText(`${BASE}traffic: { firmware: { campaigns: [{ name: c, deviceType: PPMID, firmwareVersion: 3, start: 1d }] } }\n`, 'x.yaml');
+    const s = parseScenarioText(
+      `${BASE}traffic: { firmware: { campaigns: [{ name: c, deviceType: PPMID, firmwareVersion: 3, start: 1d }] } }\n`,
+      'x.yaml',
+    );
     const f = s.firmware;
     expect(f?.campaigns[0]?.startMs).toBe(s.startMs + 86_400_000);
     expect(f?.campaigns[0]?.deviceType).toBe(DeviceType.PPMID);
@@ -31,7 +33,10 @@ describe('traffic.firmware', () => {
       'x.yaml',
     );
     const esme = s.firmware?.deviceModels.filter((m) => m.deviceType === DeviceType.ESME);
-    expect(esme?.map((m) => [m.name, m.networks])).toEqual([['X', [1]], ['ESME-generic', [2, 3, 4, 5, 6]]]);
+    expect(esme?.map((m) => [m.name, m.networks])).toEqual([
+      ['X', [1]],
+      ['ESME-generic', [2, 3, 4, 5, 6]],
+    ]);
   });
 
   it('names the path of every problem', () => {

@@ -10,7 +10,9 @@ import { MINIMAL_SCENARIO } from '../../helpers/scenario-issues.js';
  * and a message naming the path; nothing else is ever thrown.
  */
 
-const VALID = MINIMAL_SCENARIO + `traffic: { installs: { perDay: 10 } }
+const VALID =
+  MINIMAL_SCENARIO +
+  `traffic: { installs: { perDay: 10 } }
 `;
 
 function refusal(text: string): SmsimError {
@@ -34,27 +36,112 @@ const bomb = (): string => {
 
 const HOSTILE: Array<[string, string, string, RegExp]> = [
   ['unknown key (top level)', `${VALID}colour: blue\n`, 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: colour: unknown key/],
-  ['unknown key (nested)', VALID.replace('{ premises: 1000 }', '{ premises: 1000, flats: 3 }'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: estate\.flats: unknown key/],
+  [
+    'unknown key (nested)',
+    VALID.replace('{ premises: 1000 }', '{ premises: 1000, flats: 3 }'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: estate\.flats: unknown key/,
+  ],
   ['prototype pollution key', `${VALID}__proto__: { polluted: 1 }\n`, 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: __proto__: unknown key/],
-  ['wrong type', VALID.replace('premises: 1000', 'premises: "many"'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: estate\.premises: must be a number \(got string\)/],
-  ['wrong type (binary tag)', VALID.replace('name: t', 'name: !!binary aGVsbG8='), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: name: must be a string/],
+  [
+    'wrong type',
+    VALID.replace('premises: 1000', 'premises: "many"'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: estate\.premises: must be a number \(got string\)/,
+  ],
+  [
+    'wrong type (binary tag)',
+    VALID.replace('name: t', 'name: !!binary aGVsbG8='),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: name: must be a string/,
+  ],
   ['not a mapping', '- a\n- b\n', 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: \(top level\): must be an object \(got array\)/],
-  ['out of range', VALID.replace('share: 1 }', 'share: 1.5 }'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: serviceUsers\[0\]\.share: must be between 0 and 1/],
+  [
+    'out of range',
+    VALID.replace('share: 1 }', 'share: 1.5 }'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: serviceUsers\[0\]\.share: must be between 0 and 1/,
+  ],
   ['negative', VALID.replace('perDay: 10', 'perDay: -1'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: traffic\.installs\.perDay: must be ≥ 0/],
-  ['huge value (premises)', VALID.replace('premises: 1000', 'premises: 1e30'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: estate\.premises: must be ≤ 40000000/],
-  ['huge value (rate)', VALID.replace('perDay: 10', 'perDay: 1e300'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: traffic\.installs\.perDay: must be ≤ 1e12/],
-  ['huge value (infinity)', VALID.replace('perDay: 10', 'perDay: .inf'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: traffic\.installs\.perDay: must be a number \(got Infinity\)/],
-  ['huge value (NaN)', VALID.replace('perDay: 10', 'perDay: .nan'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: traffic\.installs\.perDay: must be a number \(got NaN\)/],
-  ['huge value (duration)', VALID.replace('duration: 1d', 'duration: 100000000d'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: duration: must be a duration .*at most 400d/],
-  ['huge value (name of 100 kB)', VALID.replace('name: t', `name: ${'x'.repeat(100_000)}`), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: name: must be at most 200 characters/],
-  ['huge list', VALID.replace('[{ name: A, share: 1 }]', `[${Array.from({ length: 1001 }, (_, i) => `{name: U${i}, share: 0.001}`).join(',')}]`), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: serviceUsers: .*<=1000 items/],
-  ['huge file (> 1 MiB)', `${VALID}description: "${'x'.repeat(1024 * 1024)}"\n`, 'SMSIM_ERR_SCENARIO_PARSE', /x\.yaml: scenario is larger than 1048576 bytes/],
-  ['invalid date (30 February, hour 25)', VALID.replace('"2026-03-02"', '"2026-02-30T25:00:00Z"'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: start: must be an ISO 8601 date/],
-  ['invalid date (not a date)', VALID.replace('"2026-03-02"', '"next tuesday"'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: start: must be an ISO 8601 date/],
-  ['invalid date (year 1)', VALID.replace('"2026-03-02"', '"0001-01-01"'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: start: must be between 2000-01-01 and 2097-12-31/],
-  ['invalid date (year 99999)', VALID.replace('"2026-03-02"', '"+099999-01-01"'), 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: start: must be an ISO 8601 date/],
+  [
+    'huge value (premises)',
+    VALID.replace('premises: 1000', 'premises: 1e30'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: estate\.premises: must be ≤ 40000000/,
+  ],
+  [
+    'huge value (rate)',
+    VALID.replace('perDay: 10', 'perDay: 1e300'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: traffic\.installs\.perDay: must be ≤ 1e12/,
+  ],
+  [
+    'huge value (infinity)',
+    VALID.replace('perDay: 10', 'perDay: .inf'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: traffic\.installs\.perDay: must be a number \(got Infinity\)/,
+  ],
+  [
+    'huge value (NaN)',
+    VALID.replace('perDay: 10', 'perDay: .nan'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: traffic\.installs\.perDay: must be a number \(got NaN\)/,
+  ],
+  [
+    'huge value (duration)',
+    VALID.replace('duration: 1d', 'duration: 100000000d'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: duration: must be a duration .*at most 400d/,
+  ],
+  [
+    'huge value (name of 100 kB)',
+    VALID.replace('name: t', `name: ${'x'.repeat(100_000)}`),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: name: must be at most 200 characters/,
+  ],
+  [
+    'huge list',
+    VALID.replace('[{ name: A, share: 1 }]', `[${Array.from({ length: 1001 }, (_, i) => `{name: U${i}, share: 0.001}`).join(',')}]`),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: serviceUsers: .*<=1000 items/,
+  ],
+  [
+    'huge file (> 1 MiB)',
+    `${VALID}description: "${'x'.repeat(1024 * 1024)}"\n`,
+    'SMSIM_ERR_SCENARIO_PARSE',
+    /x\.yaml: scenario is larger than 1048576 bytes/,
+  ],
+  [
+    'invalid date (30 February, hour 25)',
+    VALID.replace('"2026-03-02"', '"2026-02-30T25:00:00Z"'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: start: must be an ISO 8601 date/,
+  ],
+  [
+    'invalid date (not a date)',
+    VALID.replace('"2026-03-02"', '"next tuesday"'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: start: must be an ISO 8601 date/,
+  ],
+  [
+    'invalid date (year 1)',
+    VALID.replace('"2026-03-02"', '"0001-01-01"'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: start: must be between 2000-01-01 and 2097-12-31/,
+  ],
+  [
+    'invalid date (year 99999)',
+    VALID.replace('"2026-03-02"', '"+099999-01-01"'),
+    'SMSIM_ERR_SCENARIO_INVALID',
+    /x\.yaml: start: must be an ISO 8601 date/,
+  ],
   ['YAML bomb (alias expansion)', bomb(), 'SMSIM_ERR_SCENARIO_PARSE', /x\.yaml: .*alias/i],
-  ['YAML bomb (nesting 50 000 deep)', `name: ${'['.repeat(50_000)}${']'.repeat(50_000)}`, 'SMSIM_ERR_SCENARIO_PARSE', /x\.yaml:.*nested too deeply/],
+  [
+    'YAML bomb (nesting 50 000 deep)',
+    `name: ${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+    'SMSIM_ERR_SCENARIO_PARSE',
+    /x\.yaml:.*nested too deeply/,
+  ],
   ['duplicate key', `${VALID}seed: 2\n`, 'SMSIM_ERR_SCENARIO_PARSE', /x\.yaml:\?: Map keys must be unique/],
   ['malformed YAML', 'name: [unclosed\n', 'SMSIM_ERR_SCENARIO_PARSE', /x\.yaml:/],
   ['bad expectation', `${VALID}expect: ["run.lost = 0"]\n`, 'SMSIM_ERR_SCENARIO_INVALID', /x\.yaml: expect\[0\]: .*unexpected "= 0"/],
@@ -71,15 +158,50 @@ describe('hostile scenarios', () => {
 
 describe('fuzz: random and mutated scenario text (fast-check)', () => {
   const corpus = [VALID, readFileSync('test/fixtures/scenarios/small.yaml', 'utf8'), readFileSync('scenarios/default.yaml', 'utf8')];
-  const yamlish = fc.constantFrom(':', '-', '[', ']', '{', '}', '&a', '*a', '!!', '"', "'", '\n', '  ', '#', '1e309', '-1', 'null', '~', '<<:', '|', '>', '?', ',', '%YAML 1.2', '---', '...', '\t', '\u0000', '2026-13-45');
-  const mutated = fc.tuple(fc.constantFrom(...corpus), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.oneof(yamlish, fc.string({ maxLength: 8 }))), { minLength: 1, maxLength: 6 })).map(([text, edits]) => {
-    let out = text;
-    for (const [at, del, insert] of edits) {
-      const p = at % (out.length + 1);
-      out = out.slice(0, p) + insert + out.slice(p + del);
-    }
-    return out;
-  });
+  const yamlish = fc.constantFrom(
+    ':',
+    '-',
+    '[',
+    ']',
+    '{',
+    '}',
+    '&a',
+    '*a',
+    '!!',
+    '"',
+    "'",
+    '\n',
+    '  ',
+    '#',
+    '1e309',
+    '-1',
+    'null',
+    '~',
+    '<<:',
+    '|',
+    '>',
+    '?',
+    ',',
+    '%YAML 1.2',
+    '---',
+    '...',
+    '\t',
+    '\u0000',
+    '2026-13-45',
+  );
+  const mutated = fc
+    .tuple(
+      fc.constantFrom(...corpus),
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 20 }), fc.oneof(yamlish, fc.string({ maxLength: 8 }))), { minLength: 1, maxLength: 6 }),
+    )
+    .map(([text, edits]) => {
+      let out = text;
+      for (const [at, del, insert] of edits) {
+        const p = at % (out.length + 1);
+        out = out.slice(0, p) + insert + out.slice(p + del);
+      }
+      return out;
+    });
 
   it('every input is either a valid scenario or an SmsimError with a SCENARIO code, never another exception', () => {
     fc.assert(

@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenarioText } from '../../../harness/scenario/load-scenario.js';
 import { issuesOf, MINIMAL_SCENARIO } from '../../helpers/scenario-issues.js';
 
-const VALID = MINIMAL_SCENARIO + `traffic: { installs: { perDay: 10 } }
+const VALID =
+  MINIMAL_SCENARIO +
+  `traffic: { installs: { perDay: 10 } }
 `;
-
 
 describe('scenario validation', () => {
   it('accepts a minimal scenario and fills in GB defaults scaled to the estate', () => {
@@ -43,21 +44,26 @@ traffic: { installs: { perDay: -3, wanLater: { within90Days: 0.8, after90Days: 0
   });
 
   it('names missing fields, bad dates and bad durations', () => {
-    const issues = issuesOf('name: t\nstart: "2026-02-30T25:00:00Z"\nduration: 7 days\nestate: { premises: 10 }\nserviceUsers: [{ name: A, share: 1 }]\n');
+    const issues = issuesOf(
+      'name: t\nstart: "2026-02-30T25:00:00Z"\nduration: 7 days\nestate: { premises: 10 }\nserviceUsers: [{ name: A, share: 1 }]\n',
+    );
     expect(issues).toContain('x.yaml: seed: is required');
     expect(issues.some((i) => i.startsWith('x.yaml: start: must be an ISO 8601 date'))).toBe(true);
     expect(issues.some((i) => i.startsWith('x.yaml: duration: must be a duration'))).toBe(true);
   });
 
   it('refuses region shares that do not add up to 1', () => {
-    expect(issuesOf(VALID.replace('{ premises: 1000 }', '{ premises: 1000, regions: { north: 0.5, central: 0.5, south: 0.5 } }'))).toContain(
-      'x.yaml: estate.regions: shares must add up to 1 (they add up to 1.5)',
-    );
+    expect(
+      issuesOf(VALID.replace('{ premises: 1000 }', '{ premises: 1000, regions: { north: 0.5, central: 0.5, south: 0.5 } }')),
+    ).toContain('x.yaml: estate.regions: shares must add up to 1 (they add up to 1.5)');
   });
 
   it('refuses a YAML alias bomb quickly', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 0; i < 12; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    for (let i = 0; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      );
     expect(() => parseScenarioText(bomb.join('\n'), 'bomb.yaml')).toThrow(expect.objectContaining({ code: 'SMSIM_ERR_SCENARIO_PARSE' }));
   });
 

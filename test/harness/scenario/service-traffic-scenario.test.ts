@@ -4,14 +4,25 @@ import { issuesOf, MINIMAL_SCENARIO } from '../../helpers/scenario-issues.js';
 
 const BASE = MINIMAL_SCENARIO;
 
-
 describe('service request, alert and measurement blocks', () => {
   it('fills in the GB mix, latency model, alert defaults and the §2.3 target response times', () => {
     const s = parseScenarioText(`${BASE}traffic: { serviceRequests: { scale: 0.5 }, alerts: {} }\n`, 'x.yaml');
-    expect(s.serviceRequests?.mix.find((m) => m.srv === '4.8.1')).toMatchObject({ perPremisesPerDay: 0.25, dccScheduled: true, profile: 'overnight' });
+    expect(s.serviceRequests?.mix.find((m) => m.srv === '4.8.1')).toMatchObject({
+      perPremisesPerDay: 0.25,
+      dccScheduled: true,
+      profile: 'overnight',
+    });
     expect(s.serviceRequests?.timeoutMs).toBe(120_000);
     expect(s.alerts?.codes.map((c) => c.code)).toContain('0x8F36');
-    expect(s.metrics.trt).toEqual({ onDemand: 30_000, critical: 60_000, transform: 3_000, futureDated: 30_000, dccScheduled: 30_000, nonDevice: 10_000, alert: 60_000 });
+    expect(s.metrics.trt).toEqual({
+      onDemand: 30_000,
+      critical: 60_000,
+      transform: 3_000,
+      futureDated: 30_000,
+      dccScheduled: 30_000,
+      nonDevice: 10_000,
+      alert: 60_000,
+    });
     expect(s.metrics.exclusions).toEqual([]);
   });
 
@@ -22,7 +33,16 @@ describe('service request, alert and measurement blocks', () => {
     );
     expect(s.metrics.trt.onDemand).toBe(20_000);
     expect(s.metrics.exclusions).toEqual([
-      { measure: 'cpm1', user: 1, srv: '1.1.1', network: 1, device: 0, reason: 'user-orchestration', validFromMs: Date.parse('2026-03-01T00:00:00Z'), validToMs: Date.parse('2026-04-01T00:00:00Z') },
+      {
+        measure: 'cpm1',
+        user: 1,
+        srv: '1.1.1',
+        network: 1,
+        device: 0,
+        reason: 'user-orchestration',
+        validFromMs: Date.parse('2026-03-01T00:00:00Z'),
+        validToMs: Date.parse('2026-04-01T00:00:00Z'),
+      },
     ]);
   });
 
@@ -49,7 +69,8 @@ measurement:
   });
 
   it('refuses an unknown exclusion reason and a power cut in an unknown region', () => {
-    const issues = issuesOf(`${BASE}traffic: { alerts: { powerCuts: [{ region: east, start: "2026-03-02T18:00:00Z", duration: 1h, affectedShare: 0.5 }] } }
+    const issues =
+      issuesOf(`${BASE}traffic: { alerts: { powerCuts: [{ region: east, start: "2026-03-02T18:00:00Z", duration: 1h, affectedShare: 0.5 }] } }
 measurement: { exclusions: [{ reason: because, validFrom: "2026-03-01", validTo: "2026-04-01" }] }
 `);
     expect(issues.some((i) => i.startsWith('x.yaml: traffic.alerts.powerCuts[0].region:'))).toBe(true);

@@ -7,9 +7,17 @@ import { EventQueue } from '../../../simulator/core/event-queue.js';
  * pushes, bulks (sorted runs) and pops produced them. The reference is a plain stable sort.
  */
 
-type Op = { readonly kind: 'push'; readonly dt: number } | { readonly kind: 'bulk'; readonly dts: readonly number[] } | { readonly kind: 'pop' };
+type Op =
+  | { readonly kind: 'push'; readonly dt: number }
+  | { readonly kind: 'bulk'; readonly dts: readonly number[] }
+  | { readonly kind: 'pop' };
 
-const dt = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 900_000 }), fc.double({ min: 0, max: 50, noNaN: true }), fc.constant(2 ** 34));
+const dt = fc.oneof(
+  fc.integer({ min: 0, max: 3 }),
+  fc.integer({ min: 0, max: 900_000 }),
+  fc.double({ min: 0, max: 50, noNaN: true }),
+  fc.constant(2 ** 34),
+);
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('push' as const), dt }),
   // Sizes on both sides of the run threshold.

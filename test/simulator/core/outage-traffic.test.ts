@@ -15,7 +15,14 @@ describe('OutageCursor', () => {
     const c = new OutageCursor(scheduleFrom([o(1, N.CSP_NORTH, 10, 20), o(2, N.CSP_NORTH, 20, 30), o(3, N.CSP_NORTH, 50, 60)]));
     expect(c.any).toBe(true);
     c.advance(0);
-    expect([c.upAt(N.CSP_NORTH, 5), c.upAt(N.CSP_NORTH, 10), c.upAt(N.CSP_NORTH, 15), c.upAt(N.CSP_NORTH, 30), c.upAt(N.CSP_NORTH, 55), c.upAt(N.CSP_SOUTH, 15)]).toEqual([5, 30, 30, 30, 60, 15]);
+    expect([
+      c.upAt(N.CSP_NORTH, 5),
+      c.upAt(N.CSP_NORTH, 10),
+      c.upAt(N.CSP_NORTH, 15),
+      c.upAt(N.CSP_NORTH, 30),
+      c.upAt(N.CSP_NORTH, 55),
+      c.upAt(N.CSP_SOUTH, 15),
+    ]).toEqual([5, 30, 30, 30, 60, 15]);
     c.advance(35);
     expect([c.upAt(N.CSP_NORTH, 40), c.upAt(N.CSP_NORTH, 50), c.upAt(N.CSP_NORTH, 60)]).toEqual([40, 60, 60]);
     c.advance(100);
@@ -60,7 +67,10 @@ describe('service requests and alerts during an outage of their network', () => 
   const down = run(true);
 
   it('sends the same requests until the outage (the draws then follow the responses) and answers none over the WAN while the network is down', () => {
-    const reqs = (r: typeof up) => r.events.filter((e) => e.kind === K.SERVICE_REQUEST && e.timeMs < WINDOW[0]).map((e) => `${e.timeMs}/${e.device}/${e.code}/${e.value}`);
+    const reqs = (r: typeof up) =>
+      r.events
+        .filter((e) => e.kind === K.SERVICE_REQUEST && e.timeMs < WINDOW[0])
+        .map((e) => `${e.timeMs}/${e.device}/${e.code}/${e.value}`);
     expect(reqs(down).length).toBeGreaterThan(1000);
     expect(reqs(down)).toEqual(reqs(up));
     const requests = new Map<string, EventFields>();
@@ -70,7 +80,8 @@ describe('service requests and alerts during an outage of their network', () => 
       const key = `${e.requestId}/${e.device}`;
       if (e.kind === K.SERVICE_REQUEST) requests.set(key, e);
       if (e.kind !== K.SERVICE_RESPONSE) continue;
-      const req = requests.get(key)!;
+      const req = requests.get(key);
+      if (req === undefined) throw new Error(`response ${key} without a request`);
       // Transforms are the DSP's alone.
       if (CRITICAL.has(req.code ?? '') && (req.ref ?? 0) === 0) continue;
       const clock = req.timeMs + (req.value ?? 0);
@@ -95,7 +106,15 @@ describe('service requests and alerts during an outage of their network', () => 
   });
 
   it('keeps truth and observed equal, and the outage costs responses within target', () => {
-    for (const id of ['srv.requests', 'srv.responses', 'srv.withinTarget', 'srv.failures', 'alert.measured', 'alert.withinTarget', 'alert.volume'])
+    for (const id of [
+      'srv.requests',
+      'srv.responses',
+      'srv.withinTarget',
+      'srv.failures',
+      'alert.measured',
+      'alert.withinTarget',
+      'alert.volume',
+    ])
       expect([id, total(down.observed, id)]).toEqual([id, total(down.truth, id)]);
     expect(total(down.truth, 'srv.withinTarget')).toBeLessThan(total(up.truth, 'srv.withinTarget') - 50);
     expect(total(down.truth, 'srv.failures')).toBeGreaterThan(total(up.truth, 'srv.failures') + 50);

@@ -14,12 +14,14 @@ const HOUR = 3_600_000;
 describe('reporting-month watermark (R7)', () => {
   // A response at 00:30 BST on 1 April belongs to April; one at 23:59 BST on 31 March to March.
   const windows = createReportingWindows(48 * HOUR);
-  windows.apply(batchOf([
-    { kind: K.SERVICE_REQUEST, at: '2026-03-31T10:00:00Z' },
-    { kind: K.SERVICE_RESPONSE, at: '2026-03-31T22:59:00Z' },
-    { kind: K.SERVICE_RESPONSE, at: '2026-03-31T23:30:00Z' },
-    { kind: K.SERVICE_RESPONSE, at: '2026-04-02T22:00:00Z' },
-  ]));
+  windows.apply(
+    batchOf([
+      { kind: K.SERVICE_REQUEST, at: '2026-03-31T10:00:00Z' },
+      { kind: K.SERVICE_RESPONSE, at: '2026-03-31T22:59:00Z' },
+      { kind: K.SERVICE_RESPONSE, at: '2026-03-31T23:30:00Z' },
+      { kind: K.SERVICE_RESPONSE, at: '2026-04-02T22:00:00Z' },
+    ]),
+  );
 
   it('assigns late events by event time and finalises a month only after month end + 48 h', () => {
     const at = (asOf: string) => new MetricTable().merge(windows.report(iso(asOf)));
@@ -50,11 +52,13 @@ describe('outages and availability (R6)', () => {
 
   it('splits downtime at UK midnight, planned apart from unplanned', () => {
     const f = createAvailabilityMetrics();
-    f.apply(batchOf([
-      { kind: K.OUTAGE_START, at: '2026-03-31T22:00:00Z', requestId: 1, network: N.CSP_NORTH, code: 'UNPLANNED' },
-      { kind: K.OUTAGE_END, at: '2026-04-01T01:00:00Z', requestId: 1, network: N.CSP_NORTH, code: 'UNPLANNED' },
-      { kind: K.OUTAGE_START, at: '2026-04-02T01:00:00Z', requestId: 2, network: N.CSP_NORTH, code: 'PLANNED' },
-    ]));
+    f.apply(
+      batchOf([
+        { kind: K.OUTAGE_START, at: '2026-03-31T22:00:00Z', requestId: 1, network: N.CSP_NORTH, code: 'UNPLANNED' },
+        { kind: K.OUTAGE_END, at: '2026-04-01T01:00:00Z', requestId: 1, network: N.CSP_NORTH, code: 'UNPLANNED' },
+        { kind: K.OUTAGE_START, at: '2026-04-02T01:00:00Z', requestId: 2, network: N.CSP_NORTH, code: 'PLANNED' },
+      ]),
+    );
     const t = new MetricTable().merge(f.report(iso('2026-04-02T02:30:00Z')));
     // Midnight BST on 1 April is 23:00Z: 60 min on 31 March, 120 min on 1 April.
     expect(t.get(A.DOWNTIME_MINUTES, { network: 'north', kind: 'unplanned', day: '2026-03-31' })).toBe(60);
@@ -64,11 +68,17 @@ describe('outages and availability (R6)', () => {
   });
 
   it('derives one schedule from the seed alone, emitted and counted in shard 0 only', () => {
-    const scenario = resolveScenario(ScenarioSchema.parse({
-      name: 't', seed: 7, start: '2026-03-01', duration: '20d', estate: { premises: 200, premisesPerShard: 100 },
-      serviceUsers: [{ name: 'A', share: 1 }],
-      traffic: { installs: { perDay: 10 }, outages: { unplanned: { perMonth: 6, meanDuration: '2h' } } },
-    }));
+    const scenario = resolveScenario(
+      ScenarioSchema.parse({
+        name: 't',
+        seed: 7,
+        start: '2026-03-01',
+        duration: '20d',
+        estate: { premises: 200, premisesPerShard: 100 },
+        serviceUsers: [{ name: 'A', share: 1 }],
+        traffic: { installs: { perDay: 10 }, outages: { unplanned: { perMonth: 6, meanDuration: '2h' } } },
+      }),
+    );
     expect(buildOutageSchedule(scenario).outages).toEqual(buildOutageSchedule(scenario).outages);
     expect(buildOutageSchedule(scenario).outages.length).toBeGreaterThan(0);
     const outageEvents = (shard: number): number => {
@@ -83,14 +93,24 @@ describe('outages and availability (R6)', () => {
   });
 
   it('defers commissioning over the WAN while the region is down', () => {
-    const scenario = resolveScenario(ScenarioSchema.parse({
-      name: 't', seed: 11, start: '2026-03-02', duration: '3d', estate: { premises: 100, regions: { north: 1, central: 0, south: 0 } },
-      serviceUsers: [{ name: 'A', share: 1 }],
-      traffic: {
-        installs: { perDay: 200, weekendFactor: 1 },
-        outages: { planned: { perMonth: 0 }, unplanned: { perMonth: 0 }, fixed: [{ network: 'north', start: '2026-03-02T00:00:00Z', duration: '2d' }] },
-      },
-    }));
+    const scenario = resolveScenario(
+      ScenarioSchema.parse({
+        name: 't',
+        seed: 11,
+        start: '2026-03-02',
+        duration: '3d',
+        estate: { premises: 100, regions: { north: 1, central: 0, south: 0 } },
+        serviceUsers: [{ name: 'A', share: 1 }],
+        traffic: {
+          installs: { perDay: 200, weekendFactor: 1 },
+          outages: {
+            planned: { perMonth: 0 },
+            unplanned: { perMonth: 0 },
+            fixed: [{ network: 'north', start: '2026-03-02T00:00:00Z', duration: '2d' }],
+          },
+        },
+      }),
+    );
     const sim = createShardSimulation(scenario, 0);
     const end = iso('2026-03-04T00:00:00Z');
     let commissions = 0;

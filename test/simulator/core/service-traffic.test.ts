@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventsOf, type EventFields } from '../../../simulator/core/domain/event-batch.js';
-import { type MetricSample } from '../../../simulator/core/domain/metrics/metric-table.js';
+import type { MetricSample } from '../../../simulator/core/domain/metrics/metric-table.js';
 import { EventKind as K, Network as N } from '../../../simulator/core/domain/vocabulary.js';
 import { createShardSimulation } from '../../../simulator/core/shard-simulation.js';
 import { parseScenarioText } from '../../../harness/scenario/load-scenario.js';
@@ -49,7 +49,8 @@ describe('service requests and alerts, simulated', () => {
   });
 
   it('emits events in time order, each response after its request', () => {
-    for (let i = 1; i < a.events.length; i++) expect(a.events[i]!.timeMs).toBeGreaterThanOrEqual(a.events[i - 1]!.timeMs);
+    for (let i = 1; i < a.events.length; i++)
+      expect((a.events[i] as EventFields).timeMs).toBeGreaterThanOrEqual((a.events[i - 1] as EventFields).timeMs);
     expect(a.events.filter((e) => e.kind === K.SERVICE_REQUEST).length).toBeGreaterThan(5000);
   });
 
@@ -70,7 +71,8 @@ describe('service requests and alerts, simulated', () => {
   });
 
   it('observes every SRV figure as the Users experienced it, except exclusions, which only the truth knows without a list', () => {
-    for (const id of ['srv.requests', 'srv.responses', 'srv.withinTarget', 'srv.failures']) expect(total(a.observed, id)).toBe(total(a.truth, id));
+    for (const id of ['srv.requests', 'srv.responses', 'srv.withinTarget', 'srv.failures'])
+      expect(total(a.observed, id)).toBe(total(a.truth, id));
     expect(total(a.truth, 'srv.excluded', { reason: 'user-orchestration' })).toBeGreaterThan(0);
     expect(total(a.truth, 'srv.excludedFailures')).toBe(total(a.truth, 'srv.excluded'));
     expect(total(a.observed, 'srv.excluded')).toBe(0);
@@ -97,11 +99,16 @@ describe('service requests and alerts, simulated', () => {
   });
 
   it('turns the power cut into a storm of restore alerts, some throttled, sent to the network operator', () => {
-    const restores = a.events.filter((e) => e.code === '0x8F36' && e.network === N.CSP_NORTH && e.timeMs >= Date.parse('2026-03-02T19:00:00Z') && e.timeMs < Date.parse('2026-03-02T19:05:00Z'));
+    const restores = a.events.filter(
+      (e) =>
+        e.code === '0x8F36' &&
+        e.network === N.CSP_NORTH &&
+        e.timeMs >= Date.parse('2026-03-02T19:00:00Z') &&
+        e.timeMs < Date.parse('2026-03-02T19:05:00Z'),
+    );
     expect(restores.length).toBeGreaterThan(300);
     expect(restores.every((e) => e.user === 3)).toBe(true);
     expect(total(a.observed, 'alert.throttled', { network: 'north' })).toBeGreaterThan(0);
     expect(total(a.observed, 'alert.throttled')).toBe(total(a.truth, 'alert.throttled'));
   });
 });
-

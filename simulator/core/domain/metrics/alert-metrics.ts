@@ -62,7 +62,17 @@ export class AlertCounters implements Accumulator {
    * One alert: `h0…h3` are the hop offsets in ms after `timeMs` (-1 = not visible / did not happen).
    * `code` is an index from `code()`.
    */
-  add(kind: number, code: number, network: number, timeMs: number, h0: number, h1: number, h2: number, h3: number, alertTrtMs: number): void {
+  add(
+    kind: number,
+    code: number,
+    network: number,
+    timeMs: number,
+    h0: number,
+    h1: number,
+    h2: number,
+    h3: number,
+    alertTrtMs: number,
+  ): void {
     const m = this.months.of(timeMs);
     const mn = m * NETS + network;
     const dcc = kind === EventKind.DCC_ALERT ? 1 : 0;
@@ -85,19 +95,27 @@ export class AlertCounters implements Accumulator {
 
   private hop(hop: number, network: number, ms: number): void {
     const b = Math.min(bucketIndex(ms), MAX_BUCKET - 1);
-    this.latency[(hop * NETS + network) * MAX_BUCKET + b]! += 1;
+    (this.latency[(hop * NETS + network) * MAX_BUCKET + b] as number) += 1;
   }
 
   report(out: MetricTable): void {
     const netMonth = (mn: number): { network: string; smets: string; month: string } => {
       const network = mn % NETS;
-      return { network: NETWORK_LABELS[network] as string, smets: smetsLabel(network), month: this.months.labels[(mn - network) / NETS] as string };
+      return {
+        network: NETWORK_LABELS[network] as string,
+        smets: smetsLabel(network),
+        month: this.months.labels[(mn - network) / NETS] as string,
+      };
     };
     for (const [k, v] of this.volume) {
       const code = k % 65536;
       const rest = (k - code) / 65536;
       const dcc = rest % 2;
-      out.add(AlertMetric.VOLUME, { code: this.codes[code] as string, kind: dcc === 1 ? 'dcc' : 'device', ...netMonth((rest - dcc) / 2) }, v);
+      out.add(
+        AlertMetric.VOLUME,
+        { code: this.codes[code] as string, kind: dcc === 1 ? 'dcc' : 'device', ...netMonth((rest - dcc) / 2) },
+        v,
+      );
     }
     for (const [k, v] of this.throttled) {
       const code = k % 65536;
@@ -111,8 +129,13 @@ export class AlertCounters implements Accumulator {
       for (let net = 0; net < NETS; net++) {
         const o = (hop * NETS + net) * MAX_BUCKET;
         for (let bkt = 0; bkt < MAX_BUCKET; bkt++) {
-          const c = this.latency[o + bkt]!;
-          if (c > 0) out.add(AlertMetric.HOP_LATENCY, { hop: ALERT_HOPS[hop] as string, network: NETWORK_LABELS[net] as string, bucket: String(bucketLowerBound(bkt)) }, c);
+          const c = this.latency[o + bkt] as number;
+          if (c > 0)
+            out.add(
+              AlertMetric.HOP_LATENCY,
+              { hop: ALERT_HOPS[hop] as string, network: NETWORK_LABELS[net] as string, bucket: String(bucketLowerBound(bkt)) },
+              c,
+            );
         }
       }
   }
@@ -150,7 +173,17 @@ export function createAlertMetrics(config: MetricConfig): MetricFamily {
           codeOf[ci] = code;
         }
         const time = b.baseTimeMs + (b.timeDeltaMs[i] as number);
-        counters.add(kind, code, b.network[i] as number, time, h[hop] as number, h[hop + 1] as number, h[hop + 2] as number, h[hop + 3] as number, trt);
+        counters.add(
+          kind,
+          code,
+          b.network[i] as number,
+          time,
+          h[hop] as number,
+          h[hop + 1] as number,
+          h[hop + 2] as number,
+          h[hop + 3] as number,
+          trt,
+        );
         hop += HOPS_PER_ALERT;
       }
     },

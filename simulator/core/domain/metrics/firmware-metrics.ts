@@ -93,12 +93,34 @@ export interface TargetRecord {
 }
 
 export function newTargetRecord(
-  campaign: string, deviceType: number, network: number, model: string, requestId: number, version: number, listedAt: number, notMeasurable: string,
+  campaign: string,
+  deviceType: number,
+  network: number,
+  model: string,
+  requestId: number,
+  version: number,
+  listedAt: number,
+  notMeasurable: string,
 ): TargetRecord {
   return {
-    campaign, deviceType, network, model, requestId, version, listedAt,
-    rejectedAt: Number.NaN, chDeliveredAt: Number.NaN, chFailedAt: Number.NaN, receivedAt: Number.NaN, failedAt: Number.NaN,
-    notMeasurable, activationRequestId: 0, activatedAt: Number.NaN, activationFailedAt: Number.NaN, activationOutcome: 0, confirmedAt: Number.NaN,
+    campaign,
+    deviceType,
+    network,
+    model,
+    requestId,
+    version,
+    listedAt,
+    rejectedAt: Number.NaN,
+    chDeliveredAt: Number.NaN,
+    chFailedAt: Number.NaN,
+    receivedAt: Number.NaN,
+    failedAt: Number.NaN,
+    notMeasurable,
+    activationRequestId: 0,
+    activatedAt: Number.NaN,
+    activationFailedAt: Number.NaN,
+    activationOutcome: 0,
+    confirmedAt: Number.NaN,
   };
 }
 
@@ -143,8 +165,8 @@ export class FirmwareFigures implements Accumulator {
         network: NETWORK_LABELS[r.network] ?? 'unknown',
       };
       if (c.month !== '') {
-        labels['month'] = c.month;
-        labels['model'] = r.model;
+        labels.month = c.month;
+        labels.model = r.model;
       }
       if (c.extraName !== '') labels[c.extraName] = c.extraValue;
       out.add(c.id, labels, c.n);
@@ -199,7 +221,11 @@ const isFirmwareListSrv = (srv: string | undefined): boolean => srv === Srv.UPDA
 
 /** Every code this family reads (SRVs 11.x and firmware alerts). */
 const FIRMWARE_CODES: ReadonlySet<string> = new Set<string>([
-  Srv.UPDATE_FIRMWARE, Srv.READ_FIRMWARE_VERSION, Srv.ACTIVATE_FIRMWARE, Srv.UPDATE_PPMID_FIRMWARE, ...Object.values(FirmwareAlert),
+  Srv.UPDATE_FIRMWARE,
+  Srv.READ_FIRMWARE_VERSION,
+  Srv.ACTIVATE_FIRMWARE,
+  Srv.UPDATE_PPMID_FIRMWARE,
+  ...Object.values(FirmwareAlert),
 ]);
 
 /**
@@ -215,7 +241,8 @@ export function createFirmwareMetrics(): MetricFamily {
   /** Devices listed per 11.1 / 11.4 request, until its Service Response (firmware request ids are unique across streams). */
   const listed = new Map<number, number[]>();
 
-  const byRequest = (device: number, requestId: number): TargetRecord | undefined => targets.get(device)?.find((r) => r.requestId === requestId);
+  const byRequest = (device: number, requestId: number): TargetRecord | undefined =>
+    targets.get(device)?.find((r) => r.requestId === requestId);
   const byVersion = (device: number, version: number): TargetRecord | undefined => {
     const rs = targets.get(device);
     if (rs === undefined) return undefined;
@@ -239,7 +266,9 @@ export function createFirmwareMetrics(): MetricFamily {
       // Firmware is a sliver of the traffic (DOMAIN.md §6.3: 0.5–2 %): decide per dictionary
       // entry, once per batch, whether a code matters, so other events cost one array read.
       const relevant = new Uint8Array(b.dictionary.length);
-      b.dictionary.forEach((c, i) => (relevant[i] = FIRMWARE_CODES.has(c) ? 1 : 0));
+      b.dictionary.forEach((c, i) => {
+        relevant[i] = FIRMWARE_CODES.has(c) ? 1 : 0;
+      });
       for (let i = 0; i < n; i++) {
         const kind = b.kind[i] as number;
         if (kind === EventKind.INVENTORY) {
@@ -258,11 +287,22 @@ export function createFirmwareMetrics(): MetricFamily {
             const inv = inventory.get(device);
             const deviceType = b.deviceType[i] as number;
             const reason =
-              deviceType === DeviceType.CH ? NotMeasurableReason.CH_IMAGE
-              : inv !== undefined && (inv.caps & ModelCapability.NO_IMAGE_ACK) !== 0 ? NotMeasurableReason.NO_ACK
-              : NotMeasurableReason.NONE;
+              deviceType === DeviceType.CH
+                ? NotMeasurableReason.CH_IMAGE
+                : inv !== undefined && (inv.caps & ModelCapability.NO_IMAGE_ACK) !== 0
+                  ? NotMeasurableReason.NO_ACK
+                  : NotMeasurableReason.NONE;
             const requestId = b.requestId[i] as number;
-            const r = newTargetRecord(campaignLabel(version), deviceType, b.network[i] as number, inv?.model ?? 'unknown', requestId, version, time, reason);
+            const r = newTargetRecord(
+              campaignLabel(version),
+              deviceType,
+              b.network[i] as number,
+              inv?.model ?? 'unknown',
+              requestId,
+              version,
+              time,
+              reason,
+            );
             const list = targets.get(device);
             if (list === undefined) targets.set(device, [r]);
             else list.push(r);
@@ -310,7 +350,8 @@ export function createFirmwareMetrics(): MetricFamily {
           case EventKind.DEVICE_ALERT: {
             const ref = b.ref[i] as number;
             if (code === FirmwareAlert.FUTURE_DATED_SUCCESS || code === FirmwareAlert.FUTURE_DATED_FAILURE) {
-              const outcome = code === FirmwareAlert.FUTURE_DATED_SUCCESS ? Outcome.SUCCESS : (b.outcome[i] as number) || Outcome.ACTIVATION_FAILURE;
+              const outcome =
+                code === FirmwareAlert.FUTURE_DATED_SUCCESS ? Outcome.SUCCESS : (b.outcome[i] as number) || Outcome.ACTIVATION_FAILURE;
               activation(byActivation(device, ref), time, outcome);
               break;
             }

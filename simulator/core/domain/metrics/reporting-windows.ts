@@ -49,7 +49,8 @@ export function createReportingWindows(latenessMs: number): MetricFamily {
     },
     report(asOfMs: number): MetricSample[] {
       const out = new MetricTable();
-      for (const [month, n] of [...counts.entries()].sort()) out.add(PmrMetric.MONTH_EVENTS, { month, status: monthStatus(month, asOfMs, latenessMs) }, n);
+      for (const [month, n] of [...counts.entries()].sort())
+        out.add(PmrMetric.MONTH_EVENTS, { month, status: monthStatus(month, asOfMs, latenessMs) }, n);
       return out.samples();
     },
   };

@@ -7,6 +7,7 @@ import {
   responseClassOf,
   SRV_CATALOGUE,
   SRV_COUNT,
+  type SrvEntry,
   srvIndex,
   trtByClass,
 } from '../srv-catalogue.js';
@@ -96,18 +97,18 @@ export class SrvCounters implements Accumulator {
     const c = this.counts[m] as Float64Array;
     const o = key * COUNTERS;
     if (kind === EventKind.SERVICE_REQUEST) {
-      c[o + C_REQ]! += 1;
+      (c[o + C_REQ] as number) += 1;
       return;
     }
-    c[o + C_RESP]! += 1;
-    if (withinTarget) c[o + C_WITHIN]! += 1;
-    if (failed) c[o + C_FAIL]! += 1;
+    (c[o + C_RESP] as number) += 1;
+    if (withinTarget) (c[o + C_WITHIN] as number) += 1;
+    if (failed) (c[o + C_FAIL] as number) += 1;
     if (reason < 0) return;
     const x = this.excluded[m] as Float64Array;
     const xo = (key * REASONS + reason) * XCOUNTERS;
-    x[xo + X_ALL]! += 1;
-    if (withinTarget) x[xo + X_WITHIN]! += 1;
-    if (failed) x[xo + X_FAIL]! += 1;
+    (x[xo + X_ALL] as number) += 1;
+    if (withinTarget) (x[xo + X_WITHIN] as number) += 1;
+    if (failed) (x[xo + X_FAIL] as number) += 1;
   }
 
   report(out: MetricTable): void {
@@ -115,16 +116,16 @@ export class SrvCounters implements Accumulator {
       const month = this.months.labels[m] as string;
       for (let key = 0; key < KEYS; key++) {
         const o = key * COUNTERS;
-        const any = c[o + C_REQ]! + c[o + C_RESP]!;
+        const any = (c[o + C_REQ] as number) + (c[o + C_RESP] as number);
         const xo = key * REASONS * XCOUNTERS;
         let anyExcluded = 0;
-        for (let r = 0; r < REASONS * XCOUNTERS; r++) anyExcluded += (this.excluded[m] as Float64Array)[xo + r]!;
+        for (let r = 0; r < REASONS * XCOUNTERS; r++) anyExcluded += (this.excluded[m] as Float64Array)[xo + r] as number;
         if (any === 0 && anyExcluded === 0) continue;
         const labels = labelsOf(key, month);
-        if (c[o + C_REQ]! > 0) out.add(SrvMetric.REQUESTS, labels, c[o + C_REQ]);
-        if (c[o + C_RESP]! > 0) out.add(SrvMetric.RESPONSES, labels, c[o + C_RESP]);
-        if (c[o + C_WITHIN]! > 0) out.add(SrvMetric.WITHIN_TARGET, labels, c[o + C_WITHIN]);
-        if (c[o + C_FAIL]! > 0) out.add(SrvMetric.FAILURES, labels, c[o + C_FAIL]);
+        if ((c[o + C_REQ] as number) > 0) out.add(SrvMetric.REQUESTS, labels, c[o + C_REQ]);
+        if ((c[o + C_RESP] as number) > 0) out.add(SrvMetric.RESPONSES, labels, c[o + C_RESP]);
+        if ((c[o + C_WITHIN] as number) > 0) out.add(SrvMetric.WITHIN_TARGET, labels, c[o + C_WITHIN]);
+        if ((c[o + C_FAIL] as number) > 0) out.add(SrvMetric.FAILURES, labels, c[o + C_FAIL]);
         if (anyExcluded === 0) continue;
         const x = this.excluded[m] as Float64Array;
         for (let r = 0; r < REASONS; r++) {
@@ -132,8 +133,8 @@ export class SrvCounters implements Accumulator {
           if (x[ro + X_ALL] === 0) continue;
           const rl = { ...labels, reason: EXCLUSION_REASONS[r] as string };
           out.add(SrvMetric.EXCLUDED, rl, x[ro + X_ALL]);
-          if (x[ro + X_WITHIN]! > 0) out.add(SrvMetric.EXCLUDED_WITHIN_TARGET, rl, x[ro + X_WITHIN]);
-          if (x[ro + X_FAIL]! > 0) out.add(SrvMetric.EXCLUDED_FAILURES, rl, x[ro + X_FAIL]);
+          if ((x[ro + X_WITHIN] as number) > 0) out.add(SrvMetric.EXCLUDED_WITHIN_TARGET, rl, x[ro + X_WITHIN]);
+          if ((x[ro + X_FAIL] as number) > 0) out.add(SrvMetric.EXCLUDED_FAILURES, rl, x[ro + X_FAIL]);
         }
       }
     });
@@ -145,7 +146,7 @@ function labelsOf(key: number, month: string): Record<string, string> {
   const rest = (key - network) / NETS;
   const cls = rest % RESPONSE_CLASS_COUNT;
   const srv = (rest - cls) / RESPONSE_CLASS_COUNT;
-  const entry = SRV_CATALOGUE[srv]!;
+  const entry = SRV_CATALOGUE[srv] as SrvEntry;
   return {
     srv: entry.srv,
     process: entry.process,
@@ -157,7 +158,9 @@ function labelsOf(key: number, month: string): Record<string, string> {
 }
 
 /** Compiled exclusion list: the first matching entry wins; -1 = not excluded. */
-export function compileExclusions(entries: readonly ExclusionEntry[]): (srv: number, cls: number, network: number, user: number, device: number, timeMs: number) => number {
+export function compileExclusions(
+  entries: readonly ExclusionEntry[],
+): (srv: number, cls: number, network: number, user: number, device: number, timeMs: number) => number {
   const rows = entries.map((e) => ({
     srv: e.srv === '' ? -1 : srvIndex(e.srv),
     anySrv: e.srv === '',
@@ -244,12 +247,12 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
         const device = b.device[i] as number;
         if (kind === EventKind.SERVICE_REQUEST) {
           const offset = b.value[i] as number;
-          const cls = responseClassOf(SRV_CATALOGUE[srv]!, b.ref[i] as number, offset);
+          const cls = responseClassOf(SRV_CATALOGUE[srv] as SrvEntry, b.ref[i] as number, offset);
           const key = srvKey(srv, cls, b.network[i] as number);
           counters.add(EventKind.SERVICE_REQUEST, key, time);
           const s = freeTop > 0 ? (free[--freeTop] as number) : used++;
           if (s >= cap) grow();
-          slotClock[s] = time + (offset > 0 ? offset : 0);
+          slotClock[s] = time + Math.max(offset, 0);
           slotKey[s] = key;
           slotNext[s] = head.set(id, device, s);
           continue;

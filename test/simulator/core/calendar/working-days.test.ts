@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ENGLAND_AND_WALES_BANK_HOLIDAYS } from '../../../../simulator/core/calendar/bank-holidays.js';
 import {
-  addWorkingDays, isBankHoliday, isWorkingDay, lastDayOfMonth, monthEndMs, nthWorkingDayAfter, pmrDueDate,
+  addWorkingDays,
+  isBankHoliday,
+  isWorkingDay,
+  lastDayOfMonth,
+  monthEndMs,
+  nthWorkingDayAfter,
+  pmrDueDate,
 } from '../../../../simulator/core/calendar/working-days.js';
 
 describe('Working Day calendar (England & Wales)', () => {
@@ -18,14 +24,26 @@ describe('Working Day calendar (England & Wales)', () => {
   });
 
   it('knows the one-off and substitute days', () => {
-    for (const d of ['2022-06-02', '2022-06-03', '2022-09-19', '2023-05-08', '2020-05-08', '2021-12-27', '2021-12-28', '2022-01-03', '2022-12-27', '2023-01-02'])
+    for (const d of [
+      '2022-06-02',
+      '2022-06-03',
+      '2022-09-19',
+      '2023-05-08',
+      '2020-05-08',
+      '2021-12-27',
+      '2021-12-28',
+      '2022-01-03',
+      '2022-12-27',
+      '2023-01-02',
+    ])
       expect(isBankHoliday(d), d).toBe(true);
     expect(isBankHoliday('2020-05-04')).toBe(false); // Early May moved to VE Day in 2020
     expect(isBankHoliday('2022-05-30')).toBe(false); // Spring moved to 2 June in 2022
   });
 
   it('has eight or more holidays every year 2019–2035, none on a weekend', () => {
-    for (let y = 2019; y <= 2035; y++) expect(ENGLAND_AND_WALES_BANK_HOLIDAYS.filter(([d]) => d.startsWith(`${y}-`)).length).toBeGreaterThanOrEqual(8);
+    for (let y = 2019; y <= 2035; y++)
+      expect(ENGLAND_AND_WALES_BANK_HOLIDAYS.filter(([d]) => d.startsWith(`${y}-`)).length).toBeGreaterThanOrEqual(8);
     for (const [d] of ENGLAND_AND_WALES_BANK_HOLIDAYS) expect([0, 6]).not.toContain(new Date(`${d}T12:00:00Z`).getUTCDay());
   });
 

@@ -22,14 +22,30 @@ traffic:
     outages: [{ network: north, start: 1d, duration: 6h }]
 `;
 
-function run(scenario: ResolvedScenario, shard: number): { digest: string; events: number; truth: MetricSample[]; observed: MetricSample[] } {
+function run(
+  scenario: ResolvedScenario,
+  shard: number,
+): { digest: string; events: number; truth: MetricSample[]; observed: MetricSample[] } {
   const sim = createShardSimulation(scenario, shard);
   const hash = createHash('sha256');
   let events = 0;
   for (let b = sim.nextBatch(); b !== null; b = sim.nextBatch()) {
     events += b.eventCount;
-    hash.update(JSON.stringify([b.baseTimeMs, b.dictionary, Array.from(b.kind), Array.from(b.timeDeltaMs), Array.from(b.device), Array.from(b.code),
-      Array.from(b.requestId), Array.from(b.outcome), Array.from(b.ref), Array.from(b.value), Array.from(b.hopDeltaMs)]));
+    hash.update(
+      JSON.stringify([
+        b.baseTimeMs,
+        b.dictionary,
+        Array.from(b.kind),
+        Array.from(b.timeDeltaMs),
+        Array.from(b.device),
+        Array.from(b.code),
+        Array.from(b.requestId),
+        Array.from(b.outcome),
+        Array.from(b.ref),
+        Array.from(b.value),
+        Array.from(b.hopDeltaMs),
+      ]),
+    );
   }
   return { digest: hash.digest('hex'), events, truth: sim.truth(), observed: sim.observed() };
 }
@@ -52,9 +68,13 @@ describe('firmware process', () => {
 
   it('feeds the SRV measures (R1, Firmware process) with truth == observed, label by label', () => {
     const srvRows = (samples: readonly MetricSample[]) =>
-      samples.filter((r) => r.id.startsWith('srv.')).map((r) => `${r.id}${JSON.stringify(r.labels)}=${r.value}`).sort();
+      samples
+        .filter((r) => r.id.startsWith('srv.'))
+        .map((r) => `${r.id}${JSON.stringify(r.labels)}=${r.value}`)
+        .sort();
     expect(srvRows(T)).toEqual(srvRows(O));
-    for (const srv of ['11.1', '11.2', '11.3', '11.4']) expect([srv, total(T, 'srv.responses', { srv, process: 'firmware' }) > 0]).toEqual([srv, true]);
+    for (const srv of ['11.1', '11.2', '11.3', '11.4'])
+      expect([srv, total(T, 'srv.responses', { srv, process: 'firmware' }) > 0]).toEqual([srv, true]);
     // The ESME campaign future-dates half its activations: Command Accepted, future-dated class.
     expect(total(T, 'srv.withinTarget', { srv: '11.3', class: 'future-dated' })).toBeGreaterThan(0);
     expect(total(T, 'srv.requests', { srv: '11.3', class: 'transform' })).toBe(0);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createInstallMetrics, InstallMetric as M, INSTALL_WINDOW_MS } from '../../../../simulator/core/domain/metrics/install-metrics.js';
 import { MetricTable } from '../../../../simulator/core/domain/metrics/metric-table.js';
-import { DeviceType as D, EventKind as K, INCIDENT_NO_SM_WAN, Network as N, Outcome as O } from '../../../../simulator/core/domain/vocabulary.js';
+import {
+  DeviceType as D,
+  EventKind as K,
+  INCIDENT_NO_SM_WAN,
+  Network as N,
+  Outcome as O,
+} from '../../../../simulator/core/domain/vocabulary.js';
 import { InstallTruth, installTruthOf } from '../../../../simulator/core/processes/install-truth.js';
 import { batchOf, iso } from '../../../helpers/events.js';
 
@@ -39,7 +45,15 @@ function truthOf(installs: readonly Install[]): InstallTruth {
 /** CH i is device 100 + i, its ESME 200 + i; returned CHs 300 + i (faulty) and 400 + i (spare). */
 function eventsOf(installs: readonly Install[]): Ev[] {
   const events: Ev[] = [];
-  const req = (code: string, device: number, network: number, at: number): Ev => ({ kind: K.SERVICE_REQUEST, at, code, device, deviceType: D.CH, network, requestId: device });
+  const req = (code: string, device: number, network: number, at: number): Ev => ({
+    kind: K.SERVICE_REQUEST,
+    at,
+    code,
+    device,
+    deviceType: D.CH,
+    network,
+    requestId: device,
+  });
   installs.forEach((x, i) => {
     const ch = 100 + i;
     const net = x.network;
@@ -49,9 +63,27 @@ function eventsOf(installs: readonly Install[]): Ev[] {
     if (x.faultAt !== undefined) events.push(req('8.14.3', 300 + i, net, x.faultAt));
     if (x.noFaultAt !== undefined) events.push(req('8.14.4', 400 + i, net, x.noFaultAt));
     if (x.incidentAt !== undefined)
-      events.push({ kind: K.INCIDENT_RAISED, at: x.incidentAt, code: INCIDENT_NO_SM_WAN, device: ch, deviceType: D.CH, network: net, value: 4, requestId: 900 + i });
+      events.push({
+        kind: K.INCIDENT_RAISED,
+        at: x.incidentAt,
+        code: INCIDENT_NO_SM_WAN,
+        device: ch,
+        deviceType: D.CH,
+        network: net,
+        value: 4,
+        requestId: 900 + i,
+      });
     if (Number.isFinite(x.wanAt))
-      events.push({ kind: K.SERVICE_RESPONSE, at: x.wanAt, code: '8.1.1', device: 200 + i, deviceType: D.ESME, network: net, requestId: 500 + i, outcome: O.SUCCESS });
+      events.push({
+        kind: K.SERVICE_RESPONSE,
+        at: x.wanAt,
+        code: '8.1.1',
+        device: 200 + i,
+        deviceType: D.ESME,
+        network: net,
+        requestId: 500 + i,
+        outcome: O.SUCCESS,
+      });
   });
   return events.sort((a, b) => (a.at as number) - (b.at as number));
 }
@@ -77,8 +109,13 @@ const reported: Install[] = [
   { network: N.CSP_SOUTH, installAt: t2, withWan: false, wanAt: t2 + INSTALL_WINDOW_MS + 1, reported: true, incidentAt: t2 + 3_600_000 },
   { network: N.CSP_NORTH, installAt: t3, withWan: false, wanAt: Number.POSITIVE_INFINITY, reported: true }, // never connected
   {
-    network: N.CSP_SOUTH, installAt: iso('2026-03-02T13:00:00Z'), withWan: true, wanAt: iso('2026-03-02T13:30:00Z'), reported: true,
-    faultAt: iso('2026-03-02T12:50:00Z'), noFaultAt: iso('2026-03-02T13:05:00Z'),
+    network: N.CSP_SOUTH,
+    installAt: iso('2026-03-02T13:00:00Z'),
+    withWan: true,
+    wanAt: iso('2026-03-02T13:30:00Z'),
+    reported: true,
+    faultAt: iso('2026-03-02T12:50:00Z'),
+    noFaultAt: iso('2026-03-02T13:05:00Z'),
   },
 ];
 const asOf = t3 + INSTALL_WINDOW_MS; // the last install exactly 90 days old: still inside the window

@@ -9,7 +9,15 @@ import { batchOf, iso } from '../../../../helpers/events.js';
 
 const t0 = iso('2026-03-03T19:44:00Z');
 const alert = (at: number, code: string, network: number, hops: [number, number, number, number], kind: EventKind = K.DEVICE_ALERT) => ({
-  kind, at, code, requestId: at, device: 10, deviceType: D.ESME, network, user: 1, hops,
+  kind,
+  at,
+  code,
+  requestId: at,
+  device: 10,
+  deviceType: D.ESME,
+  network,
+  user: 1,
+  hops,
 });
 
 // Hand-built alerts (alert TRT 60 s, CH receipt → delivered to the User):
@@ -55,7 +63,10 @@ describe('alert metrics (R4) on a hand-built event set', () => {
     const hop = (h: string, bucket: string) => t.get(M.HOP_LATENCY, { hop: h, network: 'north', bucket });
     expect(hop('dsp-user', '400')).toBe(1); // 5 400 − 5 000
     expect(hop('user-confirm', '592')).toBe(1); // 6 000 − 5 400 = 600, in the bucket from 592
-    const northHops = t.samples().filter((s) => s.id === M.HOP_LATENCY && s.labels.network === 'north').map((s) => s.labels.hop);
+    const northHops = t
+      .samples()
+      .filter((s) => s.id === M.HOP_LATENCY && s.labels.network === 'north')
+      .map((s) => s.labels.hop);
     expect(northHops.sort()).toEqual(['dsp-user', 'user-confirm']);
   });
 

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { createFirmwareMetrics, FirmwareMetric as M } from '../../../../../simulator/core/domain/metrics/firmware-metrics.js';
 import { bucketLabel } from '../../../../../simulator/core/domain/metrics/histogram.js';
 import type { MetricSample } from '../../../../../simulator/core/domain/metrics/metric-table.js';
-import { DeviceType as D, EventKind as K, ModelCapability, Network as N, Outcome as O } from '../../../../../simulator/core/domain/vocabulary.js';
+import {
+  DeviceType as D,
+  EventKind as K,
+  ModelCapability,
+  Network as N,
+  Outcome as O,
+} from '../../../../../simulator/core/domain/vocabulary.js';
 import { batchOf, iso } from '../../../../helpers/events.js';
 
 const HOUR = 3_600_000;
@@ -24,15 +30,48 @@ const R5 = 4_294_967_301; // 11.1, version 5: lists E1 a second time
 const tR1 = iso('2026-01-30T10:00:00Z');
 
 function events() {
-  const inv = (device: number, deviceType: number, network: number, model: string, caps = 0) =>
-    ({ kind: K.INVENTORY, at: '2026-01-29T09:00:00Z', device, deviceType, network, code: model, value: caps });
-  const req = (srv: string, requestId: number, version: number, at: string | number) => ({ kind: K.SERVICE_REQUEST, at, code: srv, requestId, ref: version });
-  const list = (srv: string, requestId: number, version: number, device: number, deviceType: number, network: number, at: string | number) =>
-    ({ kind: K.DEVICE_LIST_ENTRY, at, code: srv, requestId, ref: version, device, deviceType, network });
-  const resp = (srv: string, requestId: number, outcome: number, at: string | number, device = 0, value = 0) =>
-    ({ kind: K.SERVICE_RESPONSE, at, code: srv, requestId, outcome, device, value });
-  const alert = (kind: typeof K.DEVICE_ALERT | typeof K.DCC_ALERT, code: string, device: number, ref: number, at: string | number, outcome = 0) =>
-    ({ kind, at, code, device, ref, outcome, requestId: 1, hops: [-1, 1, 2, 3] as const });
+  const inv = (device: number, deviceType: number, network: number, model: string, caps = 0) => ({
+    kind: K.INVENTORY,
+    at: '2026-01-29T09:00:00Z',
+    device,
+    deviceType,
+    network,
+    code: model,
+    value: caps,
+  });
+  const req = (srv: string, requestId: number, version: number, at: string | number) => ({
+    kind: K.SERVICE_REQUEST,
+    at,
+    code: srv,
+    requestId,
+    ref: version,
+  });
+  const list = (
+    srv: string,
+    requestId: number,
+    version: number,
+    device: number,
+    deviceType: number,
+    network: number,
+    at: string | number,
+  ) => ({ kind: K.DEVICE_LIST_ENTRY, at, code: srv, requestId, ref: version, device, deviceType, network });
+  const resp = (srv: string, requestId: number, outcome: number, at: string | number, device = 0, value = 0) => ({
+    kind: K.SERVICE_RESPONSE,
+    at,
+    code: srv,
+    requestId,
+    outcome,
+    device,
+    value,
+  });
+  const alert = (
+    kind: typeof K.DEVICE_ALERT | typeof K.DCC_ALERT,
+    code: string,
+    device: number,
+    ref: number,
+    at: string | number,
+    outcome = 0,
+  ) => ({ kind, at, code, device, ref, outcome, requestId: 1, hops: [-1, 1, 2, 3] as const });
   const dev = K.DEVICE_ALERT;
   const dcc = K.DCC_ALERT;
   return [
@@ -97,9 +136,7 @@ function reportAt(asOf: number): MetricSample[] {
 
 /** Sum of a metric over the rows whose labels include `labels`. */
 function sum(samples: readonly MetricSample[], id: string, labels: Readonly<Record<string, string>> = {}): number {
-  return samples
-    .filter((s) => s.id === id && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-    .reduce((a, s) => a + s.value, 0);
+  return samples.filter((s) => s.id === id && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
 }
 
 describe('firmware metrics (R3) on a hand-built event set', () => {

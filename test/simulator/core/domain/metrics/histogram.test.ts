@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, bucketLabel, bucketLowerBound, bucketUpperBound, quantileOfBuckets } from '../../../../../simulator/core/domain/metrics/histogram.js';
+import {
+  bucketIndex,
+  bucketLabel,
+  bucketLowerBound,
+  bucketUpperBound,
+  quantileOfBuckets,
+} from '../../../../../simulator/core/domain/metrics/histogram.js';
 
 describe('log-linear histogram buckets', () => {
   it('is exact below 64 ms', () => {

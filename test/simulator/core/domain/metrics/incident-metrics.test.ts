@@ -5,8 +5,16 @@ import { EventKind as K, INCIDENT_NO_SM_WAN, Network as N, ResolverGroup as R } 
 import { batchOf, iso } from '../../../../helpers/events.js';
 
 type Ev = Parameters<typeof batchOf>[0][number];
-const inc = (kind: number, id: number, category: number, network: number, resolverGroup: number, at: string, device = 0): Ev =>
-  ({ kind: kind as Ev['kind'], at, requestId: id, value: category, network, resolverGroup, device, code: 'X' });
+const inc = (kind: number, id: number, category: number, network: number, resolverGroup: number, at: string, device = 0): Ev => ({
+  kind: kind as Ev['kind'],
+  at,
+  requestId: id,
+  value: category,
+  network,
+  resolverGroup,
+  device,
+  code: 'X',
+});
 
 // Worked by hand (default targets: Cat 1 4 h, Cat 3 2 WD, Cat 4 5 WD, Cat 5 10 WD).
 const events: Ev[] = [
@@ -29,9 +37,18 @@ const events: Ev[] = [
   inc(K.INCIDENT_CLOSED, 8, 3, N.CSP_SOUTH, R.DSP, '2026-04-07T09:00:00Z'),
 ];
 
-const tuples = (samples: ReadonlyArray<{ labels: Readonly<Record<string, string>>; value: number }>, withSmets: boolean): Array<Array<string | number>> =>
+const tuples = (
+  samples: ReadonlyArray<{ labels: Readonly<Record<string, string>>; value: number }>,
+  withSmets: boolean,
+): Array<Array<string | number>> =>
   samples
-    .map((s) => [s.labels.category as string, ...(withSmets ? [s.labels.smets as string] : []), s.labels.resolver as string, s.labels.month as string, s.value])
+    .map((s) => [
+      s.labels.category as string,
+      ...(withSmets ? [s.labels.smets as string] : []),
+      s.labels.resolver as string,
+      s.labels.month as string,
+      s.value,
+    ])
     .sort((a, b) => (a.join() < b.join() ? -1 : 1));
 const sorted = (evs: Ev[]): Ev[] => [...evs].sort((a, b) => iso(a.at as string) - iso(b.at as string));
 

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { createInstallMetrics, InstallMetric as M, INSTALL_WINDOW_MS, windowCategory } from '../../../../../simulator/core/domain/metrics/install-metrics.js';
+import {
+  createInstallMetrics,
+  InstallMetric as M,
+  INSTALL_WINDOW_MS,
+  windowCategory,
+} from '../../../../../simulator/core/domain/metrics/install-metrics.js';
 import { MetricTable } from '../../../../../simulator/core/domain/metrics/metric-table.js';
-import { DeviceType as D, EventKind as K, INCIDENT_NO_SM_WAN, Network as N, Outcome as O } from '../../../../../simulator/core/domain/vocabulary.js';
+import {
+  DeviceType as D,
+  EventKind as K,
+  INCIDENT_NO_SM_WAN,
+  Network as N,
+  Outcome as O,
+} from '../../../../../simulator/core/domain/vocabulary.js';
 import { batchOf, iso } from '../../../../helpers/events.js';
 
 const DAY = 86_400_000;
@@ -17,9 +28,33 @@ const tC = iso('2026-03-02T12:00:00Z');
 const tD = iso('2026-03-03T09:00:00Z');
 
 function events() {
-  const inv = (device: number, type: number, network: number, ref: number, at: string) => ({ kind: K.INVENTORY, at, device, deviceType: type, network, ref, code: 'SMETS2' });
-  const req = (srv: string, device: number, network: number, at: string | number) => ({ kind: K.SERVICE_REQUEST, at, code: srv, device, deviceType: D.CH, network, requestId: device });
-  const commission = (device: number, network: number, at: number, outcome: number) => ({ kind: K.SERVICE_RESPONSE, at, code: '8.1.1', device, deviceType: D.ESME, network, outcome });
+  const inv = (device: number, type: number, network: number, ref: number, at: string) => ({
+    kind: K.INVENTORY,
+    at,
+    device,
+    deviceType: type,
+    network,
+    ref,
+    code: 'SMETS2',
+  });
+  const req = (srv: string, device: number, network: number, at: string | number) => ({
+    kind: K.SERVICE_REQUEST,
+    at,
+    code: srv,
+    device,
+    deviceType: D.CH,
+    network,
+    requestId: device,
+  });
+  const commission = (device: number, network: number, at: number, outcome: number) => ({
+    kind: K.SERVICE_RESPONSE,
+    at,
+    code: '8.1.1',
+    device,
+    deviceType: D.ESME,
+    network,
+    outcome,
+  });
   return [
     inv(A, D.CH, N.CSP_NORTH, 0, '2026-03-02T09:00:00Z'),
     inv(200, D.ESME, N.CSP_NORTH, A, '2026-03-02T09:00:00Z'),
@@ -33,7 +68,16 @@ function events() {
     req('8.14.2', C, N.CSP_SOUTH, tC),
     req('8.14.3', 105, N.CSP_SOUTH, '2026-03-02T13:00:00Z'),
     req('8.14.4', 106, N.CSP_SOUTH, '2026-03-03T13:00:00Z'),
-    { kind: K.INCIDENT_RAISED, at: tD, code: INCIDENT_NO_SM_WAN, device: Dch, deviceType: D.CH, network: N.CSP_NORTH, value: 4, requestId: 7 },
+    {
+      kind: K.INCIDENT_RAISED,
+      at: tD,
+      code: INCIDENT_NO_SM_WAN,
+      device: Dch,
+      deviceType: D.CH,
+      network: N.CSP_NORTH,
+      value: 4,
+      requestId: 7,
+    },
     commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:00:00Z'), O.FAILURE),
     commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:20:00Z'), O.SUCCESS),
     commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:40:00Z'), O.SUCCESS),

@@ -9,11 +9,35 @@ import { batchOf, iso } from '../../../../helpers/events.js';
 
 const t0 = iso('2026-03-10T10:00:00Z');
 const HOUR = 3_600_000;
-const req = (at: number, srv: string, id: number, device: number, network: number, extra: { ref?: number; value?: number; user?: number } = {}) => ({
-  kind: K.SERVICE_REQUEST, at, code: srv, requestId: id, device, deviceType: D.ESME, network, user: extra.user ?? 1, ref: extra.ref ?? 0, value: extra.value ?? 0,
+const req = (
+  at: number,
+  srv: string,
+  id: number,
+  device: number,
+  network: number,
+  extra: { ref?: number; value?: number; user?: number } = {},
+) => ({
+  kind: K.SERVICE_REQUEST,
+  at,
+  code: srv,
+  requestId: id,
+  device,
+  deviceType: D.ESME,
+  network,
+  user: extra.user ?? 1,
+  ref: extra.ref ?? 0,
+  value: extra.value ?? 0,
 });
 const resp = (at: number, srv: string, id: number, device: number, network: number, outcome: number, user = 1) => ({
-  kind: K.SERVICE_RESPONSE, at, code: srv, requestId: id, device, deviceType: D.ESME, network, user, outcome,
+  kind: K.SERVICE_RESPONSE,
+  at,
+  code: srv,
+  requestId: id,
+  device,
+  deviceType: D.ESME,
+  network,
+  user,
+  outcome,
 });
 
 // Hand-built traffic (TRTs: on-demand 30 s, critical 60 s, transform 3 s, future-dated 30 s after execution):
@@ -51,7 +75,18 @@ function events() {
 
 const EXCLUDE_USER_2: MetricConfig = {
   ...DEFAULT_METRIC_CONFIG,
-  exclusions: [{ measure: 'cpm1', user: 2, srv: '1.1.1', network: 0, device: 0, reason: 'user-orchestration', validFromMs: iso('2026-03-01'), validToMs: iso('2026-04-01') }],
+  exclusions: [
+    {
+      measure: 'cpm1',
+      user: 2,
+      srv: '1.1.1',
+      network: 0,
+      device: 0,
+      reason: 'user-orchestration',
+      validFromMs: iso('2026-03-01'),
+      validToMs: iso('2026-04-01'),
+    },
+  ],
 };
 
 function run(config: MetricConfig): MetricTable {
@@ -61,7 +96,12 @@ function run(config: MetricConfig): MetricTable {
 }
 
 const L = (srv: string, process: string, cls: string, network: string, month = '2026-03') => ({
-  srv, process, class: cls, network, smets: network === 'foc' ? 'smets1' : 'smets2', month,
+  srv,
+  process,
+  class: cls,
+  network,
+  smets: network === 'foc' ? 'smets1' : 'smets2',
+  month,
 });
 
 describe('SRV metrics (R1) on a hand-built event set', () => {
@@ -129,23 +169,28 @@ describe('firmware SRVs (11.x) in the SRV family', () => {
   //  L 11.1 no device, ref 7, SUCCESS 8 s                 → non-device, within
   //  M 11.4 no device, ref 7, REJECTED 1 s                → non-device, failure
   const f = createSrvMetrics(DEFAULT_METRIC_CONFIG);
-  f.apply(batchOf([
-    req(t0, '11.3', 11, 200, N.SMETS1_IOC, { ref: 7 }),
-    req(t0, '11.3', 12, 201, N.SMETS1_IOC, { ref: 7, value: 2 * HOUR }),
-    req(t0, '11.3', 13, 202, N.SMETS1_IOC),
-    req(t0, '1.1.1', 14, 203, N.CSP_NORTH),
-    req(t0, '11.1', 15, 0, 0, { ref: 7 }),
-    req(t0, '11.4', 16, 0, 0, { ref: 7 }),
-    resp(t0 + 1000, '11.4', 16, 0, 0, O.REJECTED),
-    resp(t0 + 2000, '1.1.1', 14, 203, N.CSP_NORTH, O.SUCCESS),
-    resp(t0 + 8000, '11.1', 15, 0, 0, O.SUCCESS),
-    resp(t0 + 20_000, '11.3', 11, 200, N.SMETS1_IOC, O.SUCCESS),
-    resp(t0 + 20_000, '11.3', 12, 201, N.SMETS1_IOC, O.ACCEPTED),
-    resp(t0 + 70_000, '11.3', 13, 202, N.SMETS1_IOC, O.HASH_MISMATCH),
-  ]));
+  f.apply(
+    batchOf([
+      req(t0, '11.3', 11, 200, N.SMETS1_IOC, { ref: 7 }),
+      req(t0, '11.3', 12, 201, N.SMETS1_IOC, { ref: 7, value: 2 * HOUR }),
+      req(t0, '11.3', 13, 202, N.SMETS1_IOC),
+      req(t0, '1.1.1', 14, 203, N.CSP_NORTH),
+      req(t0, '11.1', 15, 0, 0, { ref: 7 }),
+      req(t0, '11.4', 16, 0, 0, { ref: 7 }),
+      resp(t0 + 1000, '11.4', 16, 0, 0, O.REJECTED),
+      resp(t0 + 2000, '1.1.1', 14, 203, N.CSP_NORTH, O.SUCCESS),
+      resp(t0 + 8000, '11.1', 15, 0, 0, O.SUCCESS),
+      resp(t0 + 20_000, '11.3', 11, 200, N.SMETS1_IOC, O.SUCCESS),
+      resp(t0 + 20_000, '11.3', 12, 201, N.SMETS1_IOC, O.ACCEPTED),
+      resp(t0 + 70_000, '11.3', 13, 202, N.SMETS1_IOC, O.HASH_MISMATCH),
+    ]),
+  );
   const rows = f.report(t0 + HOUR);
   const by = (id: string, srv: string) =>
-    rows.filter((r) => r.id === id && r.labels.srv === srv).map((r) => `${r.labels.class}/${r.labels.network}/${r.labels.process}=${r.value}`).sort();
+    rows
+      .filter((r) => r.id === id && r.labels.srv === srv)
+      .map((r) => `${r.labels.class}/${r.labels.network}/${r.labels.process}=${r.value}`)
+      .sort();
 
   it('classes 11.3 by its execution time only, never reading its ref as a transform link', () => {
     expect(by(M.RESPONSES, '11.3')).toEqual(['critical/ioc/firmware=2', 'future-dated/ioc/firmware=1']);
