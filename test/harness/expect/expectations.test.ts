@@ -44,3 +44,39 @@ describe('expectations', () => {
     );
   });
 });
+
+describe('expectations on figures the pipeline does not report', () => {
+  const partial: MetricRow[] = [
+    { id: 'install.installAndLeave', labels: { region: 'north' }, truth: 10, observed: 4, reported: null },
+    { id: 'srv.requests', labels: {}, truth: 3, observed: 3, reported: 3 },
+    { id: 'alert.hopLatency', labels: { hop: 'ch-user', bucket: '100' }, truth: 2, observed: 2, reported: null },
+  ];
+  const families = new Set(['srv']);
+  const on = (line: string) => checkExpectations(parseExpectations([line]), { metrics: partial, run, reportedFamilies: families })[0];
+
+  it('fails, whatever the comparison, and names what is not reported; other figures are unaffected', () => {
+    expect(on('install.installAndLeave.reported == install.installAndLeave.observed')).toEqual({
+      expect: 'install.installAndLeave.reported == install.installAndLeave.observed',
+      passed: false,
+      left: null,
+      right: 4,
+      notReported: ['install.installAndLeave.reported'],
+    });
+    // "!= 0" would pass if a missing figure were taken as 0 ≠ … : it must not.
+    expect(on('install.installAndLeave{region=north}.reported >= 0')).toMatchObject({
+      passed: false,
+      notReported: ['install.installAndLeave{region=north}.reported'],
+    });
+    expect(on('alert.hopLatency{hop=ch-user}.reported.p(99) <= 60s')).toMatchObject({
+      passed: false,
+      left: null,
+      notReported: ['alert.hopLatency{hop=ch-user}.reported.p(99)'],
+    });
+    expect(on('install.installAndLeave.truth == 10')).toMatchObject({ passed: true, left: 10 });
+    expect(on('srv.requests.reported == srv.requests.observed')).toMatchObject({ passed: true, left: 3, right: 3 });
+  });
+
+  it('a family with no figure at all is not reported either: no row is not the same as 0', () => {
+    expect(on('firmware.received.reported == 0')).toMatchObject({ passed: false, left: null, notReported: ['firmware.received.reported'] });
+  });
+});
