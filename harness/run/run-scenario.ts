@@ -126,9 +126,13 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       ...(options.pacing === undefined ? {} : { pacing: pacingFigures(options.pacing, results) }),
     };
     const merged = mergeShards(results);
-    const families = reportedFamilies(report, options.families);
-    const metrics = joinFigures(merged.truth, merged.observed, report.metrics, families);
     const partial = shards.length < scenario.estate.shardCount;
+    // One shard process of a run against an external pipeline: its Report covers every process
+    // of the run so far, not this one's shards, so none of it can stand beside this process's
+    // figures: they are "not reported" here, and `smsim merge` asks again for the whole run.
+    const shareOfRun = partial && server === undefined;
+    const families = shareOfRun ? new Set<string>() : reportedFamilies(report, options.families);
+    const metrics = joinFigures(merged.truth, merged.observed, shareOfRun ? [] : report.metrics, families);
     // A partial run's figures are its shards' only, while an external pipeline's Report covers
     // every shard process of the run so far: its expectations are checked by `smsim merge`.
     const checked = partial ? [] : checkExpectations(expectations, expectationContext(metrics, run, families));
