@@ -202,17 +202,27 @@ class HeldLock implements DataDirLock {
     if (this.released) return;
     this.released = true;
     clearInterval(this.timer);
-    // Never remove a lock that is no longer ours.
-    if (this.lost === undefined && readLock(this.file)?.key === this.token) rmSync(this.file, { force: true });
+    try {
+      // Never remove a lock that is no longer ours.
+      if (this.lost === undefined && readLock(this.file)?.key === this.token) rmSync(this.file, { force: true });
+    } catch {
+      // Left behind, it is stale as soon as this process is gone: the next holder takes it over.
+    }
   }
 
   private refresh(): void {
     if (this.released || this.lost !== undefined) return;
     this.lastTouch = Date.now();
-    const seen = readLock(this.file);
-    if (seen?.key === this.token) {
-      const now = new Date();
-      utimesSync(this.file, now, now);
+    let seen: LockSeen | undefined;
+    try {
+      seen = readLock(this.file);
+      if (seen?.key === this.token) {
+        const now = new Date();
+        utimesSync(this.file, now, now);
+        return;
+      }
+    } catch {
+      // A transient I/O error is no proof of a takeover: try again at the next refresh.
       return;
     }
     clearInterval(this.timer);

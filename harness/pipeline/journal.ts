@@ -219,6 +219,9 @@ class FileJournal implements Journal {
 
   /** One commit round: everything pending (one record in `always` mode), written then synced. */
   private flush(): void {
+    // After a stall (SIGSTOP) longer than the lock's refresh, make sure no one took the data dir
+    // over before writing: touch() checks the lock when a refresh is due, and fails us if lost.
+    this.lock.touch();
     if (this.pending.length === 0 || this.failure !== null) {
       this.flushing = false;
       return;

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireDataDirLock, LOCK_FILE } from '../../../harness/pipeline/data-dir-lock.js';
+import { acquireDataDirLock, LOCK_FILE, LOCK_REFRESH_MS } from '../../../harness/pipeline/data-dir-lock.js';
+import { openJournal } from '../../../harness/pipeline/journal.js';
 import { processStartTime, selfIdentity } from '../../../harness/pipeline/process-identity.js';
 import { killChildren, serve, smsim } from '../../helpers/cli.js';
 
@@ -113,6 +114,31 @@ describe('data dir lock', () => {
     console.log(`LOCK ${JSON.stringify({ case: 'kill -9, restart (same pid namespace)', restartToListeningMs: Math.round(ms) })}`);
     expect(ms).toBeLessThan(5000);
   }, 30_000);
+
+  it('a holder whose lock was taken over (e.g. after a long stall) stops writing and acking', async () => {
+    const d = dir();
+    const { journal } = openJournal(d, { onRecord: () => undefined });
+    journal.append(Buffer.from('a'));
+    await journal.durable();
+    writeLock(d, { pid: 1, startTime: '1', bootId: 'elsewhere', pidNs: null, token: 'fedcba9876543210' });
+    await new Promise((r) => setTimeout(r, LOCK_REFRESH_MS + 100));
+    // The refresh timer or the next commit finds out, whichever comes first.
+    const appended = (): Promise<void> => {
+      try {
+        journal.append(Buffer.from('b'));
+        return journal.durable();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    await expect(appended()).rejects.toMatchObject({
+      code: 'SMSIM_ERR_JOURNAL_FAILED',
+      message: expect.stringContaining("lost the data dir's lock") as string,
+    });
+    await journal.close().catch(() => undefined);
+    // The other holder's lock is left alone.
+    expect(lockOf(d)).toMatchObject({ token: 'fedcba9876543210' });
+  });
 
   it('servers starting at once on a stale lock: exactly one gets it, every round', async () => {
     const module = resolve('dist/harness/pipeline/data-dir-lock.js');
