@@ -19,6 +19,8 @@ export interface StreamStats {
   readonly streamId: string;
   readonly ackedThrough: number;
   readonly eventsAccepted: number;
+  /** Acked batches of this stream the pipeline lost (services.proto); 0 from older pipelines. */
+  readonly lostBatches: number;
 }
 
 export interface IngestStats {
@@ -29,6 +31,8 @@ export interface IngestStats {
   readonly rejectedBatches: number;
   readonly rejectedEvents: number;
   readonly refusedCalls: number;
+  /** Acked batches the pipeline lost: > 0 means the run's figures are known to be incomplete. */
+  readonly lostBatches: number;
   readonly streams: readonly StreamStats[];
 }
 
@@ -52,6 +56,8 @@ export interface RunSummary {
   readonly batchesAccepted: number;
   readonly eventsAccepted: number;
   readonly lastEventMs: number;
+  /** As IngestStats.lostBatches: > 0 means the run's figures are known to be incomplete. */
+  readonly lostBatches: number;
 }
 
 export interface ListRunsResponse {
@@ -138,6 +144,7 @@ export function emptyIngestStats(): IngestStats {
     rejectedBatches: 0,
     rejectedEvents: 0,
     refusedCalls: 0,
+    lostBatches: 0,
     streams: [],
   };
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { SMSIM_VERSION } from '../version.js';
 import { registerEmit } from './commands/emit.js';
+import { registerJournal } from './commands/journal.js';
 import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
@@ -24,6 +25,8 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   'SMSIM_ERR_TLS_INVALID',
   'SMSIM_ERR_RUN_EXISTS',
   'SMSIM_ERR_MERGE_INVALID',
+  // Retrying on the same data dir cannot succeed: the operator must repair it first.
+  'SMSIM_ERR_JOURNAL_DAMAGED',
 ]);
 
 /** The smsim program with every command registered; `--help` lists them in this order. */
@@ -44,6 +47,7 @@ function buildProgram(ctx: CommandContext): Command {
   registerMerge(program, ctx);
   registerServe(program, ctx);
   registerRuns(program, ctx);
+  registerJournal(program, ctx);
   return program;
 }
 

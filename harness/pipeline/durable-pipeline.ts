@@ -1,4 +1,5 @@
 import { receiveBatch } from './ingest-delivery.js';
+import { markLost } from './ingest-state.js';
 import { decodeJournalRecord } from './journal-records.js';
 import { openJournal, type FsyncMode, type Journal, type RecoveryInfo } from './journal.js';
 import { createReferencePipeline } from './reference-pipeline.js';
@@ -14,7 +15,8 @@ export interface DurablePipeline {
  * A reference pipeline backed by the journal in `dataDir`: the journal is replayed through the
  * same receiveBatch() the server uses, each record into its own run, so metrics, ackedThrough
  * per stream and the counters of every run come back exactly as they were acked (rejected
- * batches are journalled too, and are rejected again); a dropped run stays dropped. Duplicate
+ * batches are journalled too, and are rejected again); a dropped run stays dropped; sequences a
+ * repair could not read back stay consumed and are counted as lost (IngestStats.lost_batches). Duplicate
  * counts are not journalled: a duplicate changes nothing but its own counter.
  */
 export function openDurablePipeline(
@@ -28,6 +30,10 @@ export function openDurablePipeline(
       const record = decodeJournalRecord(payload);
       if (record.kind === 'drop-run') {
         runs.drop(record.runId);
+        return;
+      }
+      if (record.kind === 'lost') {
+        markLost(runs.get(record.runId).state, record.streamId, record.from, record.to);
         return;
       }
       const run = runs.get(record.request.runId);

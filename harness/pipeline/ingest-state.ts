@@ -10,6 +10,12 @@ export interface StreamCounters {
   duplicateEvents: number;
   rejectedBatches: number;
   rejectedEvents: number;
+  /**
+   * Acked batches lost afterwards: sequences a journal repair could not read back
+   * (journal-repair.ts). They stay consumed, so acked_through never goes back, but their events
+   * are in no figure: the run is known to be incomplete.
+   */
+  lostBatches: number;
   /** Time of the stream's last accepted event: the next batch may not start before it. */
   lastEventMs: number;
 }
@@ -39,6 +45,7 @@ export function ingestStats(state: IngestState, refusedCalls = 0): IngestStats {
   let duplicateEvents = 0;
   let rejectedBatches = 0;
   let rejectedEvents = 0;
+  let lostBatches = 0;
   const ids = [...state.streams.keys()].sort();
   const streams = ids.map((streamId) => {
     const s = state.streams.get(streamId) as StreamCounters;
@@ -48,9 +55,20 @@ export function ingestStats(state: IngestState, refusedCalls = 0): IngestStats {
     duplicateEvents += s.duplicateEvents;
     rejectedBatches += s.rejectedBatches;
     rejectedEvents += s.rejectedEvents;
-    return { streamId, ackedThrough: s.ackedThrough, eventsAccepted: s.eventsAccepted };
+    lostBatches += s.lostBatches;
+    return { streamId, ackedThrough: s.ackedThrough, eventsAccepted: s.eventsAccepted, lostBatches: s.lostBatches };
   });
-  return { batchesAccepted, eventsAccepted, duplicateBatches, duplicateEvents, rejectedBatches, rejectedEvents, refusedCalls, streams };
+  return {
+    batchesAccepted,
+    eventsAccepted,
+    duplicateBatches,
+    duplicateEvents,
+    rejectedBatches,
+    rejectedEvents,
+    refusedCalls,
+    lostBatches,
+    streams,
+  };
 }
 
 /** The counters of one stream, created empty on its first request. */
@@ -65,9 +83,21 @@ export function streamCounters(state: IngestState, streamId: string): StreamCoun
       duplicateEvents: 0,
       rejectedBatches: 0,
       rejectedEvents: 0,
+      lostBatches: 0,
       lastEventMs: -Infinity,
     };
     state.streams.set(streamId, s);
   }
   return s;
+}
+
+/**
+ * Marks sequences `from..to` of a stream as acked and lost (a journal repair's record of a hole):
+ * the stream's later batches then replay in order, and the loss is counted, never hidden.
+ */
+export function markLost(state: IngestState, streamId: string, from: number, to: number): void {
+  const s = streamCounters(state, streamId);
+  if (to <= s.ackedThrough) return;
+  s.lostBatches += to - Math.max(from - 1, s.ackedThrough);
+  s.ackedThrough = to;
 }

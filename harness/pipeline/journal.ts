@@ -1,22 +1,10 @@
-import {
-  closeSync,
-  fdatasync,
-  fstatSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-  writev,
-} from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, writeSync, writev } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { asBuffer } from '../../wire/envelope.js';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { HEADER_BYTES, MAGIC, readFully, walkJournal } from './journal-scan.js';
 
 /**
  * The reference pipeline's write-ahead journal: every IngestRequest that consumes a sequence is
@@ -26,19 +14,17 @@ import { asBuffer } from '../../wire/envelope.js';
  *
  * File: an 8-byte magic, then records `[u32 LE payload length][u32 LE CRC-32 of payload][payload]`,
  * the payload being the IngestRequest envelope bytes (stream id, sequence, the batch exactly as
- * received). A crash can leave the last record torn (short header, short payload, or a checksum
- * that does not match): recovery stops at the first such record and truncates the file there, so
- * a torn record is discarded, never mis-read. Only a record that was never acked can be torn:
- * acks wait for the write (and, unless fsync is `never`, the fdatasync) that covers the record.
+ * received). A crash can leave the last record torn (a short header or a short payload at the end
+ * of the file): recovery truncates it, never mis-reads it. Only a record that was never acked can
+ * be torn: acks wait for the write (and, unless fsync is `never`, the fdatasync) that covers it.
+ * Anything else that cannot be read (a checksum mismatch, an implausible length, a record whose
+ * checksum is right but whose content is no record) may be an acked record, so recovery refuses
+ * to start (SMSIM_ERR_JOURNAL_DAMAGED) and names the repair (journal-repair.ts), which keeps every
+ * intact record and quarantines the rest. journal-scan.ts tells the two apart.
  */
 
 export const JOURNAL_FILE = 'ingest.journal';
-/** Holds the pid of the process that has the journal open: two writers would interleave records. */
-export const LOCK_FILE = 'ingest.lock';
-const MAGIC = Buffer.from('SMSIMJ01', 'latin1');
-const HEADER_BYTES = 8;
-/** Larger than any envelope the server accepts; a bigger length can only be garbage. */
-const MAX_RECORD_BYTES = 1024 * 1024 * 1024;
+export { LOCK_FILE } from './data-dir-lock.js';
 
 /**
  * When an append counts as durable:
@@ -89,21 +75,34 @@ function journalError(message: string, file: string, cause?: unknown): SmsimErro
   });
 }
 
-function readFully(fd: number, buf: Buffer, position: number): number {
-  let got = 0;
-  while (got < buf.length) {
-    const n = readSync(fd, buf, got, buf.length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
+/** The command that repairs the journal in `dataDir` (harness/cli/commands/journal.ts). */
+export function repairCommand(dataDir: string): string {
+  return `smsim journal repair --data-dir ${dataDir}`;
 }
 
 /**
- * Reads every intact record in order, calls `onRecord` with each payload, and truncates a torn
- * or corrupt tail. Runs synchronously: it happens once, at start-up, before the port opens.
+ * Refusal to start on a journal damaged before its end: cutting it there would drop records
+ * that were acked. Counts the intact records after the damage, so the operator knows what is at
+ * stake, and names the command that keeps them.
  */
-function recover(fd: number, file: string, onRecord: (payload: Buffer) => void): RecoveryInfo {
+function damagedError(file: string, dataDir: string, offset: number, what: string, fd: number, resumeAt: number, size: number): SmsimError {
+  let intactAfter = 0;
+  for (const seg of walkJournal(fd, resumeAt, size)) if (seg.kind === 'record') intactAfter++;
+  return new SmsimError(
+    'SMSIM_ERR_JOURNAL_DAMAGED',
+    `${file}: damaged before its end: ${what}, and ${intactAfter} intact records after it: refusing to start, as cutting the journal ` +
+      `there would drop batches that were acked. \`${repairCommand(dataDir)}\` keeps every intact record and moves the ` +
+      'damaged bytes to a quarantine file beside the journal',
+    { details: { file, offset, intactAfter, repair: repairCommand(dataDir) } },
+  );
+}
+
+/**
+ * Replays every intact record in order through `onRecord` and truncates a torn tail; refuses
+ * (SMSIM_ERR_JOURNAL_DAMAGED) damage with intact records after it, or a record it cannot read.
+ * Runs synchronously: it happens once, at start-up, before the port opens.
+ */
+function recover(fd: number, file: string, dataDir: string, onRecord: (payload: Buffer) => void, lock: DataDirLock): RecoveryInfo {
   const size = fstatSync(fd).size;
   if (size < MAGIC.length) {
     // Empty, or torn while the magic itself was written: start the file afresh.
@@ -115,41 +114,46 @@ function recover(fd: number, file: string, onRecord: (payload: Buffer) => void):
   const magic = Buffer.alloc(MAGIC.length);
   readFully(fd, magic, 0);
   if (!magic.equals(MAGIC)) throw journalError('is not an smsim ingest journal (bad magic); refusing to touch it', file);
-  const header = Buffer.alloc(HEADER_BYTES);
-  let pos = MAGIC.length;
   let records = 0;
-  let reason: string | undefined;
-  while (pos < size) {
-    if (size - pos < HEADER_BYTES) {
-      reason = `torn record header at byte ${pos}`;
-      break;
+  let pos = MAGIC.length;
+  for (const seg of walkJournal(fd, MAGIC.length, size)) {
+    if (seg.kind === 'damaged') {
+      if (!seg.tornTail) throw damagedError(file, dataDir, seg.offset, seg.reason, fd, seg.end, size);
+      ftruncateSync(fd, seg.offset);
+      fsyncSync(fd);
+      return { file, records, bytes: seg.offset, discardedBytes: size - seg.offset, discardReason: seg.reason };
     }
-    readFully(fd, header, pos);
-    const length = header.readUInt32LE(0);
-    const checksum = header.readUInt32LE(4);
-    if (length > MAX_RECORD_BYTES) {
-      reason = `record length ${length} at byte ${pos} is not plausible`;
-      break;
+    try {
+      onRecord(seg.payload);
+    } catch (err) {
+      const e = SmsimError.from(err);
+      const next = seg.offset + HEADER_BYTES + seg.payload.length;
+      // A record whose checksum is right but whose bytes are no envelope or control record.
+      if (e.code === 'SMSIM_ERR_BATCH_INVALID' || e.code === 'SMSIM_ERR_JOURNAL_DAMAGED')
+        throw damagedError(
+          file,
+          dataDir,
+          seg.offset,
+          `the record at byte ${seg.offset} has a valid checksum but cannot be read (${e.message})`,
+          fd,
+          next,
+          size,
+        );
+      throw new SmsimError(
+        e.code === 'SMSIM_ERR_JOURNAL_FAILED' ? e.code : 'SMSIM_ERR_JOURNAL_FAILED',
+        `${file}: record at byte ${seg.offset}: ${e.message}`,
+        {
+          details: { file, offset: seg.offset },
+          cause: err,
+        },
+      );
     }
-    if (size - pos - HEADER_BYTES < length) {
-      reason = `torn record at byte ${pos} (${length} bytes announced, ${size - pos - HEADER_BYTES} present)`;
-      break;
-    }
-    const payload = Buffer.allocUnsafe(length);
-    readFully(fd, payload, pos + HEADER_BYTES);
-    if (crc32(payload) !== checksum) {
-      reason = `checksum mismatch in the record at byte ${pos}`;
-      break;
-    }
-    onRecord(payload);
     records++;
-    pos += HEADER_BYTES + length;
+    pos = seg.offset + HEADER_BYTES + seg.payload.length;
+    // A long replay blocks the event loop: keep the lock fresh for pipelines that cannot see this process.
+    lock.touch();
   }
-  if (pos < size) {
-    ftruncateSync(fd, pos);
-    fsyncSync(fd);
-  }
-  return { file, records, bytes: pos, discardedBytes: size - pos, ...(reason === undefined ? {} : { discardReason: reason }) };
+  return { file, records, bytes: pos, discardedBytes: 0 };
 }
 
 interface Waiter {
@@ -173,11 +177,16 @@ class FileJournal implements Journal {
     private readonly fd: number,
     private position: number,
     readonly fsync: FsyncMode,
-    private readonly unlock: () => void,
-  ) {}
+    private readonly lock: DataDirLock,
+  ) {
+    // Another process took the data dir over: writing on would interleave two writers' records.
+    lock.onLost((err) => this.fail(err));
+  }
 
   append(payload: Uint8Array): void {
     if (this.failure !== null) throw this.failure;
+    // Recovery takes a zero length for garbage (a zero-filled tail), so none may be written.
+    if (payload.length === 0) throw journalError('an empty record cannot be journalled', this.file);
     if (this.closed) throw journalError('append after close', this.file);
     const header = Buffer.allocUnsafe(HEADER_BYTES);
     header.writeUInt32LE(payload.length, 0);
@@ -204,12 +213,15 @@ class FileJournal implements Journal {
     } finally {
       this.closed = true;
       closeSync(this.fd);
-      this.unlock();
+      this.lock.release();
     }
   }
 
   /** One commit round: everything pending (one record in `always` mode), written then synced. */
   private flush(): void {
+    // After a stall (SIGSTOP) longer than the lock's refresh, make sure no one took the data dir
+    // over before writing: touch() checks the lock when a refresh is due, and fails us if lost.
+    this.lock.touch();
     if (this.pending.length === 0 || this.failure !== null) {
       this.flushing = false;
       return;
@@ -251,39 +263,6 @@ class FileJournal implements Journal {
   }
 }
 
-/** Whether a process with this pid exists (EPERM: it exists, but belongs to someone else). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Takes the data dir's lock: a lock left by a process that is gone (kill -9) is taken over; one
- * held by a live process, this one included, is refused.
- */
-function lock(dataDir: string, file: string): () => void {
-  const lockFile = join(dataDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lockFile, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw journalError(`cannot lock the data dir: ${(err as Error).message}`, file, err);
-      const holder = Number(readFileSync(lockFile, 'utf8').trim());
-      if (Number.isSafeInteger(holder) && holder > 0 && isAlive(holder)) {
-        throw journalError(`is in use by process ${holder} (${lockFile}); one pipeline per data dir`, file);
-      }
-      rmSync(lockFile, { force: true });
-    }
-  }
-  throw journalError(`cannot lock the data dir (${lockFile} keeps coming back)`, file);
-}
-
 /**
  * Opens (creating if needed) the journal in `dataDir`, replays its intact records through
  * `onRecord`, cuts a torn tail, and returns it ready to append.
@@ -298,22 +277,22 @@ export function openJournal(
   } catch (err) {
     throw journalError(`cannot create the data dir: ${err instanceof Error ? err.message : String(err)}`, file, err);
   }
-  const unlock = lock(dataDir, file);
+  const lock = acquireDataDirLock(dataDir, file);
   let fd: number;
   try {
     fd = openSync(file, 'a+');
     closeSync(fd);
     fd = openSync(file, 'r+');
   } catch (err) {
-    unlock();
+    lock.release();
     throw journalError(`cannot open the journal: ${err instanceof Error ? err.message : String(err)}`, file, err);
   }
   try {
-    const recovery = recover(fd, file, options.onRecord);
-    return { journal: new FileJournal(file, fd, recovery.bytes, options.fsync ?? 'batch', unlock), recovery };
+    const recovery = recover(fd, file, dataDir, options.onRecord, lock);
+    return { journal: new FileJournal(file, fd, recovery.bytes, options.fsync ?? 'batch', lock), recovery };
   } catch (err) {
     closeSync(fd);
-    unlock();
+    lock.release();
     throw err;
   }
 }

@@ -64,12 +64,14 @@ export class RunRegistry {
       let batchesAccepted = 0;
       let eventsAccepted = 0;
       let lastEventMs = 0;
+      let lostBatches = 0;
       for (const s of state.streams.values()) {
+        lostBatches += s.lostBatches;
         batchesAccepted += s.batchesAccepted;
         eventsAccepted += s.eventsAccepted;
         if (Number.isFinite(s.lastEventMs)) lastEventMs = Math.max(lastEventMs, s.lastEventMs);
       }
-      return { runId, streams: state.streams.size, batchesAccepted, eventsAccepted, lastEventMs };
+      return { runId, streams: state.streams.size, batchesAccepted, eventsAccepted, lastEventMs, lostBatches };
     });
   }
 }

@@ -25,6 +25,8 @@ export function renderTerminal(report: RunReport): string {
     `  delivery acked ${num(r.acked)} · lost ${num(r.lost)} · duplicates ${num(r.duplicates)} · resent ${num(r.resent)} batches · rejected ${num(r.rejected)}` +
       (resumed === undefined ? '' : ` · resumed: ${resumed}`),
   );
+  if (r.pipelineLostBatches !== undefined)
+    lines.push(`  INCOMPLETE: the pipeline lost ${num(r.pipelineLostBatches)} batches it had acked (a repaired journal)`);
   if (r.pacing !== undefined) {
     const p = r.pacing;
     const lat = (l: typeof p.scheduleLagMs): string => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · p99.9 ${l.p999} · max ${l.max} ms`;

@@ -67,6 +67,11 @@ export interface RunFigures {
   readonly resent: number;
   /** Batches the pipeline refused as invalid. */
   readonly rejected: number;
+  /**
+   * Batches the pipeline says it acked and then lost (IngestStats.lost_batches, e.g. journal
+   * records a repair quarantined): the run's figures are known to be incomplete. Absent when 0.
+   */
+  readonly pipelineLostBatches?: number;
   /** A resumed run: batches (and events) an earlier process delivered, simulated but not sent again. */
   readonly resumed?: { readonly batches: number; readonly events: number };
   readonly wallSeconds: number;

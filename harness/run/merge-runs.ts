@@ -132,6 +132,8 @@ function mergeRunFigures(runs: readonly RunFigures[], shards: RunReport['shards'
     }
   }
   const resumedBatches = sum((r) => r.resumed?.batches ?? 0);
+  // The pipeline's count covers the whole run; without its Report, the largest any process saw.
+  const lostBatches = report?.stats.lostBatches ?? Math.max(0, ...runs.map((r) => r.pipelineLostBatches ?? 0));
   return {
     workers: sum((r) => r.workers),
     shards: sum((r) => r.shards),
@@ -143,6 +145,7 @@ function mergeRunFigures(runs: readonly RunFigures[], shards: RunReport['shards'
     duplicates,
     resent: sum((r) => r.resent),
     rejected: sum((r) => r.rejected),
+    ...(lostBatches > 0 ? { pipelineLostBatches: lostBatches } : {}),
     ...(resumedBatches > 0 ? { resumed: { batches: resumedBatches, events: sum((r) => r.resumed?.events ?? 0) } } : {}),
     wallSeconds,
     eventsPerSecond: Math.round(sent / Math.max(wallSeconds, 1e-9)),

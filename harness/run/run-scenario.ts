@@ -123,6 +123,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const accepted = new Map(report.stats.streams.map((s) => [s.streamId, s.eventsAccepted]));
     const run: RunFigures = {
       ...runFigures(results, options.workers, wallSeconds, (r) => accepted.get(streamIdOf(r.shard))),
+      ...(report.stats.lostBatches > 0 ? { pipelineLostBatches: report.stats.lostBatches } : {}),
       ...(options.pacing === undefined ? {} : { pacing: pacingFigures(options.pacing, results) }),
     };
     const merged = mergeShards(results);

@@ -20,7 +20,10 @@ export const ERROR_CODES = {
   SMSIM_ERR_WORKER_FAILED: 'A simulator worker failed.',
   SMSIM_ERR_RUN_DIR_INVALID: 'A run directory has no readable report.json.',
   SMSIM_ERR_UNAUTHENTICATED: 'The pipeline refused the call: missing or wrong bearer token (--token / SMSIM_TOKEN).',
-  SMSIM_ERR_JOURNAL_FAILED: "The pipeline's ingest journal cannot be opened, read or appended to.",
+  SMSIM_ERR_JOURNAL_FAILED:
+    "The pipeline's ingest journal cannot be opened, read or appended to, or its data dir is locked by a live pipeline.",
+  SMSIM_ERR_JOURNAL_DAMAGED:
+    'The ingest journal holds a damaged or unreadable record before its end; the message names the file, the byte offset and the repair command (smsim journal repair).',
   SMSIM_ERR_TLS_INVALID: 'A TLS certificate, key or CA file cannot be read.',
   SMSIM_ERR_RUN_EXISTS:
     'The pipeline already holds data for this run id: resume it (--resume), pick another (--run-id) or drop it (smsim runs drop).',

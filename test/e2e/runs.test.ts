@@ -105,7 +105,14 @@ describe('runs against a long-lived pipeline (real processes)', () => {
     server = (await serve(['--port', String(port), '--data-dir', dataDir])).child;
     const list = await smsim(['runs', 'list', '--target', address, '--json']);
     expect(JSON.parse(list.stdout)).toEqual([
-      { runId: 'run-b', streams: 3, batchesAccepted: 26, eventsAccepted: parse(b).run.sent, lastEventMs: expect.any(Number) as number },
+      {
+        runId: 'run-b',
+        streams: 3,
+        batchesAccepted: 26,
+        eventsAccepted: parse(b).run.sent,
+        lastEventMs: expect.any(Number) as number,
+        lostBatches: 0,
+      },
     ]);
     // The journal kept run-b apart, with its acked_through per stream: a resume sends nothing.
     const resumed = await smsim(['emit', SMALL, '--target', address, '--run-id', 'run-b', '--resume', '--no-progress', '--json']);

@@ -22,6 +22,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** Kill the process and fail after this long (default 60 s). */
   timeoutMs?: number;
+  /** Run it under this command (the node binary and the CLI follow), e.g. /usr/bin/time. */
+  wrap?: readonly string[];
 }
 
 /** Every CLI process started here and not yet closed; see killChildren(). */
@@ -33,8 +35,14 @@ export function killChildren(): void {
   children.clear();
 }
 
-function start(args: string[], env: Record<string, string> = {}): ChildProcessByStdio<null, Readable, Readable> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/** `wrap` runs the CLI under another command, e.g. ['unshare', '--fork', '--pid', …]. */
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+  wrap: readonly string[] = [],
+): ChildProcessByStdio<null, Readable, Readable> {
+  const [command, ...prefix] = [...wrap, process.execPath];
+  const child = spawn(command as string, [...prefix, CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SMSIM_TOKEN: '', ...env },
   });
@@ -50,8 +58,8 @@ export function smsim(args: string[], options: CliOptions = {}): Promise<CliResu
 
 /** The real CLI as a process, with its handle (to kill that one process mid-run). */
 export function smsimProcess(args: string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const { env, timeoutMs = 60_000 } = options;
-  const child = start(args, env);
+  const { env, timeoutMs = 60_000, wrap } = options;
+  const child = start(args, env, wrap);
   const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -76,12 +84,14 @@ export interface ServeOptions {
   listening?: RegExp;
   /** Fail if the server has not said so by then (default 15 s). */
   timeoutMs?: number;
+  /** Run it under this command (the node binary and the CLI follow), e.g. unshare. */
+  wrap?: readonly string[];
 }
 
 /** `smsim serve <args>`: resolves once it prints its "listening on" line, with the address it gives. */
 export async function serve(args: string[], options: ServeOptions = {}): Promise<{ child: ChildProcess; address: string }> {
-  const { env, listening = /listening on (\S+)/, timeoutMs = 15_000 } = options;
-  const child = start(['serve', ...args], env);
+  const { env, listening = /listening on (\S+)/, timeoutMs = 15_000, wrap } = options;
+  const child = start(['serve', ...args], env, wrap);
   let text = '';
   let onExit: ((code: number | null) => void) | undefined;
   try {

@@ -148,7 +148,7 @@ describe('Ingest emitter', () => {
     expect(s.batchesAccepted).toBe(N);
     expect(s.duplicateBatches).toBeGreaterThanOrEqual(1);
     expect(s.duplicateEvents).toBe(s.duplicateBatches * EVENTS_PER_BATCH);
-    expect(s.streams).toEqual([{ streamId: 'run/shard-0001', ackedThrough: N, eventsAccepted: N * EVENTS_PER_BATCH }]);
+    expect(s.streams).toEqual([{ streamId: 'run/shard-0001', ackedThrough: N, eventsAccepted: N * EVENTS_PER_BATCH, lostBatches: 0 }]);
   });
 
   it('rewinds on OUT_OF_ORDER and resends from acked_through + 1 on the same stream', async () => {
@@ -310,7 +310,7 @@ describe('Ingest emitter', () => {
     await expect(e.send(new Uint8Array(500), 1)).rejects.toMatchObject({ code: 'SMSIM_ERR_BATCH_TOO_LARGE' });
     await e.send(taggedBatch(1), EVENTS_PER_BATCH);
     expect((await e.finish()).batchesAcked).toBe(1);
-    expect(srv.stats().streams).toEqual([{ streamId: 's', ackedThrough: 1, eventsAccepted: EVENTS_PER_BATCH }]);
+    expect(srv.stats().streams).toEqual([{ streamId: 's', ackedThrough: 1, eventsAccepted: EVENTS_PER_BATCH, lostBatches: 0 }]);
   });
 
   it('fails when the pipeline already holds more of this stream than was sent (stream id reused)', async () => {
@@ -323,6 +323,7 @@ describe('Ingest emitter', () => {
       duplicateEvents: 0,
       rejectedBatches: 0,
       rejectedEvents: 0,
+      lostBatches: 0,
       lastEventMs: 0,
     });
     const srv = await pipelineServer(recordingPipeline(), { runs });

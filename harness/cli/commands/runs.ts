@@ -38,8 +38,10 @@ export function registerRuns(program: Command, { io }: CommandContext): void {
       io.stdout.write(`${'run id'.padEnd(40)} ${'streams'.padStart(8)} ${'batches'.padStart(10)} ${'events'.padStart(14)}  last event\n`);
       for (const r of list) {
         const last = r.lastEventMs > 0 ? new Date(r.lastEventMs).toISOString() : '—';
+        // Acked batches the pipeline lost (a repaired journal): never shown as a complete run.
+        const lost = r.lostBatches > 0 ? `  INCOMPLETE: ${r.lostBatches} acked batches lost` : '';
         io.stdout.write(
-          `${(r.runId === '' ? '""' : r.runId).padEnd(40)} ${String(r.streams).padStart(8)} ${r.batchesAccepted.toLocaleString('en-GB').padStart(10)} ${r.eventsAccepted.toLocaleString('en-GB').padStart(14)}  ${last}\n`,
+          `${(r.runId === '' ? '""' : r.runId).padEnd(40)} ${String(r.streams).padStart(8)} ${r.batchesAccepted.toLocaleString('en-GB').padStart(10)} ${r.eventsAccepted.toLocaleString('en-GB').padStart(14)}  ${last}${lost}\n`,
         );
       }
     });

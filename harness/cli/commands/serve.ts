@@ -1,12 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
-import { SmsimError } from '../../../simulator/core/errors.js';
-import { openDurablePipeline } from '../../pipeline/durable-pipeline.js';
+import { isSmsimError, SmsimError } from '../../../simulator/core/errors.js';
+import { LOCK_STALE_MS } from '../../pipeline/data-dir-lock.js';
+import { type DurablePipeline, openDurablePipeline } from '../../pipeline/durable-pipeline.js';
 import { type PipelineServer, startPipelineServer } from '../../pipeline/ingest-server.js';
 import type { FsyncMode } from '../../pipeline/journal.js';
 import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
 import { RunRegistry } from '../../pipeline/run-registry.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
-import type { CommandContext } from '../context.js';
+import type { CliIo, CommandContext } from '../context.js';
 import { byteSize, familyList, fsyncMode, portNumber, readPem, tokenOf, wholeNumber } from '../options.js';
 
 interface ServeFlags {
@@ -21,6 +23,26 @@ interface ServeFlags {
   maxMessageBytes?: number;
   maxStreams?: number;
   families?: string[];
+}
+
+/**
+ * Opens the journal in `dataDir`. A data dir locked by a process this one cannot look at (another
+ * pid namespace or boot: a restarted container's predecessor) is waited for until its lock goes
+ * stale, so a restarted container comes up by itself; a live holder keeps refreshing it, and is
+ * refused once the wait is over.
+ */
+async function openWhenFree(dataDir: string, fsync: FsyncMode, runs: RunRegistry, io: CliIo): Promise<DurablePipeline> {
+  const giveUpAt = Date.now() + LOCK_STALE_MS * 2;
+  for (;;) {
+    try {
+      return openDurablePipeline(dataDir, fsync, runs);
+    } catch (err) {
+      const retryAfterMs = isSmsimError(err) ? err.details.retryAfterMs : undefined;
+      if (typeof retryAfterMs !== 'number' || Date.now() + retryAfterMs > giveUpAt) throw err;
+      io.stderr.write(`${(err as Error).message}: waiting ${(retryAfterMs / 1000).toFixed(1)} s for it to go stale\n`);
+      await sleep(retryAfterMs);
+    }
+  }
 }
 
 export function registerServe(program: Command, { io }: CommandContext): void {
@@ -65,11 +87,15 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
       // Every run gets its own reference pipeline, all with the same configuration.
       const runs = new RunRegistry(() => createReferencePipeline(config, flags.families));
-      const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, runs);
+      const durable = flags.dataDir === undefined ? undefined : await openWhenFree(flags.dataDir, flags.fsync, runs, io);
       if (durable !== undefined) {
         const r = durable.recovery;
+        const list = runs.list();
+        const lost = list.reduce((n, run) => n + run.lostBatches, 0);
         io.stderr.write(
-          `journal ${r.file}: replayed ${r.records} records (${r.bytes} bytes) into ${runs.list().length} runs${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}\n`,
+          `journal ${r.file}: replayed ${r.records} records (${r.bytes} bytes) into ${list.length} runs` +
+            `${r.discardedBytes > 0 ? `; discarded a torn ${r.discardedBytes}-byte tail (never acked): ${r.discardReason ?? 'incomplete file header'}` : ''}` +
+            `${lost > 0 ? `; ${lost} acked batches were lost to a repaired journal: those runs are incomplete (smsim runs list)` : ''}\n`,
         );
       }
       let server: PipelineServer;

@@ -57,7 +57,8 @@ describe('receiveBatch', () => {
       rejectedBatches: 0,
       rejectedEvents: 0,
       refusedCalls: 0,
-      streams: [{ streamId: 'run/a', ackedThrough: 3, eventsAccepted: 9 }],
+      lostBatches: 0,
+      streams: [{ streamId: 'run/a', ackedThrough: 3, eventsAccepted: 9, lostBatches: 0 }],
     });
   });
 
@@ -162,8 +163,8 @@ describe('receiveBatch', () => {
     expect(receiveBatch(state, pipeline, req('a', 2, taggedBatch(300)))).toEqual(ok('a', 2, 2));
     expect(receiveBatch(state, pipeline, req('b', 3, taggedBatch(400)))).toMatchObject({ ackedThrough: 1, status: AckStatus.OUT_OF_ORDER });
     expect(ingestStats(state).streams).toEqual([
-      { streamId: 'a', ackedThrough: 2, eventsAccepted: 6 },
-      { streamId: 'b', ackedThrough: 1, eventsAccepted: 3 },
+      { streamId: 'a', ackedThrough: 2, eventsAccepted: 6, lostBatches: 0 },
+      { streamId: 'b', ackedThrough: 1, eventsAccepted: 3, lostBatches: 0 },
     ]);
   });
 

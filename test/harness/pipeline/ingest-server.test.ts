@@ -74,7 +74,8 @@ describe('Ingest server', () => {
       rejectedBatches: 0,
       rejectedEvents: 0,
       refusedCalls: 0,
-      streams: [{ streamId: 'run/a', ackedThrough: 5, eventsAccepted: 15 }],
+      lostBatches: 0,
+      streams: [{ streamId: 'run/a', ackedThrough: 5, eventsAccepted: 15, lostBatches: 0 }],
     });
   });
 
@@ -216,7 +217,8 @@ describe('Ingest server', () => {
       rejectedBatches: 0,
       rejectedEvents: 0,
       refusedCalls: 0,
-      streams: [{ streamId: 's', ackedThrough: 1, eventsAccepted: 3 }],
+      lostBatches: 0,
+      streams: [{ streamId: 's', ackedThrough: 1, eventsAccepted: 3, lostBatches: 0 }],
     });
   });
 

@@ -45,18 +45,10 @@ describe('ingest journal', () => {
   });
 
   // Each way a crash can tear the last record: the intact records survive, the torn one is cut.
+  // (A whole last record with a checksum mismatch is damage, refused: journal-damage.test.ts.)
   const tears: Array<[string, (file: string) => void, RegExp]> = [
     ['a partial header', (f) => appendFileSync(f, Buffer.from([100, 0, 0])), /torn record header at byte 224/],
     ['a partial payload', (f) => truncateSync(f, statSync(f).size - 40), /torn record at byte 116 \(100 bytes announced, 60 present\)/],
-    [
-      'a checksum mismatch',
-      (f) => {
-        const bytes = readFileSync(f);
-        bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
-        writeFileSync(f, bytes);
-      },
-      /checksum mismatch in the record at byte 116/,
-    ],
     [
       'an absurd length',
       (f) => {
@@ -124,7 +116,7 @@ describe('ingest journal', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
     writeFileSync(join(d, LOCK_FILE), String(dead));
     const second = reopen(d);
-    expect(readFileSync(join(d, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    expect(JSON.parse(readFileSync(join(d, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
     await second.journal.close();
     expect(existsSync(join(d, LOCK_FILE))).toBe(false);
   });
