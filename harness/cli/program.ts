@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
+import { routeGrpcLogs } from '../../wire/grpc-logging.js';
 import { SMSIM_VERSION } from '../version.js';
 import { registerEmit } from './commands/emit.js';
 import { registerMerge } from './commands/merge.js';
@@ -24,6 +25,8 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   'SMSIM_ERR_TLS_INVALID',
   'SMSIM_ERR_RUN_EXISTS',
   'SMSIM_ERR_MERGE_INVALID',
+  // The run needs more than the pipeline allows (streams, runs): a setting on either side.
+  'SMSIM_ERR_LIMIT_EXCEEDED',
 ]);
 
 /** The smsim program with every command registered; `--help` lists them in this order. */
@@ -49,6 +52,7 @@ function buildProgram(ctx: CommandContext): Command {
 
 /** Runs the CLI; resolves to the exit code. Never calls process.exit (main.ts does). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  routeGrpcLogs(io.env ?? {}, (line) => io.stderr.write(line));
   let exitCode: number = ExitCode.PASS;
   const program = buildProgram({ io, setExitCode: (code) => (exitCode = code) });
   try {

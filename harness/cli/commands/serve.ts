@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { SmsimError } from '../../../simulator/core/errors.js';
 import { openDurablePipeline } from '../../pipeline/durable-pipeline.js';
 import { type PipelineServer, startPipelineServer } from '../../pipeline/ingest-server.js';
@@ -7,7 +7,14 @@ import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
 import { RunRegistry } from '../../pipeline/run-registry.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import type { CommandContext } from '../context.js';
-import { byteSize, familyList, fsyncMode, portNumber, readPem, tokenOf, wholeNumber } from '../options.js';
+import { byteSize, familyList, fsyncMode, portNumber, readPem, tokenOf, wallDuration, wholeNumber } from '../options.js';
+
+/** A day is already "never" for a stream, and keeps the sweep's timer far below its 2^31 ms. */
+const idleTimeout = (v: string): number => {
+  const ms = wallDuration(v);
+  if (ms > 24 * 60 * 60 * 1000) throw new InvalidArgumentError('must be a duration up to 1d');
+  return ms;
+};
 
 interface ServeFlags {
   host: string;
@@ -20,6 +27,10 @@ interface ServeFlags {
   token?: string;
   maxMessageBytes?: number;
   maxStreams?: number;
+  maxStreamsPerConnection?: number;
+  maxStreamsPerRun?: number;
+  maxRuns?: number;
+  streamIdleTimeout?: number;
   families?: string[];
 }
 
@@ -54,6 +65,23 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       'Ingest streams open at once, over all connections (default 1024)',
       wholeNumber('--max-streams', 1_000_000),
     )
+    .option(
+      '--max-streams-per-connection <n>',
+      'streams open at once on one connection (HTTP/2 SETTINGS; default 100)',
+      wholeNumber('--max-streams-per-connection', 1_000_000),
+    )
+    // Ceilings keep a Report of a full run, and ListRuns, under 64 MiB (docs/wire.md#limits).
+    .option(
+      '--max-streams-per-run <n>',
+      'stream ids one run may hold (default 4096, the most shards a scenario may have)',
+      wholeNumber('--max-streams-per-run', 100_000),
+    )
+    .option('--max-runs <n>', 'runs held until dropped (default 256)', wholeNumber('--max-runs', 100_000))
+    .option(
+      '--stream-idle-timeout <time>',
+      'end an Ingest stream on which the client sends nothing for this long (default 5s; emitters reopen one with their next batch)',
+      idleTimeout,
+    )
     .action(async (flags: ServeFlags) => {
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
         throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
@@ -64,12 +92,16 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       };
       const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
       // Every run gets its own reference pipeline, all with the same configuration.
-      const runs = new RunRegistry(() => createReferencePipeline(config, flags.families));
+      const runs = new RunRegistry(() => createReferencePipeline(config, flags.families), {
+        maxRuns: flags.maxRuns,
+        maxStreamsPerRun: flags.maxStreamsPerRun,
+      });
       const durable = flags.dataDir === undefined ? undefined : openDurablePipeline(flags.dataDir, flags.fsync, runs);
       if (durable !== undefined) {
         const r = durable.recovery;
+        const skipped = durable.skipped;
         io.stderr.write(
-          `journal ${r.file}: replayed ${r.records} records (${r.bytes} bytes) into ${runs.list().length} runs${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}\n`,
+          `journal ${r.file}: replayed ${r.records - skipped.records} records (${r.bytes} bytes) into ${runs.list().length} runs${r.discardedBytes > 0 ? `; discarded a ${r.discardedBytes}-byte tail: ${r.discardReason ?? 'incomplete file header'}` : ''}${skipped.records > 0 ? `; skipped ${skipped.records} records past the wire's limits (${skipped.firstReason ?? ''})` : ''}\n`,
         );
       }
       let server: PipelineServer;
@@ -82,6 +114,8 @@ export function registerServe(program: Command, { io }: CommandContext): void {
           ...(durable === undefined ? {} : { journal: durable.journal }),
           ...(flags.maxMessageBytes === undefined ? {} : { maxMessageBytes: flags.maxMessageBytes }),
           ...(flags.maxStreams === undefined ? {} : { maxStreams: flags.maxStreams }),
+          maxStreamsPerConnection: flags.maxStreamsPerConnection,
+          streamIdleTimeoutMs: flags.streamIdleTimeout,
         });
       } catch (err) {
         // The server never took the journal over, so closing it is still this command's job.
