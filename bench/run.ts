@@ -9,6 +9,7 @@ import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { transportCeiling } from './ceiling.js';
 import { codecBench } from './codec.js';
+import { envelopeDecodeBench } from './envelope-decode.js';
 import { estateMemory } from './estate-memory.js';
 import { unaryBaseline } from './unary-baseline.js';
 
@@ -100,6 +101,13 @@ async function main(): Promise<void> {
   log('ratio.fullPathToUnary', ratio(w2.eventsPerSecond, unary.eventsPerSecond, 1), '×');
 
   for (const [name, value] of Object.entries(await codecBench())) log(name, value, name.endsWith('bytesPerEvent') ? 'bytes' : 'events/s');
+  // A hostile envelope (its batch as 2-byte pieces) against a plain one of the same size.
+  for (const [name, value] of Object.entries(envelopeDecodeBench())) log(name, value, name.endsWith('pieces') ? 'pieces' : 'µs/MiB');
+  log(
+    'ratio.envelopeRepeatedToPlain',
+    ratio(figures['envelope.repeated2B.decodeMicrosPerMiB'] ?? 0, figures['envelope.plain.decodeMicrosPerMiB'] ?? 1, 1),
+    '×',
+  );
 
   const estate = estateMemory(1_000_000);
   log('estate.bytesPerPremises', estate.bytesPerPremises, 'bytes');

@@ -3,6 +3,7 @@ import { ColumnarDecoder, decodeColumnar, type DecodedColumns } from './columnar
 import { encodeColumnar } from './columnar-encoder.js';
 import { validateEventBatch } from './event-batch-validation.js';
 import { invalid } from './wire-invalid.js';
+import { isSmsimError } from '../simulator/core/errors.js';
 
 /*
  * The EventBatch codec: the hot path of every run (each event is encoded once in a worker and
@@ -52,6 +53,8 @@ function decodeOrInvalid(decode: (bytes: Uint8Array) => DecodedColumns, bytes: U
   try {
     return decode(bytes);
   } catch (err) {
+    // A limit the decoder enforces as it reads is already worded by column.
+    if (isSmsimError(err)) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw invalid(`EventBatch is not valid protobuf: ${reason}`, { column: null }, err);
   }

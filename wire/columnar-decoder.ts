@@ -1,4 +1,6 @@
+import { MAX_EVENTS_PER_BATCH } from '../simulator/core/domain/wire-limits.js';
 import { ColumnMode, EVENT_COLUMNS, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './columnar-wire.js';
+import { invalid } from './wire-invalid.js';
 
 /** The EventBatch decoder: one pass, typed-array columns (see codec.ts). */
 
@@ -78,6 +80,12 @@ function exactVarint(buf: Uint8Array, from: number, to: number): bigint {
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
+ * A batch can use one code per event and entry 0 (""). Past that, entries are refused as they are
+ * read: 4 MiB of empty entries is 2 M strings, and decoding them took 20× a plain 4 MiB batch.
+ */
+const MAX_DICTIONARY_ENTRIES = MAX_EVENTS_PER_BATCH + 1;
+
+/**
  * Decodes EventBatch bytes into typed-array columns, reusing its arrays from batch to batch: the
  * columns it returns are valid until the next `decode` (the pipeline applies a batch and moves
  * on). Allocating 13 fresh arrays per batch cost the pipeline thread ~10 % of its time in GC on a
@@ -153,6 +161,11 @@ export class ColumnarDecoder {
         const start = long.end;
         const end = start + long.value;
         if (end > len) throw new MalformedBatch('truncated field');
+        if (dictionary.length === MAX_DICTIONARY_ENTRIES) {
+          throw invalid(`EventBatch.dictionary has more than ${MAX_DICTIONARY_ENTRIES} entries (one per event and "")`, {
+            column: 'dictionary',
+          });
+        }
         try {
           dictionary.push(utf8Decoder.decode(bytes.subarray(start, end)));
         } catch {

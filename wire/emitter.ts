@@ -5,10 +5,11 @@ import { SmsimError } from '../simulator/core/errors.js';
 import { AckStatus } from './messages.js';
 import { encodeIngestRequest } from './envelope.js';
 import type { IngestAck } from './messages.js';
-import { BACKOFF_MAX_MS, backoffDelayMs, fnv1a, mulberry32 } from './backoff.js';
+import { backoffDelayMs, fnv1a, mulberry32 } from './backoff.js';
+import { ingestChannel } from './emitter-channel.js';
 import { isRetryableStreamStatus, streamError } from './grpc-errors.js';
-import { authMetadata, channelCredentials } from './security.js';
-import { IngestClient, openIngestStream } from './services.js';
+import { authMetadata } from './security.js';
+import { openIngestStream } from './services.js';
 import {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -88,17 +89,7 @@ class Emitter implements IngestEmitter {
     this.nextSeq = first;
     this.ackedThrough = first - 1;
     this.highestWritten = first - 1;
-    const channel = channelCredentials(options.security, options.target);
-    this.client = new IngestClient(options.target, channel.credentials, {
-      ...channel.options,
-      // Fail locally, with the server's default limit, rather than have the server cut the stream.
-      'grpc.max_send_message_length': this.maxMessageBytes,
-      // We keep and resend unacked batches ourselves; grpc-js's retry layer would buffer copies.
-      'grpc.enable_retries': 0,
-      // The channel's own reconnect backoff starts at 1 s; a restarted pipeline is back sooner.
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
-    });
+    this.client = ingestChannel(options.target, options.streamId, options.security, this.maxMessageBytes);
   }
 
   get unacked(): number {

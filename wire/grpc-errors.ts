@@ -146,6 +146,9 @@ export function toGrpcStatus(err: unknown): Pick<StatusObject, 'code' | 'details
       return { code: GrpcStatus.INVALID_ARGUMENT, details: e.message };
     case 'SMSIM_ERR_BATCH_TOO_LARGE':
       return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: e.message };
+    case 'SMSIM_ERR_LIMIT_EXCEEDED':
+      // Not retried (isRetryableStreamStatus); the code travels in the details, so the client keeps it.
+      return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: `${e.code}: ${e.message}` };
     case 'SMSIM_ERR_UNAUTHENTICATED':
       return { code: GrpcStatus.UNAUTHENTICATED, details: e.message };
     case 'SMSIM_ERR_JOURNAL_FAILED':

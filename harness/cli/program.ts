@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { SmsimError } from '../../simulator/core/errors.js';
+import { routeGrpcLogs } from '../../wire/grpc-logging.js';
 import { SMSIM_VERSION } from '../version.js';
 import { registerEmit } from './commands/emit.js';
 import { registerJournal } from './commands/journal.js';
@@ -27,6 +28,8 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   'SMSIM_ERR_MERGE_INVALID',
   // Retrying on the same data dir cannot succeed: the operator must repair it first.
   'SMSIM_ERR_JOURNAL_DAMAGED',
+  // The run needs more than the pipeline allows (streams, runs): a setting on either side.
+  'SMSIM_ERR_LIMIT_EXCEEDED',
 ]);
 
 /** The smsim program with every command registered; `--help` lists them in this order. */
@@ -53,6 +56,7 @@ function buildProgram(ctx: CommandContext): Command {
 
 /** Runs the CLI; resolves to the exit code. Never calls process.exit (main.ts does). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  routeGrpcLogs(io.env ?? {}, (line) => io.stderr.write(line));
   let exitCode: number = ExitCode.PASS;
   const program = buildProgram({ io, setExitCode: (code) => (exitCode = code) });
   try {

@@ -1,6 +1,7 @@
 import { receiveBatch } from './ingest-delivery.js';
+import { isSmsimError } from '../../simulator/core/errors.js';
 import { markLost } from './ingest-state.js';
-import { decodeJournalRecord } from './journal-records.js';
+import { decodeJournalRecord, type JournalRecord } from './journal-records.js';
 import { openJournal, type FsyncMode, type Journal, type RecoveryInfo } from './journal.js';
 import { createReferencePipeline } from './reference-pipeline.js';
 import { RunRegistry } from './run-registry.js';
@@ -9,6 +10,12 @@ export interface DurablePipeline {
   readonly runs: RunRegistry;
   readonly journal: Journal;
   readonly recovery: RecoveryInfo;
+  /**
+   * Records left out of the replay because they pass the wire's id limits: only a journal written
+   * before the limits existed holds any (a client's 4 MiB stream ids), and replaying them would
+   * bring back the memory and the Report size the limits exist to bound.
+   */
+  readonly skipped: { readonly records: number; readonly firstReason?: string };
 }
 
 /**
@@ -24,10 +31,20 @@ export function openDurablePipeline(
   fsync: FsyncMode = 'batch',
   runs: RunRegistry = new RunRegistry(() => createReferencePipeline()),
 ): DurablePipeline {
+  let skipped = 0;
+  let firstReason: string | undefined;
   const { journal, recovery } = openJournal(dataDir, {
     fsync,
     onRecord: (payload) => {
-      const record = decodeJournalRecord(payload);
+      let record: JournalRecord;
+      try {
+        record = decodeJournalRecord(payload);
+      } catch (err) {
+        if (!isSmsimError(err, 'SMSIM_ERR_LIMIT_EXCEEDED')) throw err;
+        skipped++;
+        firstReason ??= err.message;
+        return;
+      }
       if (record.kind === 'drop-run') {
         runs.drop(record.runId);
         return;
@@ -40,5 +57,5 @@ export function openDurablePipeline(
       receiveBatch(run.state, run.pipeline, record.request);
     },
   });
-  return { runs, journal, recovery };
+  return { runs, journal, recovery, skipped: { records: skipped, ...(firstReason === undefined ? {} : { firstReason }) } };
 }

@@ -27,6 +27,8 @@ function claimedEvents(batchBytes: Uint8Array): number {
  * The request when it can be delivered; otherwise why its call must end, as nothing in it can be
  * acked: a malformed envelope has no readable (stream id, sequence), and an oversized one is
  * refused before its batch is looked at. The request is returned as is: no allocation per batch.
+ * (Over gRPC the transport refuses an oversized message first, from its header; the size rule
+ * stays here too, with the rest of delivery, which tests drive without a transport.)
  */
 export function admitRequest(req: ReceivedIngestRequest, maxMessageBytes: number): IngestRequest | SmsimError {
   if ('malformed' in req) return req.malformed;
@@ -114,6 +116,12 @@ export interface AckSink {
   send(ack: IngestAck): void;
   /** The journal failed: nothing more will be acked, the call must end. May come more than once. */
   fail(err: unknown): void;
+  /**
+   * The request passes a limit of the pipeline (a new run or stream past --max-runs /
+   * --max-streams-per-run): it was neither applied nor journalled, and the call must end. Comes
+   * after the acks of the requests before it; nothing after it is delivered.
+   */
+  refuse(err: SmsimError): void;
 }
 
 /** The requests of one call, delivered in arrival order. */
@@ -130,27 +138,49 @@ export interface StreamDelivery {
  * acks still leave in request order.
  */
 export function streamDelivery(runs: RunRegistry, journal: Journal | undefined, sink: AckSink): StreamDelivery {
-  const deliver = (req: IngestRequest, onConsumed?: (req: IngestRequest) => void): IngestAck => {
-    const run = runs.get(req.runId);
+  /** Set once a request passes a limit: the call ends, and nothing after it is delivered. */
+  let refused = false;
+  const deliver = (req: IngestRequest, onConsumed?: (req: IngestRequest) => void): IngestAck | SmsimError => {
+    const run = runs.admit(req.runId, req.streamId);
+    if (run instanceof SmsimError) {
+      refused = true;
+      return run;
+    }
     return receiveBatch(run.state, run.pipeline, req, onConsumed);
   };
   if (journal === undefined) {
-    return { receive: (req) => sink.send(deliver(req)), settled: () => Promise.resolve() };
+    return {
+      receive(req) {
+        if (refused) return;
+        const ack = deliver(req);
+        if (ack instanceof SmsimError) sink.refuse(ack);
+        else sink.send(ack);
+      },
+      settled: () => Promise.resolve(),
+    };
   }
   // One closure per call, not per batch.
   const append = (r: IngestRequest): void => journal.append(encodeIngestRequest(r.streamId, r.sequence, r.batchBytes, r.runId));
   let acks: Promise<void> = Promise.resolve();
   return {
     receive(req) {
-      let ack: IngestAck;
+      if (refused) return;
+      let delivered: IngestAck | SmsimError;
       try {
-        ack = deliver(req, append);
+        delivered = deliver(req, append);
       } catch (err) {
         // The journal has failed: nothing is acked from now on (durable() rejects), the emitter
         // keeps its batches, and a restart recovers exactly what was journalled.
         sink.fail(err);
         return;
       }
+      if (delivered instanceof SmsimError) {
+        // After the acks of the requests before it, which are journalled and must not be lost.
+        const refusal = delivered;
+        acks = acks.then(() => sink.refuse(refusal)).catch(() => undefined);
+        return;
+      }
+      const ack = delivered;
       // Even a duplicate's ack waits: the acked_through it carries may still be in flight.
       const durable = journal.durable();
       // A failed journal ends the call below; the chain itself must never reject unhandled.

@@ -1,5 +1,6 @@
-import type { Http2Server, ServerHttp2Session } from 'node:http2';
+import type { ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
+import { MAX_REPORT_BYTES, MAX_RUN_ID_BYTES } from '../../simulator/core/domain/wire-limits.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type {
   DropRunRequest,
@@ -17,10 +18,12 @@ import type { Journal } from './journal.js';
 import type { ReceivedIngestRequest } from '../../wire/services.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/emitter-api.js';
 import { admitRequest, streamDelivery } from './ingest-delivery.js';
+import { countTransportRefusals, raiseReceiveWindow } from './grpc-transport.js';
+import { type CallActivity, DEFAULT_STREAM_IDLE_TIMEOUT_MS, IdleStreams } from './idle-streams.js';
 import { encodeDropRunRecord } from './journal-records.js';
 import type { RunRegistry } from './run-registry.js';
 
-export { DEFAULT_MAX_MESSAGE_BYTES };
+export { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS };
 
 /**
  * The pipeline's gRPC front door. Delivery (sequences, duplicates, acks, counters) is decided in
@@ -31,6 +34,12 @@ export { DEFAULT_MAX_MESSAGE_BYTES };
 /** DESIGN.md §5: an 8 MiB receive window gave +50–75% events/s over grpc-js's 64 KiB. */
 export const DEFAULT_RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_MAX_STREAMS = 1024;
+/**
+ * HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS of each connection: RFC 9113 §6.5.2 recommends no less
+ * than 100. smsim's emitter puts at most 64 streams on a connection (emitter.ts), so it never
+ * waits on this; one connection alone can no longer take all of --max-streams.
+ */
+export const DEFAULT_MAX_STREAMS_PER_CONNECTION = 100;
 
 export interface PipelineServerOptions {
   /**
@@ -51,6 +60,10 @@ export interface PipelineServerOptions {
   readonly security?: ServerSecurity | undefined;
   /** Open Ingest streams allowed at once, over all connections (default 1024). */
   readonly maxStreams?: number | undefined;
+  /** Open streams allowed on one connection (default 100, at most maxStreams). */
+  readonly maxStreamsPerConnection?: number | undefined;
+  /** An Ingest stream on which the client sends nothing for this long, owed nothing, is ended (default 5 s). */
+  readonly streamIdleTimeoutMs?: number | undefined;
 }
 
 export interface PipelineServer {
@@ -65,47 +78,13 @@ export interface PipelineServer {
   stop(options?: { graceMs?: number }): Promise<void>;
 }
 
-/**
- * Raises the HTTP/2 receive window of every connection the grpc-js server accepts.
- *
- * Why: grpc-js leaves Node's default 64 KiB connection and stream windows, so with ~64 KB batch
- * messages the client stalls on WINDOW_UPDATE after each message and client and server take
- * turns; an 8 MiB window measured +50–75% events/s (DESIGN.md §5).
- *
- * How: grpc-js 1.14 has no server option for it (its `grpc-node.flow_control_window` is a
- * client-channel option) and no public handle on its http2 servers. It creates one per bound
- * address in the private method `Server#createHttp2Server(credentials)`, right before
- * `listen()`. Wrapping that method on this one instance, before `bindAsync`, lets us
- * (1) `updateSettings({ initialWindowSize })` so every session advertises an 8 MiB per-stream
- * window in its initial SETTINGS, and (2) `setLocalWindowSize` on each session as it is created
- * (Node's documented pattern, on the server's 'session' event) for the connection window.
- * Doing it at creation, not after bind, leaves no gap in which a reconnecting emitter could get
- * a session with the small window. If a grpc-js upgrade renames the method, the server still
- * works at the default window and the window test in ingest-server.test.ts fails.
- */
-function raiseReceiveWindow(server: grpc.Server, windowBytes: number, sessions: Set<ServerHttp2Session>): void {
-  // A private member of grpc.Server, hence the structural cast.
-  const internals = server as unknown as { createHttp2Server?: (credentials: unknown) => Http2Server };
-  const create = internals.createHttp2Server;
-  if (typeof create !== 'function') return;
-  internals.createHttp2Server = function createWithWindow(this: unknown, credentials: unknown): Http2Server {
-    const http2Server = create.call(this, credentials);
-    if (windowBytes > 0) http2Server.updateSettings({ initialWindowSize: windowBytes });
-    http2Server.on('session', (session: ServerHttp2Session) => {
-      if (windowBytes > 0) session.setLocalWindowSize(windowBytes);
-      sessions.add(session);
-      session.once('close', () => sessions.delete(session));
-    });
-    return http2Server;
-  };
-}
-
 interface ServerContext {
   readonly runs: RunRegistry;
   readonly journal: Journal | undefined;
   readonly authorized: (metadata: grpc.Metadata) => boolean;
   readonly maxMessageBytes: number;
   readonly maxStreams: number;
+  readonly idle: IdleStreams;
   openStreams: number;
 }
 
@@ -118,6 +97,9 @@ function refuse(
   ctx.runs.countRefusedCall();
   call.emit('error', { ...status, metadata: new grpc.Metadata() });
 }
+
+const IDLE_DETAILS = (ms: number): string =>
+  `Ingest stream idle for ${ms / 1000} s (--stream-idle-timeout): ended by the pipeline; open a new one to send more`;
 
 const UNAUTHENTICATED = { code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong bearer token (authorization metadata)' };
 
@@ -138,11 +120,22 @@ function handleIngestStream(ctx: ServerContext) {
       return;
     }
     ctx.openStreams++;
-    call.once('close', () => ctx.openStreams--);
+    const activity: CallActivity = { received: 0, answered: 0 };
     let ended = false;
     let paused = false;
+    ctx.idle.track(activity, () => {
+      if (ended) return;
+      ended = true;
+      // Not a refusal (not counted): an idle honest emitter opens a new call with its next batch.
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: IDLE_DETAILS(ctx.idle.timeoutMs), metadata: new grpc.Metadata() });
+    });
+    call.once('close', () => {
+      ctx.openStreams--;
+      ctx.idle.untrack(activity);
+    });
     const delivery = streamDelivery(ctx.runs, ctx.journal, {
       send: (ack) => {
+        activity.answered++;
         if (call.cancelled || call.destroyed || call.writableEnded) return;
         // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
         // acks are written in bursts after each commit, so one 'drain' listener serves them all.
@@ -160,8 +153,14 @@ function handleIngestStream(ctx: ServerContext) {
         ended = true;
         call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
       },
+      refuse: (err) => {
+        if (ended) return;
+        ended = true;
+        refuse(ctx, call, toGrpcStatus(err));
+      },
     });
     call.on('data', (req: ReceivedIngestRequest) => {
+      activity.received++;
       if (ended || call.cancelled || call.destroyed || call.writableEnded) return;
       const admitted = admitRequest(req, ctx.maxMessageBytes);
       if (admitted instanceof SmsimError) {
@@ -191,12 +190,27 @@ function unary<Q, R>(ctx: ServerContext, answer: (request: Q) => R | Promise<R>)
       .then(() => answer(call.request))
       .then(
         (response) => callback(null, response),
-        (err: unknown) => callback(toGrpcStatus(SmsimError.from(err, 'SMSIM_ERR_REPORT_FAILED'))),
+        (err: unknown) => {
+          const e = SmsimError.from(err, 'SMSIM_ERR_REPORT_FAILED');
+          if (e.code === 'SMSIM_ERR_LIMIT_EXCEEDED') ctx.runs.countRefusedCall();
+          callback(toGrpcStatus(e));
+        },
       );
   };
 }
 
+/** A run id past its wire limit, in a Reporting request: refused like an Ingest request's. */
+function checkRunId(runId: string): void {
+  const bytes = Buffer.byteLength(runId, 'utf8');
+  if (bytes > MAX_RUN_ID_BYTES) {
+    throw new SmsimError('SMSIM_ERR_LIMIT_EXCEEDED', `run_id is ${bytes} bytes, over the limit of ${MAX_RUN_ID_BYTES}`, {
+      details: { field: 'run_id', bytes, limit: MAX_RUN_ID_BYTES },
+    });
+  }
+}
+
 function report(ctx: ServerContext, request: ReportRequest): ReportResponse {
+  checkRunId(request.runId);
   const run = ctx.runs.find(request.runId);
   return {
     runId: request.runId,
@@ -208,6 +222,7 @@ function report(ctx: ServerContext, request: ReportRequest): ReportResponse {
 
 /** Drops a run; with a journal, only once the drop is durable, so a restart does not bring it back. */
 async function dropRun(ctx: ServerContext, request: DropRunRequest): Promise<DropRunResponse> {
+  checkRunId(request.runId);
   if (ctx.runs.find(request.runId) === undefined) return { dropped: false };
   if (ctx.journal !== undefined) {
     ctx.journal.append(encodeDropRunRecord(request.runId));
@@ -224,20 +239,27 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 0;
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
   const ctx: ServerContext = {
     runs: options.runs,
     journal: options.journal,
     authorized: tokenChecker(options.security?.token),
     maxMessageBytes,
-    maxStreams: options.maxStreams ?? DEFAULT_MAX_STREAMS,
+    maxStreams,
+    idle: new IdleStreams(options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS),
     openStreams: 0,
   };
   const server = new grpc.Server({
-    // grpc-js cuts messages past twice our limit before they are buffered whole; between the two
-    // the handler refuses them itself, with a message and a count (admitRequest).
-    'grpc.max_receive_message_length': 2 * maxMessageBytes,
-    // Per connection; the server-wide bound is maxStreams.
-    'grpc.max_concurrent_streams': ctx.maxStreams,
+    // The transport refuses a message past the limit from its 5-byte header, before buffering
+    // it; countTransportRefusals counts that refusal and words it like ours. (This was twice the
+    // limit so that the handler could count and word refusals between the two, but grpc-js then
+    // buffered and handed over up to 8 MiB per message: a repeated-field one blocked the server.)
+    'grpc.max_receive_message_length': maxMessageBytes,
+    // A Report or ListRuns never passes what smsim's client takes (report-client.ts).
+    'grpc.max_send_message_length': MAX_REPORT_BYTES,
+    // Per connection (HTTP/2 SETTINGS); the server-wide bound is maxStreams.
+    'grpc.max_concurrent_streams': Math.min(maxStreams, options.maxStreamsPerConnection ?? DEFAULT_MAX_STREAMS_PER_CONNECTION),
+    interceptors: [countTransportRefusals(() => ctx.runs.countRefusedCall())],
   });
   const sessions = new Set<ServerHttp2Session>();
   raiseReceiveWindow(server, options.receiveWindowBytes ?? DEFAULT_RECEIVE_WINDOW_BYTES, sessions);
@@ -252,6 +274,7 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
     server.bindAsync(hostPort(host, requestedPort), serverCredentials(options.security), (err, bound) => {
       if (err === null) resolve(bound);
       else {
+        ctx.idle.close();
         server.forceShutdown();
         reject(bindError(err, host, requestedPort));
       }
@@ -270,6 +293,7 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
       })),
     stop: ({ graceMs = 1000 } = {}) => {
       stopping ??= new Promise<void>((resolve) => {
+        ctx.idle.close();
         // Open Ingest streams never end by themselves; after the grace period they are cut and
         // emitters reconnect and resend whatever was not acked.
         const timer = setTimeout(() => server.forceShutdown(), graceMs);

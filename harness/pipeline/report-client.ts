@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type * as grpc from '@grpc/grpc-js';
 import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
+import { MAX_REPORT_BYTES } from '../../simulator/core/domain/wire-limits.js';
 import { isSmsimError, type SmsimError } from '../../simulator/core/errors.js';
 import { backoffDelayMs, fnv1a, mulberry32 } from '../../wire/backoff.js';
 import { reportError } from '../../wire/grpc-errors.js';
@@ -38,8 +39,9 @@ async function reportingCall<T>(
   const channel = channelCredentials(options.security, target);
   const client = new ReportingClient(target, channel.credentials, {
     ...channel.options,
-    // A report of many labelled figures can pass grpc-js's 4 MiB default.
-    'grpc.max_receive_message_length': 256 * 1024 * 1024,
+    // Exactly what the reference pipeline may send (wire-limits.ts): a report of many labelled
+    // figures can pass grpc-js's 4 MiB default, and nothing a client sends makes one pass this.
+    'grpc.max_receive_message_length': MAX_REPORT_BYTES,
     'grpc.enable_retries': 0,
   });
   try {

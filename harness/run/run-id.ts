@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
+import { MAX_RUN_ID_BYTES } from '../../simulator/core/domain/wire-limits.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 
-/** What a run id may look like: it travels on the wire and names the run in every report. */
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/**
+ * What a run id may look like: it travels on the wire and names the run in every report. ASCII,
+ * so its length in characters is its length in bytes, the wire's limit (wire-limits.ts).
+ */
+const RUN_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${MAX_RUN_ID_BYTES - 1}}$`);
 
 /**
  * The default run id: the scenario's name and the first 12 hex digits of sha256 over the
@@ -29,7 +33,7 @@ export function chooseRunId(scenario: ResolvedScenario, flag: string | undefined
   if (!RUN_ID.test(given)) {
     throw new SmsimError(
       'SMSIM_ERR_USAGE',
-      `run id "${given.slice(0, 40)}${given.length > 40 ? '…' : ''}" ${flag === undefined ? '($SMSIM_RUN_ID) ' : ''}must be 1–128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
+      `run id "${given.slice(0, 40)}${given.length > 40 ? '…' : ''}" ${flag === undefined ? '($SMSIM_RUN_ID) ' : ''}must be 1–${MAX_RUN_ID_BYTES} letters, digits, '.', '_', ':' or '-', starting with a letter or digit`,
     );
   }
   return given;

@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   SMSIM_ERR_BATCH_INVALID:
     'A received batch is malformed (bad protobuf, wrong column lengths, unknown enum values, absurd or out-of-order times, device 0 where one is needed); see docs/wire.md.',
   SMSIM_ERR_BATCH_TOO_LARGE: 'A received message is larger than the server allows.',
+  SMSIM_ERR_LIMIT_EXCEEDED:
+    "A request passes one of the pipeline's limits on what a client controls: stream or run id length, streams per run, runs held; see docs/wire.md#limits.",
   SMSIM_ERR_OUT_OF_ORDER: 'A batch arrived with a sequence gap.',
   SMSIM_ERR_REPORT_FAILED: "The pipeline's Report RPC failed.",
   SMSIM_ERR_WORKER_FAILED: 'A simulator worker failed.',

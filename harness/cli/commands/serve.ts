@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { isSmsimError, SmsimError } from '../../../simulator/core/errors.js';
 import { LOCK_STALE_MS } from '../../pipeline/data-dir-lock.js';
 import { type DurablePipeline, openDurablePipeline } from '../../pipeline/durable-pipeline.js';
@@ -9,7 +9,14 @@ import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
 import { RunRegistry } from '../../pipeline/run-registry.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import type { CliIo, CommandContext } from '../context.js';
-import { byteSize, familyList, fsyncMode, portNumber, readPem, tokenOf, wholeNumber } from '../options.js';
+import { byteSize, familyList, fsyncMode, portNumber, readPem, tokenOf, wallDuration, wholeNumber } from '../options.js';
+
+/** A day is already "never" for a stream, and keeps the sweep's timer far below its 2^31 ms. */
+const idleTimeout = (v: string): number => {
+  const ms = wallDuration(v);
+  if (ms > 24 * 60 * 60 * 1000) throw new InvalidArgumentError('must be a duration up to 1d');
+  return ms;
+};
 
 interface ServeFlags {
   host: string;
@@ -22,6 +29,10 @@ interface ServeFlags {
   token?: string;
   maxMessageBytes?: number;
   maxStreams?: number;
+  maxStreamsPerConnection?: number;
+  maxStreamsPerRun?: number;
+  maxRuns?: number;
+  streamIdleTimeout?: number;
   families?: string[];
 }
 
@@ -76,6 +87,23 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       'Ingest streams open at once, over all connections (default 1024)',
       wholeNumber('--max-streams', 1_000_000),
     )
+    .option(
+      '--max-streams-per-connection <n>',
+      'streams open at once on one connection (HTTP/2 SETTINGS; default 100)',
+      wholeNumber('--max-streams-per-connection', 1_000_000),
+    )
+    // Ceilings keep a Report of a full run, and ListRuns, under 64 MiB (docs/wire.md#limits).
+    .option(
+      '--max-streams-per-run <n>',
+      'stream ids one run may hold (default 4096, the most shards a scenario may have)',
+      wholeNumber('--max-streams-per-run', 100_000),
+    )
+    .option('--max-runs <n>', 'runs held until dropped (default 256)', wholeNumber('--max-runs', 100_000))
+    .option(
+      '--stream-idle-timeout <time>',
+      'end an Ingest stream on which the client sends nothing for this long (default 5s; emitters reopen one with their next batch)',
+      idleTimeout,
+    )
     .action(async (flags: ServeFlags) => {
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
         throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
@@ -86,15 +114,20 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       };
       const config = flags.scenario === undefined ? undefined : (await loadScenario(flags.scenario)).scenario.metrics;
       // Every run gets its own reference pipeline, all with the same configuration.
-      const runs = new RunRegistry(() => createReferencePipeline(config, flags.families));
+      const runs = new RunRegistry(() => createReferencePipeline(config, flags.families), {
+        maxRuns: flags.maxRuns,
+        maxStreamsPerRun: flags.maxStreamsPerRun,
+      });
       const durable = flags.dataDir === undefined ? undefined : await openWhenFree(flags.dataDir, flags.fsync, runs, io);
       if (durable !== undefined) {
         const r = durable.recovery;
+        const skipped = durable.skipped;
         const list = runs.list();
         const lost = list.reduce((n, run) => n + run.lostBatches, 0);
         io.stderr.write(
-          `journal ${r.file}: replayed ${r.records} records (${r.bytes} bytes) into ${list.length} runs` +
+          `journal ${r.file}: replayed ${r.records - skipped.records} records (${r.bytes} bytes) into ${list.length} runs` +
             `${r.discardedBytes > 0 ? `; discarded a torn ${r.discardedBytes}-byte tail (never acked): ${r.discardReason ?? 'incomplete file header'}` : ''}` +
+            `${skipped.records > 0 ? `; skipped ${skipped.records} records past the wire's limits (${skipped.firstReason ?? ''})` : ''}` +
             `${lost > 0 ? `; ${lost} acked batches were lost to a repaired journal: those runs are incomplete (smsim runs list)` : ''}\n`,
         );
       }
@@ -108,6 +141,8 @@ export function registerServe(program: Command, { io }: CommandContext): void {
           ...(durable === undefined ? {} : { journal: durable.journal }),
           ...(flags.maxMessageBytes === undefined ? {} : { maxMessageBytes: flags.maxMessageBytes }),
           ...(flags.maxStreams === undefined ? {} : { maxStreams: flags.maxStreams }),
+          maxStreamsPerConnection: flags.maxStreamsPerConnection,
+          streamIdleTimeoutMs: flags.streamIdleTimeout,
         });
       } catch (err) {
         // The server never took the journal over, so closing it is still this command's job.

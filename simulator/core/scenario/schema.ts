@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BANK_HOLIDAYS_FIRST_YEAR, BANK_HOLIDAYS_LAST_YEAR } from '../calendar/bank-holidays.js';
 import { FdPattern, SRV_CATALOGUE, srvIndex } from '../domain/srv-catalogue.js';
 import { parseDuration } from '../time.js';
-import { MAX_EVENTS_PER_BATCH } from '../domain/wire-limits.js';
+import { MAX_EVENTS_PER_BATCH, MAX_SHARDS } from '../domain/wire-limits.js';
 import { FirmwareSchema } from './schema-firmware.js';
 import { IncidentsSchema, OutagesSchema } from './schema-incidents.js';
 import { duration, instant, nonNegative, positiveInt, share } from './schema-primitives.js';
@@ -24,17 +24,29 @@ const regionShares = z.strictObject({ north: share(), central: share(), south: s
 const cohortShares = z.strictObject({ ioc: share(), moc: share(), foc: share() }).superRefine(addUpToOne);
 const perRegion = z.strictObject({ north: share(), central: share(), south: share() });
 
-export const EstateSchema = z.strictObject({
-  /** Premises in service at the start (SMETS2 and SMETS1). */
-  premises: positiveInt(40_000_000),
-  /** Premises per shard: the unit of determinism and of parallel work. */
-  premisesPerShard: positiveInt(10_000_000).default(10_000),
-  smets1Share: share().optional(),
-  regions: regionShares.optional(),
-  cohorts: cohortShares.optional(),
-  gasShare: share().optional(),
-  ppmidShare: share().optional(),
-});
+export const EstateSchema = z
+  .strictObject({
+    /** Premises in service at the start (SMETS2 and SMETS1). */
+    premises: positiveInt(40_000_000),
+    /** Premises per shard: the unit of determinism and of parallel work. */
+    premisesPerShard: positiveInt(10_000_000).default(10_000),
+    smets1Share: share().optional(),
+    regions: regionShares.optional(),
+    cohorts: cohortShares.optional(),
+    gasShare: share().optional(),
+    ppmidShare: share().optional(),
+  })
+  .superRefine((e, ctx) => {
+    // One Ingest stream per shard: a default pipeline holds MAX_SHARDS streams per run (wire-limits.ts).
+    const shards = Math.ceil(e.premises / e.premisesPerShard);
+    if (shards > MAX_SHARDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['premisesPerShard'],
+        message: `makes ${shards} shards, more than ${MAX_SHARDS}: at least ${Math.ceil(e.premises / MAX_SHARDS)} premises per shard`,
+      });
+    }
+  });
 
 export const InstallReportingSchema = z.strictObject({
   /** Share of WAN-connected installs this Service User reports with 8.14.1. */

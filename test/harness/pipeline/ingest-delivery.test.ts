@@ -226,11 +226,14 @@ function manualJournal(opts: { failAppend?: boolean } = {}) {
 function sink() {
   const sent: Array<[number, number, AckStatus]> = [];
   const failures: unknown[] = [];
+  const refusals: SmsimError[] = [];
   return {
     sent,
     failures,
+    refusals,
     send: (a: IngestAck) => void sent.push([a.sequence, a.ackedThrough, a.status]),
     fail: (err: unknown) => void failures.push(err),
+    refuse: (err: SmsimError) => void refusals.push(err),
   };
 }
 
@@ -322,5 +325,50 @@ describe('streamDelivery', () => {
     streamDelivery(runsInto(pipeline), broken.journal, out2).receive(req('t', 1, taggedBatch(200)));
     expect(out2.sent).toEqual([]);
     expect(out2.failures).toMatchObject([{ code: 'SMSIM_ERR_JOURNAL_FAILED' }]);
+  });
+
+  it('refuses a run past maxRuns and a stream past maxStreamsPerRun: nothing applied or journalled, earlier acks first', async () => {
+    const { pipeline } = fresh();
+    const { journal, records, settle } = manualJournal();
+    const out = sink();
+    const runs = new RunRegistry(() => pipeline, { maxRuns: 2, maxStreamsPerRun: 2 });
+    // Each refusal ends its call: the server opens a new delivery for the next one.
+    const d = streamDelivery(runs, journal, out);
+    d.receive(req('a', 1, taggedBatch(100), 'r1'));
+    d.receive(req('b', 1, taggedBatch(200), 'r1'));
+    d.receive(req('c', 1, taggedBatch(300), 'r1')); // a third stream in r1
+    d.receive(req('a', 2, taggedBatch(350), 'r1')); // after the refusal: not delivered
+    const d2 = streamDelivery(runs, journal, out);
+    d2.receive(req('a', 1, taggedBatch(400), 'r2'));
+    d2.receive(req('a', 1, taggedBatch(500), 'r3')); // a third run
+    const d3 = streamDelivery(runs, journal, out);
+    d3.receive(req('a', 2, taggedBatch(600), 'r1')); // a known stream of a full run: delivered
+    expect(out.refusals).toEqual([]); // the earlier acks wait for the journal, and so does the refusal
+    settle();
+    await Promise.all([d.settled(), d2.settled(), d3.settled()]);
+    // Three calls: their acks interleave as their journal waits settle.
+    expect(out.sent).toHaveLength(4);
+    expect(out.sent).toEqual(
+      expect.arrayContaining([
+        [1, 1, AckStatus.OK],
+        [2, 2, AckStatus.OK],
+      ]),
+    );
+    expect(out.refusals.map((e) => [e.code, e.message]).sort()).toEqual([
+      ['SMSIM_ERR_LIMIT_EXCEEDED', 'run "r1" holds 2 streams, its limit (--max-streams-per-run): stream "c" is refused'],
+      [
+        'SMSIM_ERR_LIMIT_EXCEEDED',
+        'the pipeline holds 2 runs, its limit (--max-runs): run "r3" is refused; drop finished runs (smsim runs drop)',
+      ],
+    ]);
+    expect(pipeline.applied).toEqual([100, 200, 400, 600]);
+    expect(records.map((r) => `${r.runId}/${r.streamId}/${r.sequence}`)).toEqual(['r1/a/1', 'r1/b/1', 'r2/a/1', 'r1/a/2']);
+    expect(runs.list().map((r) => [r.runId, r.streams])).toEqual([
+      ['r1', 2],
+      ['r2', 1],
+    ]);
+    // A dropped run frees its place.
+    runs.drop('r2');
+    expect(runs.admit('r3', 'a')).not.toBeInstanceOf(SmsimError);
   });
 });
