@@ -21,6 +21,8 @@ import { decodeIngestRequest } from './envelope.js';
 import type { DropRunRequest, DropRunResponse, IngestAck, ListRunsResponse, ReportRequest, ReportResponse } from './messages.js';
 import type { IngestRequest } from './envelope.js';
 import { asBuffer } from './envelope.js';
+import { BACKOFF_MAX_MS } from './backoff.js';
+import { channelCredentials, type ClientSecurity } from './security.js';
 
 /**
  * grpc-js service definitions for smsim.v1, built on our own codecs instead of proto-loader
@@ -118,6 +120,21 @@ export const reportingServiceDefinition = {
 } satisfies grpc.ServiceDefinition;
 
 export const IngestClient = grpc.makeGenericClientConstructor(ingestServiceDefinition, 'smsim.v1.Ingest');
+
+/** The emitter's channel: it keeps and resends unacked batches itself (emitter.ts). */
+export function createEmitterClient(target: string, security: ClientSecurity | undefined, maxMessageBytes: number): grpc.Client {
+  const channel = channelCredentials(security, target);
+  return new IngestClient(target, channel.credentials, {
+    ...channel.options,
+    // Fail locally, with the server's default limit, rather than have the server cut the stream.
+    'grpc.max_send_message_length': maxMessageBytes,
+    // We keep and resend unacked batches ourselves; grpc-js's retry layer would buffer copies.
+    'grpc.enable_retries': 0,
+    // The channel's own reconnect backoff starts at 1 s; a restarted pipeline is back sooner.
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': BACKOFF_MAX_MS,
+  });
+}
 export const ReportingClient = grpc.makeGenericClientConstructor(reportingServiceDefinition, 'smsim.v1.Reporting');
 
 /** Opens an Ingest stream, typed (the generic client's own `Stream` method is untyped). */
