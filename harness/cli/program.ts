@@ -24,6 +24,7 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   'SMSIM_ERR_TLS_INVALID',
   'SMSIM_ERR_RUN_EXISTS',
   'SMSIM_ERR_MERGE_INVALID',
+  'SMSIM_ERR_OUT_INVALID',
 ]);
 
 /** The smsim program with every command registered; `--help` lists them in this order. */
