@@ -1,6 +1,9 @@
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AckWatchdog } from '../../wire/ack-watchdog.js';
+import { createIngestEmitter } from '../../wire/emitter.js';
+import { taggedBatch } from '../helpers/batches.js';
+import { freePort, killChildren, serve } from '../helpers/cli.js';
 
 /** Keeps this thread busy, as a worker simulating a batch does: no timer, no socket is served. */
 function busy(ms: number): void {
@@ -88,5 +91,25 @@ describe('AckWatchdog', () => {
     state.unacked = 0;
     await sleep(250);
     expect(state.stalledAt).toBeUndefined();
+  });
+});
+
+describe('the emitter on a busy thread, against a pipeline in another process', () => {
+  afterEach(killChildren);
+
+  it('does not cut a healthy call while its own thread is busy longer than the ack timeout', async () => {
+    const port = await freePort();
+    const { address } = await serve(['--port', String(port)]);
+    const e = createIngestEmitter({ target: address, streamId: 'busy', runId: 'busy', ackTimeoutMs: 300 });
+    for (let i = 0; i < 8; i++) await e.send(taggedBatch(1000 * i), 3);
+    // The writes leave; the pipeline acks at once, and its acks wait in this thread's socket
+    // while the thread is busy, as a worker simulating its next batches is.
+    await turn();
+    await turn();
+    busy(1200);
+    const stats = await e.finish();
+    expect(stats.resentBatches).toBe(0);
+    expect(stats.reconnects).toBe(0);
+    expect(stats.batchesAcked + stats.rejectedBatches.length).toBe(8);
   });
 });
