@@ -100,9 +100,11 @@ export class Pacer {
 
   /**
    * Waits until the batch's intended time; false when `maxWallMs` has passed and the shard
-   * must stop sending.
+   * must stop sending, or when `interrupt` is aborted (the run was interrupted: a slow paced
+   * run may have minutes to wait for its next slot).
    */
-  async beforeSend(firstEventTimeMs: number): Promise<boolean> {
+  async beforeSend(firstEventTimeMs: number, interrupt?: AbortSignal): Promise<boolean> {
+    if (interrupt?.aborted === true) return false;
     if (!Number.isFinite(firstEventTimeMs)) return true; // nothing left: let the loop end
     const due = this.intendedFor(firstEventTimeMs);
     if (this.pacing.maxWallMs !== undefined && due - this.wallStartMs > this.pacing.maxWallMs) {
@@ -112,7 +114,14 @@ export class Pacer {
     const wait = due - wallNowMs();
     // No spinning for the last millisecond: several paced shards share each worker's event loop,
     // and a spinning one would make the others late.
-    if (wait > 0) await sleep(wait);
+    if (wait > 0) {
+      try {
+        await sleep(wait, undefined, interrupt === undefined ? undefined : { signal: interrupt });
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') return false;
+        throw err;
+      }
+    }
     this.lag.recordValue(Math.max(1, Math.round((wallNowMs() - due) * 1000)));
     this.intended.push(due);
     return true;

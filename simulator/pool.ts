@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
 import type { Pacing } from './pacing.js';
 import { shardRange } from './core/scenario/resolve.js';
-import type { ShardProgress, ShardResult, ShardSink, ShardTask } from './shard-task.js';
+import type { ShardProgress, ShardResult, ShardSink, ShardTask, StopMessage } from './shard-task.js';
 
 export interface RunShardsOptions {
   readonly scenario: ResolvedScenario;
@@ -18,6 +18,11 @@ export interface RunShardsOptions {
   readonly onProgress?: (p: ShardProgress) => void;
   /** Paced sending: every shard must then run at once (see below). */
   readonly pacing?: Pacing;
+  /**
+   * Aborted when the run is interrupted: every shard stops sending, waits a bounded time for its
+   * acks and returns what it sent (ShardResult.stoppedAtMs); shards not yet started send nothing.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -48,11 +53,22 @@ export async function runShards(options: RunShardsOptions): Promise<ShardResult[
     // idle on a tenth of gb-day: 18 shard tails of ~60 ms each).
     concurrentTasksPerWorker: options.pacing === undefined ? 2 : Math.ceil(shards.length / Math.max(1, options.workers ?? 2)),
   });
+  const stop = new SharedArrayBuffer(4);
+  const open = new Set<MessagePort>();
+  const interrupt = (): void => {
+    Atomics.store(new Int32Array(stop), 0, 1);
+    const message: StopMessage = { stop: true };
+    // A shard still queued gets it once it starts: a port keeps what was posted before.
+    for (const port of open) port.postMessage(message);
+  };
+  if (options.signal?.aborted === true) interrupt();
+  else options.signal?.addEventListener('abort', interrupt, { once: true });
   try {
     return await Promise.all(
       shards.map((shard) => {
         const channel = new MessageChannel();
         channel.port2.on('message', (p: ShardProgress) => options.onProgress?.(p));
+        open.add(channel.port2);
         const task: ShardTask = {
           scenario,
           shard,
@@ -65,11 +81,16 @@ export async function runShards(options: RunShardsOptions): Promise<ShardResult[
                 pacingPhase: shards.indexOf(shard) / shards.length,
               }),
           progressPort: channel.port1,
+          stop,
         };
-        return pool.run(task, { transferList: [channel.port1] }).finally(() => channel.port2.close());
+        return pool.run(task, { transferList: [channel.port1] }).finally(() => {
+          open.delete(channel.port2);
+          channel.port2.close();
+        });
       }),
     );
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     await pool.destroy();
   }
 }

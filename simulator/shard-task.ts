@@ -4,7 +4,7 @@ import type { SmsimErrorData } from './core/errors.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
 import type { Pacing, PacingFigures } from './pacing.js';
 
-/* The message types the pool and its workers share (and nothing else). */
+/* The message types the pool and its workers share, and the drain bound the CLI tells the user about (nothing else). */
 
 /** How an emitter connects and how long it waits (all optional: the emitter's defaults). */
 export interface DeliveryOptions {
@@ -46,8 +46,25 @@ export interface ShardTask {
   readonly rateShare?: number;
   /** Where in a batch interval this shard's paced schedule starts (0–1). */
   readonly pacingPhase?: number;
-  /** Receives ShardProgress messages. */
+  /** Receives ShardProgress messages; a StopMessage on it wakes a shard that waits (for acks, for its paced slot). */
   readonly progressPort?: MessagePort;
+  /**
+   * Int32 at byte 0, non-zero once the run is interrupted (SIGINT / SIGTERM): the shard sends no
+   * further batch, waits a bounded time for its acks and returns what it got. Read once per batch,
+   * shared so a worker busy simulating sees it without running its event loop.
+   */
+  readonly stop?: SharedArrayBuffer;
+}
+
+/**
+ * How long an interrupted shard waits for the acks of what it sent (at most its ack timeout):
+ * a healthy pipeline acks in milliseconds, and a person who pressed Ctrl-C is waiting.
+ */
+export const STOP_DRAIN_MS = 5000;
+
+/** Sent on a shard's progress port when the run is interrupted. */
+export interface StopMessage {
+  readonly stop: true;
 }
 
 export interface ShardProgress {
@@ -78,6 +95,11 @@ export interface ShardResult {
   readonly wallMs: number;
   /** Present on paced runs. */
   readonly pacing?: PacingFigures;
+  /**
+   * The run was interrupted before this shard's end: the virtual time its simulation had reached
+   * (its truth is as of then; the batch in hand was not sent).
+   */
+  readonly stoppedAtMs?: number;
   /** Set when the shard failed; the other fields then say how far it got. */
   readonly error?: SmsimErrorData;
 }

@@ -6,7 +6,7 @@ import { encodeEventBatch } from '../wire/codec.js';
 import { SmsimError } from './core/errors.js';
 import { createShardSimulation, type ShardSimulation } from './core/shard-simulation.js';
 import { Pacer } from './pacing.js';
-import type { ShardResult, ShardTask } from './shard-task.js';
+import { STOP_DRAIN_MS, type ShardResult, type ShardTask, type StopMessage } from './shard-task.js';
 
 /** Progress messages at most this often per shard (in batches), to keep the port quiet. */
 const PROGRESS_EVERY_BATCHES = 50;
@@ -61,6 +61,45 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     wallMs: performance.now() - started,
     ...extra,
   });
+  // An interrupted run (SIGINT / SIGTERM): the shared flag stops the loop between two batches;
+  // the message wakes a shard waiting for acks or for its paced slot. From then on the emitter
+  // gets STOP_DRAIN_MS for its acks, then is cut, and the shard returns what it got.
+  const stopFlag = task.stop === undefined ? undefined : new Int32Array(task.stop);
+  const interrupt = new AbortController();
+  let drainTimer: NodeJS.Timeout | undefined;
+  let drainExpired = false;
+  let stoppedAtMs: number | undefined;
+  const stop = (): void => {
+    if (interrupt.signal.aborted) return;
+    interrupt.abort();
+    const drainMs = Math.min(STOP_DRAIN_MS, task.sink.kind === 'grpc' ? (task.sink.delivery?.ackTimeoutMs ?? STOP_DRAIN_MS) : 0);
+    drainTimer = setTimeout(() => {
+      drainExpired = true;
+      emitter?.abort();
+    }, drainMs);
+  };
+  const stopRequested = (): boolean => {
+    if (stopFlag !== undefined && Atomics.load(stopFlag, 0) !== 0) stop();
+    return interrupt.signal.aborted;
+  };
+  port?.on('message', (m: Partial<StopMessage> | null) => {
+    if (m?.stop === true) stop();
+  });
+  const finalResult = (): ShardResult => {
+    const stats = emitter?.stats();
+    // A run cut short by --duration or by a signal: truth covers the simulated time it reached.
+    const truthAsOf = stoppedAtMs ?? (pacer?.truncated === true ? sim?.now : undefined);
+    return result({
+      truth: truthAsOf === undefined ? (sim?.truth() ?? []) : (sim?.truth(truthAsOf) ?? []),
+      observed: sim?.observed() ?? [],
+      eventsAcked: stats === undefined ? events : stats.eventsAcked + eventsResumed,
+      batchesResent: stats?.resentBatches ?? 0,
+      batchesRejected: stats?.rejectedBatches.length ?? 0,
+      reconnects: stats?.reconnects ?? 0,
+      ...(pacer === undefined ? {} : { pacing: pacer.figures() }),
+      ...(stoppedAtMs === undefined ? {} : { stoppedAtMs }),
+    });
+  };
   try {
     sim = createShardSimulation(task.scenario, task.shard, { observeOnTake: false });
     if (task.sink.kind === 'grpc')
@@ -79,14 +118,15 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       });
     // Paced shards warm the JIT on a throwaway copy of the shard before the start gate, so the
     // first batches on the clock are not the slow, unoptimised ones.
-    if (pacer !== undefined) warmUp(task);
+    if (pacer !== undefined && !stopRequested()) warmUp(task);
     // The first batch is built before the start gate, so no paced shard starts its schedule cold.
-    let batch = sim.nextBatch();
+    let batch = stopRequested() ? null : sim.nextBatch();
     await pacer?.ready();
-    while (batch !== null) {
+    for (; batch !== null; batch = sim.nextBatch()) {
+      if (stopRequested()) break;
       // Paced: the batch waits for its slot; one that falls past --duration is neither sent nor
       // observed, so observed still equals what crossed the wire.
-      if (pacer !== undefined && !(await pacer.beforeSend(batch.baseTimeMs))) break;
+      if (pacer !== undefined && !(await pacer.beforeSend(batch.baseTimeMs, interrupt.signal))) break;
       pacer?.sent(batch.eventCount);
       const encoded = encodeEventBatch(batch);
       sim.observe(batch);
@@ -98,9 +138,10 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       else if (emitter !== undefined) await emitter.send(encoded, batch.eventCount);
       if (port !== undefined && batches % PROGRESS_EVERY_BATCHES === 0)
         port.postMessage({ shard: task.shard, events, progress: sim.progress });
-      batch = sim.nextBatch();
     }
-    if (resumeAfter > batches && task.sink.kind === 'grpc') {
+    // Stopped with a batch in hand, or before the first: the shard did not reach its end.
+    if (interrupt.signal.aborted && (batch !== null || batches === 0)) stoppedAtMs = sim.now;
+    if (resumeAfter > batches && task.sink.kind === 'grpc' && stoppedAtMs === undefined) {
       throw new SmsimError(
         'SMSIM_ERR_RESUME_FAILED',
         `the pipeline acked ${resumeAfter} batches of stream ${task.sink.streamId} in run ${task.sink.runId}, but this shard has only ${batches}: the run id belongs to another scenario, seed or batch size`,
@@ -109,25 +150,21 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
         },
       );
     }
-    const stats = emitter === undefined ? undefined : await emitter.finish();
-    port?.postMessage({ shard: task.shard, events, progress: 1 });
-    const truncated = pacer?.truncated === true;
-    return result({
-      // A run cut short by --duration: truth covers the simulated time it reached.
-      truth: truncated ? sim.truth(sim.now) : sim.truth(),
-      observed: sim.observed(),
-      eventsAcked: stats === undefined ? events : stats.eventsAcked + eventsResumed,
-      batchesResent: stats?.resentBatches ?? 0,
-      batchesRejected: stats?.rejectedBatches.length ?? 0,
-      reconnects: stats?.reconnects ?? 0,
-      ...(pacer === undefined ? {} : { pacing: pacer.figures() }),
-    });
+    if (emitter !== undefined) await emitter.finish();
+    port?.postMessage({ shard: task.shard, events, progress: stoppedAtMs === undefined ? 1 : sim.progress });
+    return finalResult();
   } catch (err) {
+    // Cut by the drain timer of an interrupted run: not a failure, a run that stopped.
+    if (drainExpired) {
+      if (stoppedAtMs === undefined && sim !== undefined && sim.nextTime !== Number.POSITIVE_INFINITY) stoppedAtMs = sim.now;
+      return finalResult();
+    }
     emitter?.abort();
     pacer?.arrive();
     // Errors cross the worker boundary as plain data; the pool rebuilds the SmsimError.
     return result({ error: SmsimError.from(err, 'SMSIM_ERR_WORKER_FAILED').toData() });
   } finally {
+    clearTimeout(drainTimer);
     port?.close();
   }
 }

@@ -5,9 +5,10 @@ import { SmsimError } from '../simulator/core/errors.js';
 import { AckStatus } from './messages.js';
 import { encodeIngestRequest } from './envelope.js';
 import type { IngestAck } from './messages.js';
+import { AckWatchdog } from './ack-watchdog.js';
 import { backoffDelayMs, fnv1a, mulberry32 } from './backoff.js';
 import { ingestChannel } from './emitter-channel.js';
-import { isRetryableStreamStatus, streamError } from './grpc-errors.js';
+import { impossibleAck, isRetryableStreamStatus, streamError } from './grpc-errors.js';
 import { authMetadata } from './security.js';
 import { openIngestStream } from './services.js';
 import {
@@ -50,7 +51,7 @@ class Emitter implements IngestEmitter {
   private readonly maxReconnects: number;
   private readonly maxMessageBytes: number;
   private readonly ackTimeoutMs: number;
-  private ackTimer: NodeJS.Timeout | undefined;
+  private readonly watchdog: AckWatchdog<grpc.ClientDuplexStream<Uint8Array, IngestAck>>;
   /** Set when the current outage began with an ack timeout. */
   private stall: Failure | undefined;
   private readonly random: () => number;
@@ -81,6 +82,11 @@ class Emitter implements IngestEmitter {
     this.maxReconnects = options.maxReconnects ?? DEFAULT_MAX_RECONNECTS;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+    this.watchdog = new AckWatchdog(this.ackTimeoutMs, {
+      waiting: (call) => call === this.call && this.unackedBatches.length > 0,
+      ackedThrough: () => this.ackedThrough,
+      stalled: (call) => this.cutStalled(call),
+    });
     this.random = mulberry32(options.backoffSeed ?? fnv1a(options.streamId));
     const first = options.firstSequence ?? 1;
     if (!Number.isSafeInteger(first) || first < 1)
@@ -221,28 +227,19 @@ class Emitter implements IngestEmitter {
     entry.writes++;
     if (entry.seq > this.highestWritten) this.highestWritten = entry.seq;
     if (!call.write(entry.envelope)) this.needDrain = true;
-    if (this.ackTimer === undefined) this.armAckTimer();
+    this.watchdog.watch(call);
   }
 
-  /** (Re)starts the stall watchdog: due ackTimeoutMs after the last ack progress. */
-  private armAckTimer(): void {
-    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    if (this.unackedBatches.length === 0 || this.call === null) return;
-    const call = this.call;
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = undefined;
-      if (call !== this.call || this.unackedBatches.length === 0) return;
-      // Cut the call ourselves and resume on a new one; the pipeline dedupes what it had.
-      this.call = null;
-      this.needDrain = false;
-      call.cancel();
-      this.stall = {
-        code: grpc.status.DEADLINE_EXCEEDED,
-        details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)`,
-      };
-      this.retry(this.stall);
-    }, this.ackTimeoutMs);
+  /** The pipeline stayed silent (ack-watchdog.ts): cut the call and resume on a new one; the pipeline dedupes what it had. */
+  private cutStalled(call: grpc.ClientDuplexStream<Uint8Array, IngestAck>): void {
+    this.call = null;
+    this.needDrain = false;
+    call.cancel();
+    this.stall = {
+      code: grpc.status.DEADLINE_EXCEEDED,
+      details: `no ack for ${this.ackTimeoutMs} ms with ${this.unackedBatches.length} batches unacked (is the pipeline stalled?)`,
+    };
+    this.retry(this.stall);
   }
 
   private progress(): void {
@@ -257,19 +254,8 @@ class Emitter implements IngestEmitter {
     // late ack is as true as any other, unless it says nothing new.
     if (!current && (ack.status === AckStatus.OUT_OF_ORDER || ack.ackedThrough <= this.ackedThrough)) return;
     if (ack.ackedThrough < this.ackedThrough || ack.ackedThrough >= this.nextSeq) {
-      const why =
-        ack.ackedThrough < this.ackedThrough
-          ? 'it lost batches it had acked'
-          : 'it has batches this emitter never sent (stream id reused?)';
-      this.fail(
-        new SmsimError(
-          'SMSIM_ERR_STREAM_FAILED',
-          `the pipeline at ${this.options.target} acked stream ${this.options.streamId} through ${ack.ackedThrough} after ${this.ackedThrough} of ${this.nextSeq - 1} sent: ${why}`,
-          {
-            details: { target: this.options.target, streamId: this.options.streamId, ackedThrough: ack.ackedThrough },
-          },
-        ),
-      );
+      const { target, streamId } = this.options;
+      this.fail(impossibleAck({ target, streamId, ackedThrough: ack.ackedThrough, before: this.ackedThrough, sent: this.nextSeq - 1 }));
       return;
     }
     let advanced = 0;
@@ -287,7 +273,7 @@ class Emitter implements IngestEmitter {
       this.unackedBatches.splice(0, advanced);
       this.ackedThrough = ack.ackedThrough;
       this.progress();
-      this.armAckTimer();
+      this.watchdog.progress();
       try {
         this.options.onAck?.(this.ackedThrough);
       } catch (err) {
@@ -395,8 +381,7 @@ class Emitter implements IngestEmitter {
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
+    this.watchdog.stop();
   }
 }
 

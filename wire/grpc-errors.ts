@@ -104,6 +104,16 @@ function pipelineReported(err: unknown, target: string): SmsimError | undefined 
   return new SmsimError(m[1] as ErrorCode, `the pipeline at ${target} reported: ${m[2]}`, { details: { target }, cause: err });
 }
 
+/** An ack no correct pipeline sends: behind an earlier ack, or past what was sent. */
+export function impossibleAck(a: { target: string; streamId: string; ackedThrough: number; before: number; sent: number }): SmsimError {
+  const why = a.ackedThrough < a.before ? 'it lost batches it had acked' : 'it has batches this emitter never sent (stream id reused?)';
+  return new SmsimError(
+    'SMSIM_ERR_STREAM_FAILED',
+    `the pipeline at ${a.target} acked stream ${a.streamId} through ${a.ackedThrough} after ${a.before} of ${a.sent} sent: ${why}`,
+    { details: { target: a.target, streamId: a.streamId, ackedThrough: a.ackedThrough } },
+  );
+}
+
 /** An Ingest stream failed for good. */
 export function streamError(err: unknown, target: string): SmsimError {
   if (isSmsimError(err)) return err;

@@ -118,6 +118,7 @@ export const reportingServiceDefinition = {
 } satisfies grpc.ServiceDefinition;
 
 export const IngestClient = grpc.makeGenericClientConstructor(ingestServiceDefinition, 'smsim.v1.Ingest');
+
 export const ReportingClient = grpc.makeGenericClientConstructor(reportingServiceDefinition, 'smsim.v1.Reporting');
 
 /** Opens an Ingest stream, typed (the generic client's own `Stream` method is untyped). */

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { SIGNAL_EXIT_CODES } from './context.js';
 import { runCli } from './program.js';
+import type { StopSignal } from '../report/run-report.js';
 
 // The one place that touches the process: arguments, streams, signals and the exit code.
 
@@ -21,5 +23,20 @@ const code = await runCli(process.argv.slice(2), {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     }),
+  interruptible: (onStop) => {
+    let stopping = false;
+    const onSignal = (signal: StopSignal): void => {
+      // The second signal: whoever sends it will not wait for the report.
+      if (stopping) process.exit(SIGNAL_EXIT_CODES[signal]);
+      stopping = true;
+      onStop(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    };
+  },
 });
 process.exitCode = code;

@@ -30,6 +30,7 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   'SMSIM_ERR_JOURNAL_DAMAGED',
   // The run needs more than the pipeline allows (streams, runs): a setting on either side.
   'SMSIM_ERR_LIMIT_EXCEEDED',
+  'SMSIM_ERR_OUT_INVALID',
 ]);
 
 /** The smsim program with every command registered; `--help` lists them in this order. */

@@ -3,7 +3,7 @@ import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { addReported, totals } from '../oracle/join-figures.js';
 import type { Figure, Pmr, PmrMonth } from './pmr.js';
 import type { RunReport } from './run-report.js';
-import { deferredNote, expectationValues, notReportedFamilies, resultWord, resumedNote } from './run-phrases.js';
+import { expectationValues, notReportedFamilies, resultWord, resumedNote, uncheckedNote } from './run-phrases.js';
 import { barChart, esc, lineChart, type Pair } from './svg-charts.js';
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px auto;max-width:1320px;color:#1d232a;padding:0 16px}
@@ -190,7 +190,7 @@ function fillDays(pairs: readonly Pair[]): Pair[] {
 
 /** The expectations with their outcome, or why there are none to check in this run. */
 function expectationsHtml(report: RunReport): string {
-  const deferred = deferredNote(report);
+  const deferred = uncheckedNote(report);
   if (deferred !== undefined) return `<h2>Expectations</h2>\n<p class="nm">Expectations ${esc(deferred)}.</p>`;
   if (report.expectations.length === 0) return '';
   const out = ['<h2>Expectations</h2>', '<table><tr><th class="l">result</th><th class="l">expectation</th><th class="l">values</th></tr>'];

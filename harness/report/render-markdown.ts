@@ -4,7 +4,7 @@ import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from '../oracle/join-figures.js';
 import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
-import { deferredNote, expectationValues, notReportedFamilies, resultWord, resumedNote } from './run-phrases.js';
+import { expectationValues, notReportedFamilies, resultWord, resumedNote, uncheckedNote } from './run-phrases.js';
 
 /** report.md: the summary, then every figure by region and day, truth beside reported. */
 export function renderMarkdown(report: RunReport): string {
@@ -28,6 +28,9 @@ export function renderMarkdown(report: RunReport): string {
     row(['events sent / acked', `${num(r.sent)} / ${num(r.acked)}`]),
     row(['lost / duplicates', `${num(r.lost)} / ${num(r.duplicates)}`]),
     ...(resumed === undefined ? [] : [row(['resumed', resumed])]),
+    ...(report.interrupted === undefined
+      ? []
+      : [row(['interrupted', `by ${report.interrupted.signal}; every shard simulated up to ${report.interrupted.atVirtual}`])]),
     row([
       'wall time',
       `${r.wallSeconds.toFixed(2)} s (${num(r.eventsPerSecond)} events/s, ${r.workers} worker${r.workers === 1 ? '' : 's'})`,
@@ -130,7 +133,7 @@ export function renderMarkdown(report: RunReport): string {
     }
   }
   out.push(...renderServiceMarkdown(report));
-  const deferred = deferredNote(report);
+  const deferred = uncheckedNote(report);
   if (deferred !== undefined) out.push('## Expectations', '', `Expectations ${deferred}.`, '');
   if (report.expectations.length > 0) {
     out.push('## Expectations', '', row(['', 'expectation', 'left', 'right']), row(['---', '---', '---:', '---:']));

@@ -4,7 +4,7 @@ import { breakdownTable, FIGURES, formatMs, isDistribution, QUANTILES, summarise
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
 import { renderServiceTerminal } from './render-service.js';
-import { deferredNote, expectationValues, notReportedFamilies, resultWord, resumedNote } from './run-phrases.js';
+import { expectationValues, notReportedFamilies, resultWord, resumedNote, uncheckedNote } from './run-phrases.js';
 
 /** The terminal summary: run figures, each metric's truth / observed / reported, expectations. */
 export function renderTerminal(report: RunReport): string {
@@ -36,6 +36,12 @@ export function renderTerminal(report: RunReport): string {
     lines.push(`           schedule lag ${lat(p.scheduleLagMs)}`);
     lines.push(`           ack latency  ${lat(p.ackLatencyMs)} (from intended send time)`);
   }
+  const stop = report.interrupted;
+  if (stop !== undefined)
+    lines.push(
+      `  stopped  by ${stop.signal}: of ${num(stop.shardsComplete + stop.shardsStopped)} shards ${num(stop.shardsComplete)} complete, ` +
+        `${num(stop.shardsStopped - stop.shardsNotStarted)} stopped mid-way, ${num(stop.shardsNotStarted)} not started; every shard simulated up to ${stop.atVirtual}`,
+    );
   lines.push(`  fingerprint ${report.fingerprint}`);
   const all = totals(report.metrics);
   for (const section of METRIC_SECTIONS) {
@@ -84,7 +90,7 @@ export function renderTerminal(report: RunReport): string {
   lines.push('', '  blind spot = truth − observed (what the network never shows); pipeline Δ = observed − reported (a pipeline bug)');
   if (unreported.length > 0)
     lines.push('  not reported = a family the pipeline does not compute: no figure, so no pipeline Δ (never taken as 0)');
-  const deferred = deferredNote(report);
+  const deferred = uncheckedNote(report);
   if (deferred !== undefined) lines.push('', `Expectations ${deferred}`);
   if (report.expectations.length > 0) {
     lines.push('', 'Expectations');
@@ -98,7 +104,9 @@ export function renderTerminal(report: RunReport): string {
       ? 'Result: FAIL (expectations not met)'
       : result === 'DEFERRED'
         ? 'Result: DEFERRED (smsim merge checks the expectations)'
-        : 'Result: PASS',
+        : result === 'INTERRUPTED'
+          ? `Result: INTERRUPTED (${report.interrupted?.signal}: stopped early, expectations not evaluated)`
+          : 'Result: PASS',
   );
   return lines.join('\n');
 }

@@ -24,6 +24,22 @@ export function deferredNote(report: RunReport): string | undefined {
   return `deferred to smsim merge (this run covers ${num(report.run.shards)} of the scenario's ${num(report.scenario.shardCount)} shards)`;
 }
 
+/**
+ * For an interrupted run: "not evaluated: the run was interrupted (SIGINT) with 3 of 10 shards
+ * complete; every shard's traffic was simulated up to 2026-03-04T05:12:00.000Z".
+ */
+export function interruptedNote(report: RunReport): string | undefined {
+  const i = report.interrupted;
+  if (i === undefined) return undefined;
+  const total = i.shardsComplete + i.shardsStopped;
+  return `not evaluated: the run was interrupted (${i.signal}) with ${num(i.shardsComplete)} of ${num(total)} shards complete; every shard's traffic was simulated up to ${i.atVirtual}`;
+}
+
+/** Why this run's expectations were not checked (interrupted, or deferred to smsim merge), if they were not. */
+export function uncheckedNote(report: RunReport): string | undefined {
+  return interruptedNote(report) ?? deferredNote(report);
+}
+
 /** For a resumed run: "3 batches (1,200 events) delivered by an earlier process". */
 export function resumedNote(run: RunFigures): string | undefined {
   if (run.resumed === undefined) return undefined;
@@ -39,10 +55,11 @@ export function notReportedFamilies(report: RunReport): string[] {
 }
 
 /**
- * PASS / FAIL, or DEFERRED for a partial run: it checked no expectation, so a PASS would claim
- * more than it knows.
+ * PASS / FAIL, or DEFERRED for a partial run and INTERRUPTED for a run stopped by a signal: they
+ * checked no expectation, so a PASS would claim more than they know.
  */
-export function resultWord(report: RunReport): 'PASS' | 'FAIL' | 'DEFERRED' {
+export function resultWord(report: RunReport): 'PASS' | 'FAIL' | 'DEFERRED' | 'INTERRUPTED' {
+  if (report.interrupted !== undefined) return 'INTERRUPTED';
   if (report.expectationsDeferred === true && report.expectations.length === 0) return 'DEFERRED';
   return report.passed ? 'PASS' : 'FAIL';
 }

@@ -2,6 +2,9 @@ import type { LatencySummary } from '../../simulator/pacing.js';
 import type { ExpectationResult } from '../expect/expectations.js';
 import type { MetricRow } from '../oracle/metric-row.js';
 
+/** The signals that stop a run early (Ctrl-C sends SIGINT). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
 /**
  * report.json, schema version 2 (docs/report-schema.md). Fields are only ever added within a
  * version; a change that removes, renames or retypes one bumps schemaVersion (2: a reported
@@ -36,6 +39,8 @@ export interface RunReport {
     readonly events: number;
     readonly batches: number;
     readonly fingerprint: string;
+    /** Interrupted runs: this shard stopped before its end, at this virtual time. */
+    readonly stoppedAtMs?: number;
   }>;
   readonly metrics: readonly MetricRow[];
   /** The Report RPC's as-of time and the month watermark (R7). Absent in older report.json files. */
@@ -46,7 +51,22 @@ export interface RunReport {
    * them on the whole run. `expectations` is then empty.
    */
   readonly expectationsDeferred?: true;
-  /** true when every expectation passed. */
+  /**
+   * The run was stopped by a signal before every shard reached its end: its figures cover what
+   * was simulated and sent until then, its expectations were not evaluated (`expectations` is
+   * empty, `passed` false) and the CLI exits 130 (SIGINT) or 143 (SIGTERM).
+   */
+  readonly interrupted?: {
+    readonly signal: StopSignal;
+    /** The earliest virtual time a stopped shard had reached: every shard's traffic before it was simulated. */
+    readonly atVirtualMs: number;
+    readonly atVirtual: string;
+    /** Shards that reached their end; stopped before it (started or not); of those, not started at all. */
+    readonly shardsComplete: number;
+    readonly shardsStopped: number;
+    readonly shardsNotStarted: number;
+  };
+  /** true when every expectation passed; false for an interrupted run, which evaluated none. */
   readonly passed: boolean;
 }
 

@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { familyOf } from '../oracle/families.js';
+import { makeDirectory } from './out-dir.js';
 import { buildPmr } from './pmr.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
@@ -10,10 +11,19 @@ import type { RunReport } from './run-report.js';
 
 /** Writes report.json, then the renderings of it (see renderRunDir); returns the paths. */
 export async function writeReport(dir: string, report: RunReport): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
-  const json = join(dir, 'report.json');
-  await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
-  return [json, ...(await renderRunDir(dir, report))];
+  try {
+    await makeDirectory(dir);
+    const json = join(dir, 'report.json');
+    await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
+    return [json, ...(await renderRunDir(dir, report))];
+  } catch (err) {
+    // Checked before the run (checkOutDir), so only a disk that filled up or changed since gets here.
+    if (err instanceof SmsimError) throw err;
+    throw new SmsimError('SMSIM_ERR_OUT_INVALID', `--out ${dir}: cannot write the report: ${(err as Error).message}`, {
+      details: { dir },
+      cause: err,
+    });
+  }
 }
 
 /**

@@ -87,6 +87,14 @@ function checkMergeable(parts: readonly ShardReport[]): RunReport {
       );
     }
   }
+  // Its figures stop short of the run's end: merged, they would pass for a whole run's.
+  const stopped = parts.find((p) => p.report.interrupted !== undefined);
+  if (stopped !== undefined)
+    throw new SmsimError(
+      'SMSIM_ERR_MERGE_INVALID',
+      `${stopped.source}: that shard process was interrupted (${stopped.report.interrupted?.signal}): run it again (--resume continues it on an external pipeline), then merge`,
+      { details: { source: stopped.source } },
+    );
   const owner = new Map<number, string>();
   for (const { source, report } of parts) {
     for (const s of report.shards) {

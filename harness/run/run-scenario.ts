@@ -49,7 +49,15 @@ export interface RunOptions {
   readonly delivery?: DeliveryOptions;
   /** Called with the share of shard-time done (0–1) and the events sent so far. */
   readonly onProgress?: (fraction: number, events: number) => void;
+  /**
+   * Aborted (with the StopSignal as its reason) to stop the run early: the shards stop sending,
+   * wait a bounded time for their acks, and the report covers what was sent, marked `interrupted`.
+   */
+  readonly interrupt?: AbortSignal;
 }
+
+/** The final Report of an interrupted run: someone is waiting for the process to end. */
+const INTERRUPTED_REPORT_WINDOW_MS = 5000;
 
 /**
  * The whole path: simulator workers → gRPC Ingest → pipeline → Report RPC → truth vs observed
@@ -91,6 +99,7 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       workers: options.workers,
       shards,
       ...(pacing === undefined ? {} : { pacing }),
+      ...(options.interrupt === undefined ? {} : { signal: options.interrupt }),
       sinkFor: (shard) => ({
         kind: 'grpc',
         target,
@@ -113,11 +122,13 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const failed = results.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw SmsimError.fromData(failed.error);
     const wallSeconds = (performance.now() - started) / 1000;
+    const interrupted = interruption(results, options.interrupt, scenario.startMs);
     // The end of a run gets the streams' reconnect window: a pipeline restarting right after the
     // last ack is waited for, not reported as unreachable.
+    const window = options.delivery?.reconnectTimeoutMs ?? DEFAULT_RECONNECT_WINDOW_MS;
     const report = await fetchReport(target, runId, scenario.endMs, {
       security,
-      retryWithinMs: options.delivery?.reconnectTimeoutMs ?? DEFAULT_RECONNECT_WINDOW_MS,
+      retryWithinMs: interrupted === undefined ? window : Math.min(window, INTERRUPTED_REPORT_WINDOW_MS),
     });
 
     const accepted = new Map(report.stats.streams.map((s) => [s.streamId, s.eventsAccepted]));
@@ -135,8 +146,9 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     const families = shareOfRun ? new Set<string>() : reportedFamilies(report, options.families);
     const metrics = joinFigures(merged.truth, merged.observed, shareOfRun ? [] : report.metrics, families);
     // A partial run's figures are its shards' only, while an external pipeline's Report covers
-    // every shard process of the run so far: its expectations are checked by `smsim merge`.
-    const checked = partial ? [] : checkExpectations(expectations, expectationContext(metrics, run, families));
+    // every shard process of the run so far: its expectations are checked by `smsim merge`. An
+    // interrupted run's are not evaluated at all: a figure short of its target is no verdict.
+    const checked = partial || interrupted !== undefined ? [] : checkExpectations(expectations, expectationContext(metrics, run, families));
     return {
       schemaVersion: 2,
       smsimVersion: SMSIM_VERSION,
@@ -158,16 +170,39 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       },
       pipeline: { kind: server === undefined ? 'external' : 'embedded', target, families: [...families].sort() },
       run,
-      shards: results.map((r) => ({ index: r.shard, events: r.events, batches: r.batches, fingerprint: r.fingerprint })),
+      shards: results.map((r) => ({
+        index: r.shard,
+        events: r.events,
+        batches: r.batches,
+        fingerprint: r.fingerprint,
+        ...(r.stoppedAtMs === undefined ? {} : { stoppedAtMs: r.stoppedAtMs }),
+      })),
       metrics,
       reporting: { asOfMs: scenario.endMs, latenessMs: scenario.metrics.latenessMs },
       expectations: checked,
-      ...(partial ? { expectationsDeferred: true } : {}),
-      passed: checked.every((c) => c.passed),
+      ...(partial && interrupted === undefined ? { expectationsDeferred: true } : {}),
+      ...(interrupted === undefined ? {} : { interrupted }),
+      passed: interrupted === undefined && checked.every((c) => c.passed),
     };
   } finally {
     await server?.stop();
   }
+}
+
+/** The `interrupted` marker, when the run was stopped before every shard reached its end. */
+function interruption(results: readonly ShardResult[], interrupt: AbortSignal | undefined, startMs: number): RunReport['interrupted'] {
+  const stopped = results.flatMap((r) => (r.stoppedAtMs === undefined ? [] : [r.stoppedAtMs]));
+  if (stopped.length === 0) return undefined;
+  const notStarted = results.filter((r) => r.stoppedAtMs !== undefined && r.batches === 0).length;
+  const atVirtualMs = Math.max(startMs, Math.min(...stopped));
+  return {
+    signal: interrupt?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT',
+    atVirtualMs,
+    atVirtual: new Date(atVirtualMs).toISOString(),
+    shardsComplete: results.length - stopped.length,
+    shardsStopped: stopped.length,
+    shardsNotStarted: notStarted,
+  };
 }
 
 /**

@@ -33,6 +33,8 @@ export const ERROR_CODES = {
     'A run cannot be resumed: the pipeline does not report per-stream acked_through, or holds more of a stream than the scenario produces.',
   SMSIM_ERR_MERGE_INVALID:
     'Shard reports cannot be merged: another scenario, seed or run id, overlapping or missing shards, or an unreadable report.json.',
+  SMSIM_ERR_OUT_INVALID:
+    'The --out directory cannot be used: it cannot be created, is not a directory, or cannot be written to (checked before the run starts).',
   SMSIM_ERR_INTERNAL: 'An unexpected internal error (a bug: please report it).',
 } as const;
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SmsimError } from '../../../simulator/core/errors.js';
 import { type FetchedReport, fetchReport } from '../../pipeline/report-client.js';
 import { renderTerminal } from '../../report/render-terminal.js';
+import { checkOutDir } from '../../report/out-dir.js';
 import { readRunDir, writeReport } from '../../report/write-report.js';
 import { mergeRunReports, type ShardReport } from '../../run/merge-runs.js';
 import { ExitCode, type CommandContext } from '../context.js';
@@ -36,6 +37,7 @@ export function registerMerge(program: Command, { io, setExitCode }: CommandCont
     .option('--families <list>', 'metric families the pipeline computes (default: what its Report says)', familyList)
     .option('--json', 'print the merged report.json to stdout instead of the summary')
     .action(async (dirs: string[], flags: MergeFlags) => {
+      if (flags.out !== undefined) await checkOutDir(flags.out);
       const parts: ShardReport[] = [];
       for (const dir of dirs) parts.push({ source: dir, report: await readRunDir(dir) });
       const first = parts[0]?.report;

@@ -3,10 +3,12 @@ import { SmsimError } from '../../../simulator/core/errors.js';
 import { MAX_EVENTS_PER_BATCH } from '../../../simulator/core/domain/wire-limits.js';
 import { renderTerminal } from '../../report/render-terminal.js';
 import type { RunReport } from '../../report/run-report.js';
+import { checkOutDir } from '../../report/out-dir.js';
 import { writeReport } from '../../report/write-report.js';
 import { runScenario } from '../../run/run-scenario.js';
+import { STOP_DRAIN_MS } from '../../../simulator/shard-task.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
-import { ExitCode, type CommandContext } from '../context.js';
+import { ExitCode, SIGNAL_EXIT_CODES, type CommandContext } from '../context.js';
 import {
   familyList,
   hostPort,
@@ -119,6 +121,8 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
     }
     const runId = chooseRunId(scenario, flags.runId, io.env?.SMSIM_RUN_ID);
     const pacing = pacingOf(flags);
+    // Before the run, not after it: a run of hours must not end without its report.
+    if (flags.out !== undefined) await checkOutDir(flags.out);
     const delivery = {
       ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }),
       ...tokenOf(flags.token, io),
@@ -126,29 +130,57 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
       ...(flags.ackTimeout === undefined ? {} : { ackTimeoutMs: flags.ackTimeout }),
     };
     const bar = flags.progress && io.stderr.isTTY === true ? createProgressBar(io.stderr) : undefined;
-    let report: RunReport;
-    try {
-      report = await runScenario({
-        scenario,
-        scenarioFile: file,
-        workers: flags.workers ?? defaultWorkers(flags.target !== undefined, premisesDays(scenario, shards)),
-        runId,
-        ...(flags.resume === true ? { resume: true } : {}),
-        ...(flags.families === undefined ? {} : { families: flags.families }),
-        ...(flags.target === undefined ? {} : { target: flags.target }),
-        ...(shards === undefined ? {} : { shards }),
-        ...(pacing === undefined ? {} : { pacing }),
-        ...(Object.keys(delivery).length === 0 ? {} : { delivery }),
-        ...(bar === undefined ? {} : { onProgress: bar.update }),
-      });
-    } finally {
+    // Ctrl-C mid-run: stop sending, drain, and still report what was sent (a second one quits).
+    const interrupt = new AbortController();
+    const release = io.interruptible?.((signal) => {
       bar?.done();
+      io.stderr.write(
+        `smsim: ${signal}: stopping: no new batches; waiting up to ${STOP_DRAIN_MS / 1000} s for the pipeline's acks, then the report (${signal} again quits at once)\n`,
+      );
+      interrupt.abort(signal);
+    });
+    try {
+      let report: RunReport;
+      try {
+        report = await runScenario({
+          scenario,
+          scenarioFile: file,
+          workers: flags.workers ?? defaultWorkers(flags.target !== undefined, premisesDays(scenario, shards)),
+          runId,
+          interrupt: interrupt.signal,
+          ...(flags.resume === true ? { resume: true } : {}),
+          ...(flags.families === undefined ? {} : { families: flags.families }),
+          ...(flags.target === undefined ? {} : { target: flags.target }),
+          ...(shards === undefined ? {} : { shards }),
+          ...(pacing === undefined ? {} : { pacing }),
+          ...(Object.keys(delivery).length === 0 ? {} : { delivery }),
+          ...(bar === undefined
+            ? {}
+            : {
+                onProgress: (fraction: number, events: number) => {
+                  if (!interrupt.signal.aborted) bar.update(fraction, events);
+                },
+              }),
+        });
+      } finally {
+        bar?.done();
+      }
+      // The summary is printed even when the report cannot be written: the run's figures are not lost with it.
+      const written = flags.out === undefined ? undefined : await writeReport(flags.out, report).catch((err: unknown) => err);
+      io.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTerminal(report)}\n`);
+      if (written !== undefined && !Array.isArray(written)) throw written;
+      if (flags.out !== undefined && flags.json !== true)
+        io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
+      setExitCode(
+        report.interrupted !== undefined
+          ? SIGNAL_EXIT_CODES[report.interrupted.signal]
+          : report.passed
+            ? ExitCode.PASS
+            : ExitCode.EXPECTATIONS_FAILED,
+      );
+    } finally {
+      release?.();
     }
-    if (flags.out !== undefined) await writeReport(flags.out, report);
-    io.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTerminal(report)}\n`);
-    if (flags.out !== undefined && flags.json !== true)
-      io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
-    setExitCode(report.passed ? ExitCode.PASS : ExitCode.EXPECTATIONS_FAILED);
   };
 }
 

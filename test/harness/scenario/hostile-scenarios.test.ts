@@ -115,7 +115,7 @@ const HOSTILE: Array<[string, string, string, RegExp]> = [
     'invalid date (30 February, hour 25)',
     VALID.replace('"2026-03-02"', '"2026-02-30T25:00:00Z"'),
     'SMSIM_ERR_SCENARIO_INVALID',
-    /x\.yaml: start: must be an ISO 8601 date/,
+    /x\.yaml: start: "2026-02-30T25:00:00Z" is not a calendar date: day 30 does not exist/,
   ],
   [
     'invalid date (not a date)',
