@@ -5,7 +5,7 @@ import { MAX_RUN_ID_BYTES, MAX_STREAM_ID_BYTES } from '../simulator/core/domain/
 
 /**
  * The IngestRequest envelope, framed by hand so the exact batch bytes travel untouched and can
- * be hashed or journaled as received (DESIGN.md §5).
+ * be hashed or journaled as received.
  */
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { StopSignal } from '../report/run-report.js';
 
-/** Exit codes (DESIGN.md §7). */
+/** Exit codes (README, CLI): 0 pass, 1 an expectation failed, 2 bad input, 3 the run failed. */
 export const ExitCode = { PASS: 0, EXPECTATIONS_FAILED: 1, USAGE: 2, RUN_FAILED: 3 } as const;
 
 /** An interrupted run exits as a process killed by its signal would be reported: 128 + its number. */

@@ -127,7 +127,7 @@ const inClasses =
 
 /**
  * The Code Performance Measures the PMR shows. Numerator and denominator are metric ids summed
- * over the month, filtered by labels. [UNVERIFIED] targets/minimums: DOMAIN.md §2.2 / U5.
+ * over the month, filtered by labels. [UNVERIFIED] targets/minimums: docs/domain.md §2.2 / U5.
  * CPM1 / CPM2 are the MP122 way (actual volumes, after the exclusion list; the same arithmetic as
  * `cpmFigures` in service-figures.ts), counted in the month of the response. CPM3 counts alerts
  * in the month the CH received them, over the alerts whose CH → User time the DCC can measure.

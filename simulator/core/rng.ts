@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 
 /**
- * A seeded random stream. Built on seedrandom's `alea` (DESIGN.md §5: ARC4, the default, draws
+ * A seeded random stream. Built on seedrandom's `alea` (measured: ARC4, the default, draws
  * about 8× slower). Every shard and every business process gets its own substream, derived by
  * hashing (seed, shard, name), so adding a process never shifts the draws of another one and a
  * shard's traffic does not depend on how many workers run it.

@@ -3,7 +3,7 @@ export const BANK_HOLIDAYS_FIRST_YEAR = 2019;
 export const BANK_HOLIDAYS_LAST_YEAR = 2035;
 
 /**
- * England & Wales bank holidays, as data (DOMAIN.md U7: a Working Day is Monday–Friday except
+ * England & Wales bank holidays, as data (docs/domain.md U7: a Working Day is Monday–Friday except
  * these). Source: https://www.gov.uk/bank-holidays (england-and-wales), including the one-off
  * days (2020-05-08 VE Day move, 2022-06-02/03 Platinum Jubilee, 2022-09-19 State Funeral,
  * 2023-05-08 Coronation) and substitute days. Years after those gov.uk had published when this

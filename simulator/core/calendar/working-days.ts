@@ -2,7 +2,7 @@ import { DAY, HOUR, ukDate, ukMidnight } from '../time.js';
 import { BANK_HOLIDAYS_FIRST_YEAR, BANK_HOLIDAYS_LAST_YEAR, ENGLAND_AND_WALES_BANK_HOLIDAYS } from './bank-holidays.js';
 
 /*
- * Working Days (DOMAIN.md U7 [ASSUMPTION]: Monday–Friday except England & Wales bank holidays).
+ * Working Days (docs/domain.md U7 [ASSUMPTION]: Monday–Friday except England & Wales bank holidays).
  * Dates are UK calendar dates "YYYY-MM-DD"; months are "YYYY-MM". MP122B R7: the PMR is due by
  * the 10th Working Day after the end of the reporting month.
  */
@@ -77,7 +77,7 @@ export function pmrDueDate(month: string): string {
 /**
  * `n` Working Days after the instant `ms`: the same UK local time of day on the n-th Working
  * Day after its date — how a Target Resolution Time in Working Days is counted [ASSUMPTION,
- * DOMAIN.md §2.4: the SEC wording was not found].
+ * docs/domain.md §2.4: the SEC wording was not found].
  */
 export function addWorkingDays(ms: number, n: number): number {
   const date = ukDate(ms);

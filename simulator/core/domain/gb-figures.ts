@@ -1,6 +1,6 @@
 /**
- * Published GB figures that scenario defaults are scaled from (DOMAIN.md §4). Each carries its
- * DOMAIN.md label; [ASSUMPTION] and [UNVERIFIED] values are defaults a scenario can override.
+ * Published GB figures that scenario defaults are scaled from (docs/domain.md §4). Each carries its
+ * docs/domain.md label; [ASSUMPTION] and [UNVERIFIED] values are defaults a scenario can override.
  */
 export const GB = {
   /** ~32 m meters on the DCC network, Aug 2024 (V-8) ÷ ~1.8 meters per premises [DERIVED]. */
@@ -23,7 +23,7 @@ export const GB = {
   faultReturnShare: 0.02,
   noFaultReturnShare: 0.007,
   /**
-   * Incidents raised per month, GB-wide [ASSUMPTION, DOMAIN.md §4.2 U10: "tens of Category 1–2
+   * Incidents raised per month, GB-wide [ASSUMPTION, docs/domain.md §4.2 U10: "tens of Category 1–2
    * per year, hundreds–thousands of Category 3–5 per month"]; no-WAN incidents come on top.
    */
   incidentsPerMonth: { cat1: 1, cat2: 4, cat3: 300, cat4: 1500, cat5: 800 },

@@ -4,14 +4,14 @@ import { Network, ResolverGroup } from './vocabulary.js';
 
 /**
  * A Target Resolution Time: clock time (Category 1–2, hours) or Working Days (Category 3–5).
- * DOMAIN.md §2.4 / U6: the values are [UNVERIFIED]; they are scenario configuration.
+ * docs/domain.md §2.4 / U6: the values are [UNVERIFIED]; they are scenario configuration.
  */
 export type ResolutionTarget = { readonly kind: 'clock'; readonly ms: number } | { readonly kind: 'workingDays'; readonly days: number };
 
 /** Target Resolution Time per Incident Category, index 1–5 (index 0 unused). */
 export type IncidentTargets = readonly [null, ResolutionTarget, ResolutionTarget, ResolutionTarget, ResolutionTarget, ResolutionTarget];
 
-/** DOMAIN.md U6 [UNVERIFIED]: Cat 1 4 h, Cat 2 8 h, Cat 3 2 WD, Cat 4 5 WD, Cat 5 10 WD. */
+/** docs/domain.md U6 [UNVERIFIED]: Cat 1 4 h, Cat 2 8 h, Cat 3 2 WD, Cat 4 5 WD, Cat 5 10 WD. */
 export const DEFAULT_TARGET_TEXT = { cat1: '4h', cat2: '8h', cat3: '2wd', cat4: '5wd', cat5: '10wd' } as const;
 
 const WORKING_DAYS = /^(\d{1,3})\s*wd$/;
@@ -47,7 +47,7 @@ export function resolutionDeadline(targets: IncidentTargets, category: number, r
   return t.kind === 'clock' ? raisedAt + t.ms : addWorkingDays(raisedAt, t.days);
 }
 
-/** Label values for resolver groups (CR1420 breakdown, DOMAIN.md R5). */
+/** Label values for resolver groups (CR1420 breakdown, docs/domain.md R5). */
 export const RESOLVER_LABELS: Readonly<Record<number, string>> = {
   0: 'unknown',
   [ResolverGroup.DCC]: 'dcc',

@@ -1,5 +1,5 @@
 /**
- * The SRV catalogue as data: DUIS request matrix facts (DOMAIN.md §6.4, [FACT] DP
+ * The SRV catalogue as data: DUIS request matrix facts (docs/domain.md §6.4, [FACT] DP
  * `duis-request-matrix.json`) for the SRVs smsim's traffic uses, each with its business process
  * (§6.2, [ASSUMPTION]). Metric families index SRVs by their position here, so the order is part
  * of the metric key layout: add at the end.
@@ -7,7 +7,7 @@
 
 export const FdPattern = { NO: 0, DSP: 1, DEVICE: 2, DSP_AND_DEVICE: 3 } as const;
 
-/** User business processes for MP122-style measures (R1; DOMAIN.md §6.2, OPR groupings §5.1). */
+/** User business processes for MP122-style measures (R1; docs/domain.md §6.2, OPR groupings §5.1). */
 export const BUSINESS_PROCESSES = [
   'install-commission',
   'billing',
@@ -85,7 +85,7 @@ export const SRV_CATALOGUE: readonly SrvEntry[] = [
   e('8.14.3', 'Communications Hub Status Update - Fault Return', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'ch-lifecycle'),
   e('8.14.4', 'Communications Hub Status Update - No Fault Return', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'ch-lifecycle'),
   // Sent by the firmware process (R3), measured per SRV under the Firmware business process of
-  // R1 (DOMAIN.md §6.2). 11.1 / 11.4 are Non-Device (the DSP's response to the DeviceIDList);
+  // R1 (docs/domain.md §6.2). 11.1 / 11.4 are Non-Device (the DSP's response to the DeviceIDList);
   // 11.3 is critical, but the firmware process sends it signed, without its Transform step, and
   // its `ref` is the FirmwareVersion: class critical, or future-dated with an execution time.
   e('11.1', 'Update Firmware', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'firmware'),
@@ -103,7 +103,7 @@ export function srvIndex(srv: string): number {
 }
 
 /**
- * Response classes, each with its own Target Response Time (DOMAIN.md §2.3, [UNVERIFIED]
+ * Response classes, each with its own Target Response Time (docs/domain.md §2.3, [UNVERIFIED]
  * defaults, overridable per scenario). The class follows from the catalogue and the request:
  * a critical SRV's first request is the Transform (Pre-Command returned), its Signed Pre-Command
  * is "critical"; a request with an execution offset is future-dated; a DCC-scheduled execution
@@ -120,7 +120,7 @@ export const RESPONSE_CLASS_LABELS: readonly string[] = [
   'non-device',
 ];
 
-/** CPM1 (On-Demand Service Responses) and CPM2 (Future-Dated) classes (PMM p3–p4; DOMAIN.md §2.1). */
+/** CPM1 (On-Demand Service Responses) and CPM2 (Future-Dated) classes (PMM p3–p4; docs/domain.md §2.1). */
 export const CPM1_CLASSES: readonly string[] = ['on-demand', 'critical'];
 /** DCC-scheduled executions count with future-dated ones: DSP 1.3 "Scheduling Times" is a CPM2 measure [ASSUMPTION]. */
 export const CPM2_CLASSES: readonly string[] = ['future-dated', 'dcc-scheduled'];
@@ -148,7 +148,7 @@ export interface TargetResponseTimes {
   readonly alert: number;
 }
 
-/** DOMAIN.md §2.3 working defaults [UNVERIFIED]; Non-Device "seconds (not found)": 10 s [ASSUMPTION]. */
+/** docs/domain.md §2.3 working defaults [UNVERIFIED]; Non-Device "seconds (not found)": 10 s [ASSUMPTION]. */
 export const DEFAULT_TRT: TargetResponseTimes = {
   onDemand: 30_000,
   critical: 60_000,

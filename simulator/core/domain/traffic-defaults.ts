@@ -1,6 +1,6 @@
 /**
  * Default daily Service Request mix and alert traffic for a GB-shaped estate. Every value is an
- * [ASSUMPTION] (DOMAIN.md §6.3, §4.2) a scenario can override.
+ * [ASSUMPTION] (docs/domain.md §6.3, §4.2) a scenario can override.
  *
  * Anchors: ~2.2 bn messages a month ≈ 73 m a day (V-8) over ~17.8 m premises ≈ 4 messages per
  * premises per day, a request and its response being 2; ~60 % of messages are daily-read bursts

@@ -42,7 +42,7 @@ export const DEVICE_TYPE_NAMES: Readonly<Record<number, string>> = {
   7: 'HCALCS',
 };
 
-/** A SMETS2 CSP region or a SMETS1 cohort (DOMAIN.md §3). */
+/** A SMETS2 CSP region or a SMETS1 cohort (docs/domain.md §3). */
 export const Network = {
   CSP_NORTH: 1,
   CSP_CENTRAL: 2,
@@ -105,7 +105,7 @@ export const ResolverGroup = {
 export type ResolverGroup = (typeof ResolverGroup)[keyof typeof ResolverGroup];
 export const RESOLVER_GROUP_MAX = 8;
 
-/** SRV numbers (DUIS; DOMAIN.md §1.2, §6.1). */
+/** SRV numbers (DUIS; docs/domain.md §1.2, §6.1). */
 export const Srv = {
   CH_INSTALL_SUCCESS: '8.14.1',
   CH_INSTALL_NO_SM_WAN: '8.14.2',
@@ -120,7 +120,7 @@ export const Srv = {
 } as const;
 
 /**
- * Firmware alert codes (DOMAIN.md §1.5, GP `alertCodes`): the Firmware Distribution Receipt
+ * Firmware alert codes (docs/domain.md §1.5, GP `alertCodes`): the Firmware Distribution Receipt
  * Alert carries 0x8F72 (verified) or 0x8F1C (verification failed); CCS08 Firmware Transfer Alert
  * from the CH 0x8F8A / 0x8F89; future-dated 11.3 outcome 0x8F66 / 0x8F67; DCC Alerts N60 / N61
  * (S7b). GBCS gives CS09 (PPMID Firmware Activation Alert) no alert code in the sources we
@@ -155,7 +155,7 @@ export const ModelCapability = {
 /** Incident type raised by a Supplier or CSP when a CH has no SM WAN at install (CR1429). */
 export const INCIDENT_NO_SM_WAN = 'NO_SM_WAN';
 
-/** GBCS Device Alert codes smsim's alert traffic uses (DOMAIN.md §1.8, [FACT] GP util.ts). */
+/** GBCS Device Alert codes smsim's alert traffic uses (docs/domain.md §1.8, [FACT] GP util.ts). */
 export const AlertCode = {
   SUPPLY_OUTAGE_RESTORED: '0x8F35',
   SUPPLY_OUTAGE_RESTORED_3MIN: '0x8F36',

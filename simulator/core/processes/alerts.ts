@@ -17,7 +17,7 @@ const isDccCode = (code: string): boolean => /^N\d+$/.test(code);
 const POWER_CODES = new Set<string>([AlertCode.SUPPLY_OUTAGE_RESTORED, AlertCode.SUPPLY_OUTAGE_RESTORED_3MIN]);
 
 /**
- * Device and DCC alerts (R4; DOMAIN.md §1.6, §1.8) with the time of each hop: received by the CH,
+ * Device and DCC alerts (R4; docs/domain.md §1.6, §1.8) with the time of each hop: received by the CH,
  * validated by the CSP or SMETS1 SP, validated by the DSP, delivered to the Service User,
  * confirmed by the User. Truth keeps every hop; the wire carries -1 for the CSP hop where the DSP
  * cannot see that Service Provider's data (CSP North and SMETS1 SPs, CR1438). A regional power

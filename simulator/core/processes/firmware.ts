@@ -43,7 +43,7 @@ interface Target {
 }
 
 /**
- * Firmware management (MP122B R3; DOMAIN.md §1.4–1.7). A campaign lists its targets in many
+ * Firmware management (MP122B R3; docs/domain.md §1.4–1.7). A campaign lists its targets in many
  * 11.1 requests (11.4 for PPMIDs, SECMP0007); the DSP validates each; the CSP / SMETS1 SP
  * delivers the image to the CH over the WAN (CS05a for the CH itself), telling the User with DCC
  * Alert N60 / N61; the CH passes it over the HAN (CS05b / CS05c) and the device acknowledges with

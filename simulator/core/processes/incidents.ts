@@ -16,7 +16,7 @@ const ID_SHARD = 2 ** 20;
 const DAYS_PER_MONTH = 365.25 / 12;
 
 /**
- * Incidents of Category 1–5 (MP122B R5, DOMAIN.md §2.4): raised by Service Users or by the DCC,
+ * Incidents of Category 1–5 (MP122B R5, docs/domain.md §2.4): raised by Service Users or by the DCC,
  * on SMETS1 or SMETS2 networks, resolved by a resolver group within or beyond the Target
  * Resolution Time, sometimes re-opened; many straddle a month end. Random incidents arrive
  * 24/7 in every shard at the scenario's rate scaled to the shard; `fixed` ones are network-wide

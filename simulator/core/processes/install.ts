@@ -17,7 +17,7 @@ const Action = { DAY_START: 0, VISIT: 1, COMMISSION: 2, WAN_UP: 3 } as const;
 const NO_WAN_INCIDENT_CATEGORY = 4;
 
 /**
- * SMETS2 Communications Hub installs (R2, DOMAIN.md §1.3): a site visit per install; 8.14.3
+ * SMETS2 Communications Hub installs (R2, docs/domain.md §1.3): a site visit per install; 8.14.3
  * when the first CH is faulty, 8.14.4 for a spare returned unused; 8.14.1 and commissioning
  * (8.1.1) when SM WAN is there; install & leave otherwise, reported with 8.14.2, with a no-WAN
  * Incident (CR1429), or not at all, depending on the Service User; the WAN appears later within

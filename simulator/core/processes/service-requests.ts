@@ -20,7 +20,7 @@ const USER_ORCHESTRATION = EXCLUSION_REASONS.indexOf('user-orchestration');
 const COS_CHAIN = -2;
 
 /**
- * Service Users' daily SRV mix (R1; DOMAIN.md §6.3): DCC-scheduled overnight read bursts,
+ * Service Users' daily SRV mix (R1; docs/domain.md §6.3): DCC-scheduled overnight read bursts,
  * on-demand reads, prepayment, tariff and price changes (mostly future-dated), critical requests
  * with their Transform / Signed Pre-Command step, and Change of Supplier chains whose dependent
  * 1.1.1 some Users send without waiting for the 6.23's success. Each request is answered with a

@@ -57,7 +57,7 @@ const FIRMWARE_DEVICE_TYPE: Readonly<Record<string, number>> = { CH: 1, ESME: 2,
 const ms = (text: string): number => parseDuration(text) as number;
 
 /**
- * Default device models (DOMAIN.md §3.3, U11): every IOC PPMID is an IOC/MDS PPMID, which cannot
+ * Default device models (docs/domain.md §3.3, U11): every IOC PPMID is an IOC/MDS PPMID, which cannot
  * acknowledge an image (MP122B R3); everything else is a generic, fully capable model. A
  * scenario's `deviceModels` replaces the list; a device type or network with no listed model
  * gets the generic one.

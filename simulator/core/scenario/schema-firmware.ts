@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FIRMWARE_DEVICE_TYPES, NETWORK_NAMES, nonNegative, offset, positiveInt, share } from './schema-primitives.js';
 
-/** A device model and what it can do with firmware (DOMAIN.md §1.5–1.7; MP122B R3). */
+/** A device model and what it can do with firmware (docs/domain.md §1.5–1.7; MP122B R3). */
 export const DeviceModelSchema = z.strictObject({
   /** The model as the DCC inventory holds it (sent as the INVENTORY event's code). */
   name: z.string().min(1, 'must not be empty').max(60, 'must be at most 60 characters'),
@@ -50,7 +50,7 @@ export const FirmwareOutageSchema = z.strictObject({
   duration: offset,
 });
 
-/** Firmware delivery, acknowledgement and activation (R3; DOMAIN.md §1.4–1.7, §4.2). */
+/** Firmware delivery, acknowledgement and activation (R3; docs/domain.md §1.4–1.7, §4.2). */
 export const FirmwareSchema = z.strictObject({
   deviceModels: z.array(DeviceModelSchema).max(250).optional(),
   /** PPMID premises whose CH runs SECMP0007 firmware able to deliver PPMID images [ASSUMPTION]. */

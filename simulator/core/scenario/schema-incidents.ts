@@ -10,7 +10,7 @@ const target = z
   .refine((s) => parseTarget(s) !== undefined, 'must be a Target Resolution Time such as "4h" or "5wd" (Working Days)');
 const perCategory = <T extends z.ZodTypeAny>(t: () => T) => z.strictObject({ cat1: t(), cat2: t(), cat3: t(), cat4: t(), cat5: t() });
 
-/** Incidents (MP122B R5, DOMAIN.md §2.4). Rates and targets are [ASSUMPTION]/[UNVERIFIED] defaults. */
+/** Incidents (MP122B R5, docs/domain.md §2.4). Rates and targets are [ASSUMPTION]/[UNVERIFIED] defaults. */
 export const IncidentsSchema = z.strictObject({
   /** Incidents raised per month over the whole estate, per category; default: GB rates scaled. */
   perMonth: perCategory(nonNegative).optional(),

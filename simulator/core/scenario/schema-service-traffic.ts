@@ -16,7 +16,7 @@ export const MixEntrySchema = z.strictObject({
 export const ServiceRequestsSchema = z.strictObject({
   /** Multiplies every rate of the mix (e.g. 0.5 for half the GB traffic per premises). */
   scale: nonNegative().default(1),
-  /** The daily SRV mix; default: the GB mix (DOMAIN.md §6.3). */
+  /** The daily SRV mix; default: the GB mix (docs/domain.md §6.3). */
   mix: z.array(MixEntrySchema).max(200).optional(),
   /** Change of Supplier chains (6.23 then a dependent 1.1.1) per premises per day. */
   changeOfSupplierPerPremisesPerDay: nonNegative().optional(),

@@ -263,7 +263,7 @@ export function createFirmwareMetrics(): MetricFamily {
   return {
     apply(b: EventBatchView) {
       const n = b.eventCount;
-      // Firmware is a sliver of the traffic (DOMAIN.md §6.3: 0.5–2 %): decide per dictionary
+      // Firmware is a sliver of the traffic (docs/domain.md §6.3: 0.5–2 %): decide per dictionary
       // entry, once per batch, whether a code matters, so other events cost one array read.
       const relevant = new Uint8Array(b.dictionary.length);
       b.dictionary.forEach((c, i) => {

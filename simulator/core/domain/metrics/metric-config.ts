@@ -3,7 +3,7 @@ import { DEFAULT_TRT, type TargetResponseTimes } from '../srv-catalogue.js';
 
 /**
  * Why a request is left out of a measure. A closed list, so the simulator's truth (which knows
- * why each request failed) and the governed exclusion list (DOMAIN.md §5.3) use the same words.
+ * why each request failed) and the governed exclusion list (docs/domain.md §5.3) use the same words.
  */
 export const EXCLUSION_REASONS = ['user-orchestration', 'allowed-exception', 'access-not-granted', 'other'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
@@ -13,7 +13,7 @@ export const EXCLUSION_MEASURES = ['srv', 'cpm1', 'cpm2'] as const;
 export type ExclusionMeasure = (typeof EXCLUSION_MEASURES)[number];
 
 /**
- * One row of the DCC Exclusion List (MP122B R1; DOMAIN.md §5.3 [ASSUMPTION] table keyed by
+ * One row of the DCC Exclusion List (MP122B R1; docs/domain.md §5.3 [ASSUMPTION] table keyed by
  * measure, key, reason, valid from / to). Key fields left at 0 / '' match anything. A Service
  * Response is excluded when its response time lies in [validFromMs, validToMs).
  */
@@ -39,7 +39,7 @@ export interface ExclusionEntry {
 export interface MetricConfig {
   readonly trt: TargetResponseTimes;
   readonly exclusions: readonly ExclusionEntry[];
-  /** Target Resolution Time per Incident Category (R5); default DOMAIN.md §2.4. */
+  /** Target Resolution Time per Incident Category (R5); default docs/domain.md §2.4. */
   readonly incidentTargets?: IncidentTargets;
   /** How long after month end late events can still arrive (R7 watermark); default 48 h. */
   readonly latenessMs?: number;

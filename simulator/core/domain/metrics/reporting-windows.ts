@@ -5,7 +5,7 @@ import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
 
 /**
- * The reporting-month watermark (MP122B R7, DESIGN.md §6). Events belong to the month of their
+ * The reporting-month watermark (MP122B R7). Events belong to the month of their
  * event time; a month is **final** once `as of` has passed month end + the lateness allowance
  * (the longest target response time, 48 h by default), because until then a response or alert
  * for it can still arrive. Before that its figures are **provisional**.
