@@ -80,7 +80,7 @@ export const METRIC_SECTIONS: ReadonlyArray<MetricSection> = [
     },
     note:
       'SMETS1 and SMETS2 are reported apart: SMETS2 from acknowledgements (0x8F72, CCS08 0x8F8A) and N60 / N61 (ESME, GSME), ' +
-      'SMETS1 only from the SMETS1 Service Providers\' per-device data (CR1440), and without it by 11.3 activation only. ' +
+      "SMETS1 only from the SMETS1 Service Providers' per-device data (CR1440), and without it by 11.3 activation only. " +
       'Truth: HANs that really received the image. Targets nobody can report on (IOC/MDS PPMIDs, SMETS1 without SP data) are ' +
       '"not measurable", never "failed"; "naive" is what a reading that counts every missing acknowledgement as a failure would ' +
       'report. CH images go straight over the CSP / SMETS1 SP networks (no 11.1 / 11.3): measured by activation only.',

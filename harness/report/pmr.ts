@@ -163,7 +163,7 @@ export const PMR_CPMS: readonly PmrCpm[] = [
     within: 'alert.withinTarget',
     total: 'alert.measured',
     note:
-      'times each alert from CH receipt (a DCC Alert: its generation) to the User\'s confirmation; alerts whose CH receipt the DCC cannot see ' +
+      "times each alert from CH receipt (a DCC Alert: its generation) to the User's confirmation; alerts whose CH receipt the DCC cannot see " +
       '(CSP North, SMETS1 SP: CR1438) are alert.notMeasurable, timed DSP-only in alert.interimMeasured / alert.interimWithinTarget.',
     target: 99,
     minimum: 96,

@@ -27,7 +27,17 @@ import type { ResolvedFirmware, ResolvedFirmwareCampaign } from '../scenario/res
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { MINUTE, SECOND } from '../time.js';
 
-const Action = { CAMPAIGN: 0, SUBMIT: 1, WAN: 2, HAN: 3, ACTIVATE: 4, EXECUTE: 5, PPMID_ACTIVATE: 6, READ_BACK: 7, CH_ACTIVATE: 8 } as const;
+const Action = {
+  CAMPAIGN: 0,
+  SUBMIT: 1,
+  WAN: 2,
+  HAN: 3,
+  ACTIVATE: 4,
+  EXECUTE: 5,
+  PPMID_ACTIVATE: 6,
+  READ_BACK: 7,
+  CH_ACTIVATE: 8,
+} as const;
 
 /** Model slot → premises slot (estate.ts MODEL_SLOTS order: CH, ESME, GSME, PPMID). */
 const MODEL_SLOT_SLOT = [Slot.CH, Slot.ESME, Slot.GSME, Slot.PPMID] as const;

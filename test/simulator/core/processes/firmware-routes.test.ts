@@ -3,7 +3,13 @@ import { parseScenarioText } from '../../../../harness/scenario/load-scenario.js
 import { eventsOf, type EventFields } from '../../../../simulator/core/domain/event-batch.js';
 import { FirmwareMetric as M } from '../../../../simulator/core/domain/metrics/firmware-metrics.js';
 import type { MetricSample } from '../../../../simulator/core/domain/metrics/metric-table.js';
-import { DeviceType as D, EventKind as K, FirmwareAlert as FA, isSmets1, Network as N } from '../../../../simulator/core/domain/vocabulary.js';
+import {
+  DeviceType as D,
+  EventKind as K,
+  FirmwareAlert as FA,
+  isSmets1,
+  Network as N,
+} from '../../../../simulator/core/domain/vocabulary.js';
 import { createShardSimulation } from '../../../../simulator/core/shard-simulation.js';
 
 /** Every route of R3 in one small estate: SMETS2 and SMETS1 meters and PPMIDs, and CH images. */
@@ -55,7 +61,13 @@ describe('firmware routes (R3): SMETS2, SMETS1 SPs, Communications Hubs', () => 
     expect(n6x.length).toBeGreaterThan(0);
     expect(n6x.every((e) => (e.deviceType === D.ESME || e.deviceType === D.GSME) && !isSmets1(e.network ?? 0))).toBe(true);
     // Receipt and transfer acknowledgements are SMETS2's (GBCS 0x8F72 / 0x8F1C, CCS08, CS09).
-    const receipts = new Set<string>([FA.RECEIPT_VERIFIED, FA.RECEIPT_VERIFICATION_FAILED, FA.TRANSFER_SUCCESS, FA.TRANSFER_FAIL, FA.PPMID_ACTIVATION]);
+    const receipts = new Set<string>([
+      FA.RECEIPT_VERIFIED,
+      FA.RECEIPT_VERIFICATION_FAILED,
+      FA.TRANSFER_SUCCESS,
+      FA.TRANSFER_FAIL,
+      FA.PPMID_ACTIVATION,
+    ]);
     const gbcs = fwAlerts.filter((e) => receipts.has(e.code ?? ''));
     expect(gbcs.length).toBeGreaterThan(0);
     expect(gbcs.some((e) => isSmets1(e.network ?? 0))).toBe(false);

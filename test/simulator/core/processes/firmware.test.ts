@@ -126,9 +126,7 @@ describe('firmware process', () => {
       expect(total(O, M.FAILED, f)).toBe(total(T, M.FAILED, f) - untold);
       // ...and an acknowledgement is never invented.
       expect(total(O, M.RECEIVED, f)).toBeLessThanOrEqual(total(T, M.RECEIVED, f));
-      expect(total(O, M.RECEIVED, f) + total(O, M.AWAITING_ACK, f)).toBe(
-        total(T, M.RECEIVED, f) + total(T, M.AWAITING_ACK, f) + untold,
-      );
+      expect(total(O, M.RECEIVED, f) + total(O, M.AWAITING_ACK, f)).toBe(total(T, M.RECEIVED, f) + total(T, M.AWAITING_ACK, f) + untold);
       expect(total(O, M.NOT_MEASURABLE, f)).toBe(0);
     }
   });

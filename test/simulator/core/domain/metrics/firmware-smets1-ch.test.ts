@@ -61,7 +61,15 @@ function events() {
     deviceType,
     network,
   });
-  const s1sp = (code: string, device: number, at: number) => ({ kind: K.DCC_ALERT, at, code, device, ref: R, requestId: at, hops: [-1, 1, 2, 3] as const });
+  const s1sp = (code: string, device: number, at: number) => ({
+    kind: K.DCC_ALERT,
+    at,
+    code,
+    device,
+    ref: R,
+    requestId: at,
+    hops: [-1, 1, 2, 3] as const,
+  });
   return [
     inv(S1, D.ESME, N.SMETS1_FOC, 'ESME-S1'),
     inv(S2, D.GSME, N.SMETS1_MOC, 'GSME-S1'),
