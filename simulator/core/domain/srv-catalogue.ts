@@ -147,7 +147,7 @@ export interface TargetResponseTimes {
   readonly futureDated: number;
   readonly dccScheduled: number;
   readonly nonDevice: number;
-  /** Alerts: from receipt at the CH to delivery to the Service User. */
+  /** Alerts: from receipt at the CH (DCC Alert: generation) to the Service User's confirmation (R4). */
   readonly alert: number;
 }
 
