@@ -1,3 +1,5 @@
+import { type MetricSample, metricKey } from './metric-table.js';
+
 /**
  * A blind spot is truth − observed: what the devices experienced that the traffic does not show.
  * For a count it is never negative, with one kind of exception: ids that count what the DCC
@@ -13,3 +15,26 @@ export const OBSERVED_MAY_EXCEED_TRUTH: Readonly<Record<string, string>> = {
   'srv.excludedWithinTarget': 'the governed list also leaves out responses that succeeded; the truth excludes only failures',
   'srv.excludedFailures': "the governed list may name failures the DCC caused; the truth excludes only the User's",
 };
+
+/** One count whose observed figure exceeds its truth: a negative blind spot. */
+export interface NegativeBlindSpot {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly truth: number;
+  readonly observed: number;
+}
+
+/**
+ * Every count (not a distribution bucket, not an id of `OBSERVED_MAY_EXCEED_TRUTH`) whose observed
+ * figure exceeds the truth's for the same id and labels; a row missing from the truth counts 0.
+ */
+export function negativeBlindSpots(truth: readonly MetricSample[], observed: readonly MetricSample[]): NegativeBlindSpot[] {
+  const t = new Map(truth.map((s) => [metricKey(s.id, s.labels), s.value]));
+  const out: NegativeBlindSpot[] = [];
+  for (const s of observed) {
+    if (s.id.endsWith('Ms') || s.labels.bucket !== undefined || OBSERVED_MAY_EXCEED_TRUTH[s.id] !== undefined) continue;
+    const tv = t.get(metricKey(s.id, s.labels)) ?? 0;
+    if (s.value > tv) out.push({ id: s.id, labels: s.labels, truth: tv, observed: s.value });
+  }
+  return out;
+}
