@@ -117,7 +117,7 @@ describe('firmware routes (R3): SMETS2, SMETS1 SPs, Communications Hubs', () => 
   });
 });
 
-describe('SMETS1 gas meters (item: they received no SRVs)', () => {
+describe('SMETS1 gas meters', () => {
   it('receive Service Requests like any DCC-enrolled meter', () => {
     const sim = createShardSimulation(
       parseScenarioText(
