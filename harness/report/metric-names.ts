@@ -48,9 +48,11 @@ export const METRIC_SECTIONS: ReadonlyArray<MetricSection> = [
     prefix: 'alert.',
     names: {
       'alert.volume': 'Alerts',
-      'alert.measured': 'Alerts with a measurable CH → User time',
-      'alert.withinTarget': 'Alerts delivered within target',
-      'alert.notMeasurable': 'Alerts delivered, CH receipt not visible',
+      'alert.measured': 'Alerts confirmed, CH receipt (or DCC generation) visible',
+      'alert.withinTarget': 'Alerts confirmed by the User within target',
+      'alert.notMeasurable': 'Alerts confirmed, CH receipt not visible',
+      'alert.interimMeasured': 'Alerts sent to the User (interim, DSP only)',
+      'alert.interimWithinTarget': 'Sent within target of DSP validation (interim)',
       'alert.throttled': 'Alerts throttled (Alert Storm Protection)',
       'alert.throughput': 'Alerts delivered (sum of 15-minute intervals)',
       'alert.hopLatency': 'Hop latency samples',
@@ -62,26 +64,28 @@ export const METRIC_SECTIONS: ReadonlyArray<MetricSection> = [
     names: {
       'firmware.targets': 'Targets listed in 11.1 / 11.4',
       'firmware.rejected': 'Rejected by DSP validation',
-      'firmware.chDistributed': 'Image delivered to the CH (N60)',
-      'firmware.chDistributionFailed': 'Image not delivered to the CH (N61)',
+      'firmware.chDistributed': 'Image delivered to the CH (N60, SMETS1 SP)',
+      'firmware.chDistributionFailed': 'Image not delivered to the CH (N61, SMETS1 SP)',
       'firmware.received': 'HANs received (acknowledged)',
-      'firmware.failed': 'Failed (negative ack or N61)',
-      'firmware.notMeasurable': 'Not measurable (cannot ack)',
+      'firmware.failed': 'Failed (negative ack, N61, SMETS1 SP status)',
+      'firmware.notMeasurable': 'Not measurable (cannot ack, no SMETS1 SP data)',
       'firmware.awaitingAck': 'Awaiting acknowledgement',
       'firmware.naiveFailed': 'Naive "no ack = failure"',
       'firmware.activated': 'Activations succeeded',
       'firmware.activationFailed': 'Activations failed',
-      'firmware.chActivated': 'CH firmware, by activation',
+      'firmware.chActivated': 'CH images activated (CSP / SMETS1 SP)',
       'firmware.versionConfirmed': 'Version confirmed (11.2)',
       'firmware.timeToReceiptMs': '11.1 → receipt',
       'firmware.timeToActivationMs': '11.1 → activation',
     },
     note:
-      'Truth: HANs that really received the image. Observed: only acknowledgements (0x8F72, CCS08 0x8F8A) count as received. ' +
-      'Targets whose model cannot acknowledge (IOC/MDS PPMIDs) and CH images are "not measurable", never "failed"; ' +
-      '"naive" is what a reading that counts every missing acknowledgement as a failure would report.',
+      'SMETS1 and SMETS2 are reported apart: SMETS2 from acknowledgements (0x8F72, CCS08 0x8F8A) and N60 / N61 (ESME, GSME), ' +
+      "SMETS1 only from the SMETS1 Service Providers' per-device data (CR1440), and without it by 11.3 activation only. " +
+      'Truth: HANs that really received the image. Targets nobody can report on (IOC/MDS PPMIDs, SMETS1 without SP data) are ' +
+      '"not measurable", never "failed"; "naive" is what a reading that counts every missing acknowledgement as a failure would ' +
+      'report. CH images go straight over the CSP / SMETS1 SP networks (no 11.1 / 11.3): measured by activation only.',
     breakdown: {
-      by: ['deviceType', 'network'],
+      by: ['smets', 'deviceType', 'network'],
       ids: [
         'firmware.targets',
         'firmware.received',

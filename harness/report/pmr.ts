@@ -162,7 +162,9 @@ export const PMR_CPMS: readonly PmrCpm[] = [
     name: 'Alerts delivered within TRT',
     within: 'alert.withinTarget',
     total: 'alert.measured',
-    note: 'counts the alerts whose CH receipt the DCC can see (not CSP North or SMETS1 SP, CR1438: those are alert.notMeasurable).',
+    note:
+      "times each alert from CH receipt (a DCC Alert: its generation) to the User's confirmation; alerts whose CH receipt the DCC cannot see " +
+      '(CSP North, SMETS1 SP: CR1438) are alert.notMeasurable, timed DSP-only in alert.interimMeasured / alert.interimWithinTarget.',
     target: 99,
     minimum: 96,
   },

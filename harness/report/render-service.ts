@@ -198,12 +198,15 @@ export function renderServiceTerminal(report: RunReport): string[] {
       if (r === NOT_REPORTED) unreported = true;
       // Nothing observed: the DSP cannot see the hop, whether or not the pipeline reports alerts.
       if (o === '—' && (r === '—' || r === NOT_REPORTED)) hidden.set(hop, [...(hidden.get(hop) ?? []), q.labels.network ?? '']);
-      else if (t === o && agrees && hop === 'ch-user')
+      else if (t === o && agrees && (hop === 'ch-user' || hop === 'ch-confirm'))
         table.push([`${hop} ${q.labels.network}`, t, 'same', r === NOT_REPORTED ? r : 'same']);
       else if (t !== o || !agrees) table.push([`${hop} ${q.labels.network}`, t, o, r]);
       else collapsed++;
     }
-    lines.push('', 'Alert hop latency p50 / p95 / p99 (count): CH → User where the DSP sees it, and any hop whose figures differ');
+    lines.push(
+      '',
+      'Alert hop latency p50 / p95 / p99 (count): CH → User (sent; confirmed, the R4 measure) where the DSP sees it, and any hop whose figures differ',
+    );
     lines.push(...padTable(table).map((l) => `  ${l}`));
     // Hops grouped by the networks they are hidden on: "ch-csp, csp-dsp, ch-user on foc, ioc, moc, north".
     const groups = new Map<string, string[]>();

@@ -69,7 +69,10 @@ export const SRV_CATALOGUE: readonly SrvEntry[] = [
   e('4.18', 'Read Meter Balance', 'N', 'Y', DSP, 'N', 'N', 'IS,GS', 'prepayment'),
   e('4.3', 'Read Instantaneous Prepay Values', 'N', 'Y', DSP, 'N', 'N', 'IS,GS', 'prepayment'),
   e('2.1', 'Update Prepay Configuration', 'Y', 'Y', DEVICE, 'N', 'N', 'IS,GS', 'prepayment'),
-  e('1.1.1', 'Update Import Tariff (Primary Element)', 'Y', 'Y', DEVICE, 'N', 'N', 'IS,GS', 'change-of-supplier'),
+  // DUIS Service Reference 1 (tariff and price updates) with 1.2.1: both under billing. The
+  // traffic sends 1.1.1 mostly as routine, future-dated tariff changes; the few a Change of
+  // Supplier chain sends count here too (one process per SRV).
+  e('1.1.1', 'Update Import Tariff (Primary Element)', 'Y', 'Y', DEVICE, 'N', 'N', 'IS,GS', 'billing'),
   e('1.2.1', 'Update Price (Primary Element)', 'Y', 'Y', DEVICE, 'N', 'N', 'IS,GS', 'billing'),
   e('6.23', 'Update Security Credentials (CoS)', 'N', 'Y', DSP_AND_DEVICE, 'N', 'N', 'IS,GS', 'change-of-supplier'),
   e('6.15.1', 'Update Security Credentials (KRP)', 'Y', 'Y', DEVICE, 'N', 'N', 'IS,GS,ED,GT', 'change-of-supplier'),
@@ -144,7 +147,7 @@ export interface TargetResponseTimes {
   readonly futureDated: number;
   readonly dccScheduled: number;
   readonly nonDevice: number;
-  /** Alerts: from receipt at the CH to delivery to the Service User. */
+  /** Alerts: from receipt at the CH (DCC Alert: generation) to the Service User's confirmation (R4). */
   readonly alert: number;
 }
 

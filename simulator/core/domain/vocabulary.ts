@@ -136,7 +136,24 @@ export const FirmwareAlert = {
   PPMID_ACTIVATION: 'CS09',
   DELIVERED: 'N60',
   DELIVERY_FAILED: 'N61',
+  /**
+   * SMETS1 SP firmware distribution status (CR1440: "the success or failure and Round Trip Time of
+   * both the upload and activation of Firmware Images to individual Devices"), sent as DCC Alerts:
+   * the image reached the device (its SMETS1 comms hub for a model that cannot acknowledge), or
+   * did not. MP122B names "three new SMETS1 Service Providers Alerts" but not their codes, so
+   * these names stand in for them [ASSUMPTION]; activation is told by the 11.3 response.
+   */
+  S1SP_DISTRIBUTED: 'S1SP-FW-DELIVERED',
+  S1SP_DISTRIBUTION_FAILED: 'S1SP-FW-NOT-DELIVERED',
 } as const;
+
+/**
+ * An INVENTORY event's `value`: capability flags in bits 0–7 (ModelCapability), and in bits 8–15
+ * the FirmwareVersion the device runs once its Service Provider has activated an image itself
+ * (CH firmware, sent directly over the CSP / SMETS1 SP network: MP122B R3), 0 = not stated.
+ */
+export const INVENTORY_CAPS_MASK = 0xff;
+export const INVENTORY_FIRMWARE_SHIFT = 8;
 
 /**
  * Capability flags of a device model, sent as the `value` of an EVENT_KIND_INVENTORY event (as
@@ -162,7 +179,6 @@ export const AlertCode = {
   TAMPER_DETECT: '0x8F3F',
   LOW_CREDIT: '0x810D',
   CREDIT_BELOW_DISABLEMENT: '0x8F0F',
-  FIRMWARE_ACTIVATED: '0x8F72',
   CLOCK_NOT_ADJUSTED: '0x8F0C',
   /** DCC Alert: result of an 8.11 Update HAN Device Log (§1.6). */
   DCC_N24: 'N24',

@@ -19,7 +19,8 @@ const POWER_CODES = new Set<string>([AlertCode.SUPPLY_OUTAGE_RESTORED, AlertCode
 /**
  * Device and DCC alerts (R4; docs/domain.md §1.6, §1.8) with the time of each hop: received by the CH,
  * validated by the CSP or SMETS1 SP, validated by the DSP, delivered to the Service User,
- * confirmed by the User. Truth keeps every hop; the wire carries -1 for the CSP hop where the DSP
+ * confirmed by the User. A DCC Alert starts in the DCC (its event time is its generation): it has
+ * no CH or CSP hop. Truth keeps every hop; the wire carries -1 for the CSP hop where the DSP
  * cannot see that Service Provider's data (CSP North and SMETS1 SPs, CR1438). A regional power
  * cut (scenario-configured, self-contained here) ends in a storm of restore alerts, queued at the
  * CSP and throttled by the DSP's Alert Storm Protection (SECMP0062).
@@ -114,8 +115,11 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
   function plan(p: number, code: number, at: number, h0: number, throttleable: boolean): void {
     const s = pending.alloc();
     const network = estate.network[p] as number;
-    if (outages.any) h0 = outages.upAt(network, outages.upAt(network, at) + h0) - at;
-    const h1 = h0 + Math.round(rng.lognormal(GB_ALERT_HOP_MEDIANS.dspValidation, 0.4));
+    // A DCC Alert (N24) is generated inside the DCC: it never crosses the SM WAN, so it has no
+    // CH → CSP hop and an SM WAN outage does not hold it.
+    if (dccCode[code] === true) h0 = -1;
+    else if (outages.any) h0 = outages.upAt(network, outages.upAt(network, at) + h0) - at;
+    const h1 = Math.max(0, h0) + Math.round(rng.lognormal(GB_ALERT_HOP_MEDIANS.dspValidation, 0.4));
     let h2 = h1 + Math.round(rng.lognormal(GB_ALERT_HOP_MEDIANS.delivery, 0.5));
     let h3 = h2 + Math.round(rng.lognormal(GB_ALERT_HOP_MEDIANS.confirmation, 0.6));
     if (throttleable && !exempt[code]) {
@@ -153,7 +157,7 @@ export function createAlertProcess(ctx: SimContext, cfg: ResolvedAlerts): Busine
     const h3 = pending.hops[4 * s + 3] as number;
     const user = networkOperator > 0 && powerCode[ci] === true ? networkOperator : (estate.user[p] as number);
     // CR1438: the DSP does not see CSP North or SMETS1 SP data, so neither the CSP hop nor the CH receipt time.
-    const visible = network !== Network.CSP_NORTH && !isSmets1(network);
+    const visible = network !== Network.CSP_NORTH && !isSmets1(network) && !dcc;
     ctx.emitAlert(
       kind,
       estate.device(p, slot),

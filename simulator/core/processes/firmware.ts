@@ -1,6 +1,8 @@
+import { AlertCounters } from '../domain/metrics/alert-metrics.js';
 import {
   campaignLabel,
   FirmwareFigures,
+  newChImageRecord,
   newTargetRecord,
   NotMeasurableReason,
   type TargetRecord,
@@ -8,14 +10,34 @@ import {
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { isFailure, isSuccess, SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
 import { responseClassOf, SRV_CATALOGUE, type SrvEntry, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
-import { DeviceType, EventKind, FirmwareAlert, isSmets1, ModelCapability, Network, Outcome, Srv } from '../domain/vocabulary.js';
+import {
+  DeviceType,
+  EventKind,
+  FirmwareAlert,
+  INVENTORY_FIRMWARE_SHIFT,
+  isSmets1,
+  ModelCapability,
+  Network,
+  Outcome,
+  Srv,
+} from '../domain/vocabulary.js';
 import { MODEL_SLOTS, PremisesFlag, SLOT_DEVICE_TYPE, Slot } from '../estate.js';
 import { cumulative } from '../rng.js';
 import type { ResolvedFirmware, ResolvedFirmwareCampaign } from '../scenario/resolve-firmware.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { MINUTE, SECOND } from '../time.js';
 
-const Action = { CAMPAIGN: 0, SUBMIT: 1, WAN: 2, HAN: 3, ACTIVATE: 4, EXECUTE: 5, PPMID_ACTIVATE: 6, READ_BACK: 7 } as const;
+const Action = {
+  CAMPAIGN: 0,
+  SUBMIT: 1,
+  WAN: 2,
+  HAN: 3,
+  ACTIVATE: 4,
+  EXECUTE: 5,
+  PPMID_ACTIVATE: 6,
+  READ_BACK: 7,
+  CH_ACTIVATE: 8,
+} as const;
 
 /** Model slot → premises slot (estate.ts MODEL_SLOTS order: CH, ESME, GSME, PPMID). */
 const MODEL_SLOT_SLOT = [Slot.CH, Slot.ESME, Slot.GSME, Slot.PPMID] as const;
@@ -43,15 +65,26 @@ interface Target {
 }
 
 /**
- * Firmware management (MP122B R3; docs/domain.md §1.4–1.7). A campaign lists its targets in many
- * 11.1 requests (11.4 for PPMIDs, SECMP0007); the DSP validates each; the CSP / SMETS1 SP
- * delivers the image to the CH over the WAN (CS05a for the CH itself), telling the User with DCC
- * Alert N60 / N61; the CH passes it over the HAN (CS05b / CS05c) and the device acknowledges with
- * the Firmware Distribution Receipt Alert (0x8F72 / 0x8F1C) or, for PPMIDs, the CH's CCS08
- * (0x8F8A / 0x8F89). The Service User then sends 11.3, immediate or future-dated (0x8F66 /
- * 0x8F67), and confirms with 11.2; a PPMID activates by itself and raises CS09. Models that cannot
- * acknowledge (IOC/MDS PPMIDs) receive and activate images without any HAN-side signal: the truth
- * knows, the wire does not.
+ * Firmware management (MP122B R3; docs/domain.md §1.4–1.7). Three routes:
+ *
+ * - SMETS2 meters and PPMIDs: a campaign lists its targets in many 11.1 requests (11.4 for SMETS2
+ *   PPMIDs, SECMP0007); the DSP validates each; the CSP delivers the image to the CH over the
+ *   WAN, telling the User with DCC Alert N60 / N61 for ESME / GSME only; the CH passes it over the
+ *   HAN (CS05b / CS05c) and the device acknowledges with the Firmware Distribution Receipt Alert
+ *   (0x8F72 / 0x8F1C) or, for PPMIDs, the CH's CCS08 (0x8F8A / 0x8F89). The Service User then
+ *   sends 11.3, immediate or future-dated (0x8F66 / 0x8F67), and confirms with 11.2; a PPMID
+ *   activates by itself and raises CS09.
+ * - SMETS1 devices (PPMIDs included: SECMP0007 "is only applicable to SMETS2 Devices"): 11.1
+ *   through the DSP to the SMETS1 SP, which delivers and reports each device's distribution
+ *   status when its data exists (CR1440; `smets1SpData`), for a model that cannot acknowledge
+ *   (IOC/MDS PPMIDs) only to the comms hub; no GBCS alerts, no N60 / N61. The Service User
+ *   activates with 11.3 on its own timetable.
+ * - Communications Hubs: "sent directly on the CSP and SMETS1 Service Provider networks", no
+ *   11.1 / 11.3: the Service Provider delivers and activates the image itself, and the DCC sees
+ *   only the activation (the inventory's firmware version).
+ *
+ * Whatever no network reports, the truth still knows. The alerts this process raises are kept in
+ * the alert truth (R4) as well, so that no alert on the wire is missing from it.
  */
 export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): BusinessProcess {
   const rng = ctx.rng('firmware');
@@ -60,7 +93,11 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
   const targets: Target[] = [];
   /** The 11.x requests as Users experienced them, for the SRV measures (R1), as install.ts does for 8.14.x. */
   const srvTruth = new SrvCounters();
+  /** The alerts this process puts on the wire, as R4 counts them (alerts.ts keeps the rest). */
+  const alertTruth = new AlertCounters();
+  const alertTrt = ctx.scenario.metrics.trt.alert;
   const srvTrt = trtByClass(ctx.scenario.metrics.trt);
+  /** Per campaign, per (Service User, SMETS generation): targets, as each list goes in its own requests. */
   const campaignTargets: number[][][] = cfg.campaigns.map(() => []);
   const models = cfg.deviceModels;
   const capsOf = models.map(
@@ -108,6 +145,8 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
           return ppmidActivate(a);
         case Action.READ_BACK:
           return readBack(a);
+        case Action.CH_ACTIVATE:
+          return chActivate(a);
         default:
           throw new RangeError(`firmware: unknown action ${action}`);
       }
@@ -117,6 +156,7 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       for (const t of targets) figures.add(t.rec);
       figures.report(out, asOfMs);
       srvTruth.report(out);
+      alertTruth.report(out);
     },
   };
 
@@ -163,6 +203,23 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       if (camp.models !== null && !camp.models.includes(model.name)) continue;
       if (!rng.chance(camp.targetShare)) continue;
       const offline = rng.chance(cfg.offlineShare);
+      const offlineUntil = offline ? ctx.now + Math.round(rng.exponential(cfg.offlineMeanMs)) : 0;
+      if (slot === Slot.CH) {
+        // The CSP / SMETS1 SP rolls the image out over its own network through the submission period.
+        const t: Target = {
+          rec: newChImageRecord(camp.firmwareVersion, net, model.name),
+          campaign: c,
+          premises: p,
+          modelSlot: k,
+          acks: false,
+          futureDated: false,
+          offlineUntil,
+          requestId: 0,
+        };
+        targets.push(t);
+        ctx.schedule(ctx.now + MINUTE + Math.floor(rng.uniform(0, camp.submitOverMs)), Action.WAN, targets.length - 1, 1);
+        continue;
+      }
       // The truth always knows whether the HAN received the image: nothing is "not measurable" here.
       const rec = newTargetRecord(
         campaignLabel(camp.firmwareVersion),
@@ -181,16 +238,17 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
         modelSlot: k,
         acks: model.acksImage,
         futureDated: model.futureDatedActivation,
-        offlineUntil: offline ? ctx.now + Math.round(rng.exponential(cfg.offlineMeanMs)) : 0,
+        offlineUntil,
         requestId: 0,
       };
       const user = estate.user[p] as number;
-      while (perUser.length <= user) perUser.push([]);
-      (perUser[user] as number[]).push(targets.length);
+      const list = user * 2 + (isSmets1(net) ? 1 : 0);
+      while (perUser.length <= list) perUser.push([]);
+      (perUser[list] as number[]).push(targets.length);
       targets.push(t);
       // What the DCC inventory holds for the target (model, capabilities): the pipeline's only
       // source for "this device cannot acknowledge".
-      const ppmidCh = slot === Slot.PPMID && ((estate.flags[p] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0;
+      const ppmidCh = slot === Slot.PPMID && !isSmets1(net) && ((estate.flags[p] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0;
       // Through the queue, one event at a time: a burst this size would overflow the batch builder.
       ctx.emitAt(ctx.now, {
         kind: EventKind.INVENTORY,
@@ -200,18 +258,18 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
         network: net,
         user,
         code: model.name,
-        ref: slot === Slot.CH || isSmets1(net) ? 0 : estate.device(p, Slot.CH),
+        ref: isSmets1(net) ? 0 : estate.device(p, Slot.CH),
         value: (capsOf[modelIndex] as number) | (ppmidCh ? ModelCapability.CH_NO_PPMID_FIRMWARE : 0),
       });
     }
-    // Each Service User sends its own DeviceIDLists, spread over the submission period.
+    // Each Service User sends its own DeviceIDLists, SMETS1 and SMETS2 apart, spread over the submission period.
     let requests = 0;
     for (const list of perUser) requests += Math.ceil(list.length / camp.requestSize);
     let r = 0;
-    perUser.forEach((list, user) => {
+    perUser.forEach((list, li) => {
       for (let first = 0; first < list.length; first += camp.requestSize) {
         const at = ctx.now + MINUTE + Math.floor((camp.submitOverMs * r) / Math.max(1, requests));
-        ctx.schedule(at, Action.SUBMIT, c, user * 1_000_000 + first / camp.requestSize);
+        ctx.schedule(at, Action.SUBMIT, c, li * 1_000_000 + first / camp.requestSize);
         r++;
       }
     });
@@ -219,10 +277,13 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
 
   function submit(c: number, key: number): void {
     const camp = cfg.campaigns[c] as ResolvedFirmwareCampaign;
-    const user = Math.floor(key / 1_000_000);
+    const li = Math.floor(key / 1_000_000);
+    const user = Math.floor(li / 2);
+    const smets1 = li % 2 === 1;
     const first = (key % 1_000_000) * camp.requestSize;
-    const list = ((campaignTargets[c] as number[][])[user] as number[]).slice(first, first + camp.requestSize);
-    const srv = camp.deviceType === DeviceType.PPMID ? Srv.UPDATE_PPMID_FIRMWARE : Srv.UPDATE_FIRMWARE;
+    const list = ((campaignTargets[c] as number[][])[li] as number[]).slice(first, first + camp.requestSize);
+    // 11.4 is SECMP0007's, "only applicable to SMETS2 Devices": a SMETS1 PPMID's image goes in an 11.1.
+    const srv = camp.deviceType === DeviceType.PPMID && !smets1 ? Srv.UPDATE_PPMID_FIRMWARE : Srv.UPDATE_FIRMWARE;
     // Unique across streams: a rejection (one Service Response for the whole DeviceIDList) must
     // find its devices in a pipeline that merges every shard's stream.
     const requestId = (ctx.shard + 1) * REQUEST_ID_SHARD_STRIDE + ctx.nextId();
@@ -268,10 +329,9 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
         continue;
       }
       ctx.schedule(responseAt + Math.round(rng.lognormal(cfg.wanDelayMedianMs, DELAY_SIGMA)), Action.WAN, ti, 1);
-      // No acknowledgement will come for a CH image or a model that cannot send one: the Service
-      // User activates on its own timetable (R3 interim: "report 11.3 Activate only").
-      if (t.rec.deviceType !== DeviceType.PPMID && (t.rec.deviceType === DeviceType.CH || !t.acks))
-        ctx.schedule(listedAt + camp.activateAfterMs, Action.ACTIVATE, ti);
+      // No acknowledgement will come for a SMETS1 device or a model that cannot send one: the
+      // Service User activates on its own timetable (R3 interim: "report 11.3 Activate only").
+      if (smets1 || (t.rec.deviceType !== DeviceType.PPMID && !t.acks)) ctx.schedule(listedAt + camp.activateAfterMs, Action.ACTIVATE, ti);
     }
   }
 
@@ -293,9 +353,12 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     return estate.device(t.premises, MODEL_SLOT_SLOT[t.modelSlot] as number);
   }
 
-  /** Hop offsets of an alert (CSP / S1SP, DSP, User, User ack); CSP North and SMETS1 SP hops are invisible to the DSP (CR1438). */
-  function hops(network: number, dcc: boolean): [number, number, number, number] {
-    const csp = dcc || network === Network.CSP_NORTH || isSmets1(network) ? -1 : Math.round(rng.uniform(500, 5000));
+  /**
+   * Hop offsets of an alert (CSP / S1SP, DSP, User, User confirms) as they happened. A DCC Alert
+   * is generated in the DCC: no CSP hop.
+   */
+  function hops(dcc: boolean): [number, number, number, number] {
+    const csp = dcc ? -1 : Math.round(rng.uniform(500, 5000));
     const dsp = Math.round(rng.uniform(5000, 8000));
     const toUser = dsp + Math.round(rng.uniform(200, 3000));
     return [csp, dsp, toUser, toUser + Math.round(rng.uniform(100, 2000))];
@@ -309,6 +372,12 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     ref: number,
     outcome = 0,
   ): void {
+    const network = t.rec.network;
+    const h = hops(kind === EventKind.DCC_ALERT);
+    // The wire carries what the DSP sees: not the CSP hop of CSP North or a SMETS1 SP (CR1438).
+    const visible = network !== Network.CSP_NORTH && !isSmets1(network);
+    // emitAt drops what falls after the run's end: so does the truth.
+    if (at <= ctx.scenario.endMs) alertTruth.add(kind, alertTruth.code(code), network, at, h[0], h[1], h[2], h[3], alertTrt);
     ctx.emitAt(at, {
       kind,
       timeMs: 0,
@@ -320,8 +389,18 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       deviceType: t.rec.deviceType,
       network: t.rec.network,
       user: estate.user[t.premises] as number,
-      hops: hops(t.rec.network, kind === EventKind.DCC_ALERT),
+      hops: [visible ? h[0] : -1, h[1], h[2], h[3]],
     });
+  }
+
+  /** N60 / N61 are for ESME and GSME images (S7b), over a CSP: not PPMIDs, not SMETS1. */
+  function toldByN60(t: Target): boolean {
+    return !isSmets1(t.rec.network) && (t.rec.deviceType === DeviceType.ESME || t.rec.deviceType === DeviceType.GSME);
+  }
+
+  /** The SMETS1 SP tells the DCC of this device's distribution (CR1440) when that data exists. */
+  function s1spReports(t: Target): boolean {
+    return isSmets1(t.rec.network) && cfg.smets1SpData;
   }
 
   /** CSP / SMETS1 SP delivery of the image to the CH over the WAN (CS05a for the CH itself). */
@@ -331,10 +410,14 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     if (ok) {
       if (t.rec.deviceType === DeviceType.CH) {
         received(t);
+        // The Service Provider activates its own image [ASSUMPTION: after the campaign's activateAfter].
+        ctx.schedule(ctx.now + (cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign).activateAfterMs, Action.CH_ACTIVATE, ti);
         return;
       }
       t.rec.chDeliveredAt = ctx.now;
-      alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.DELIVERED, t.requestId);
+      if (toldByN60(t)) alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.DELIVERED, t.requestId);
+      // A model that cannot acknowledge: the SMETS1 SP reports distribution to the comms hub only.
+      else if (s1spReports(t) && !t.acks) alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.S1SP_DISTRIBUTED, t.requestId);
       ctx.schedule(ctx.now + Math.round(rng.lognormal(cfg.hanDelayMedianMs, DELAY_SIGMA)), Action.HAN, ti, 1);
       return;
     }
@@ -345,7 +428,8 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     t.rec.failedAt = ctx.now;
     if (t.rec.deviceType === DeviceType.CH) return; // CH images: nothing is told (R3)
     t.rec.chFailedAt = ctx.now;
-    alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.DELIVERY_FAILED, t.requestId);
+    if (toldByN60(t)) alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.DELIVERY_FAILED, t.requestId);
+    else if (s1spReports(t)) alert(EventKind.DCC_ALERT, ctx.now, t, FirmwareAlert.S1SP_DISTRIBUTION_FAILED, t.requestId);
   }
 
   function received(t: Target): void {
@@ -356,11 +440,14 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
   /** The CH passes the image to the device over the HAN (CS05b, or CS05c by ZigBee OTA for PPMIDs). */
   function han(ti: number, attempt: number): void {
     const t = targets[ti] as Target;
+    const smets1 = isSmets1(t.rec.network);
     const ppmid = t.rec.deviceType === DeviceType.PPMID;
     const ackAt = ctx.now + Math.round(rng.uniform(5 * SECOND, 60 * SECOND));
     const negative = (): void => {
       t.rec.failedAt = ctx.now;
-      if (t.acks)
+      if (smets1) {
+        if (s1spReports(t) && t.acks) alert(EventKind.DCC_ALERT, ackAt, t, FirmwareAlert.S1SP_DISTRIBUTION_FAILED, t.requestId);
+      } else if (t.acks)
         alert(
           EventKind.DEVICE_ALERT,
           ackAt,
@@ -371,7 +458,7 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
         );
     };
     // A CH without SECMP0007 firmware discards a PPMID image (CCS08 "Image Discarded").
-    if (ppmid && ((estate.flags[t.premises] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0) {
+    if (ppmid && !smets1 && ((estate.flags[t.premises] as number) & PremisesFlag.CH_PPMID_FIRMWARE) === 0) {
       negative();
       return;
     }
@@ -385,6 +472,11 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       return;
     }
     received(t);
+    if (smets1) {
+      // The Service User has its 11.3 scheduled already (no GBCS acknowledgement in SMETS1).
+      if (s1spReports(t) && t.acks) alert(EventKind.DCC_ALERT, ackAt, t, FirmwareAlert.S1SP_DISTRIBUTED, t.requestId);
+      return;
+    }
     const acked = t.acks && !rng.chance(cfg.ackLoss);
     if (acked)
       alert(
@@ -416,8 +508,8 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
       estate.firmware[i] = t.rec.version;
       estate.pendingFirmware[i] = 0;
       // The Service User reads the version back when it learns of the activation; nothing tells
-      // it that a model without acknowledgements activated (a PPMID activates by itself).
-      if (t.acks || t.rec.deviceType !== DeviceType.PPMID)
+      // it that a model without acknowledgements activated (a SMETS2 PPMID activates by itself).
+      if (t.acks || t.rec.deviceType !== DeviceType.PPMID || isSmets1(t.rec.network))
         ctx.schedule(at + (cfg.campaigns[t.campaign] as ResolvedFirmwareCampaign).readBackAfterMs, Action.READ_BACK, ti);
     } else {
       t.rec.activationFailedAt = at;
@@ -471,6 +563,41 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const outcome = rng.chance(cfg.activationFailure) ? Outcome.ACTIVATION_FAILURE : Outcome.SUCCESS;
     activated(ti, t, outcome, ctx.now);
     if (t.acks) alert(EventKind.DEVICE_ALERT, ctx.now, t, FirmwareAlert.PPMID_ACTIVATION, t.requestId, outcome);
+  }
+
+  /**
+   * The CSP / SMETS1 SP activates a CH image it delivered; the DCC learns only of a success, as
+   * the CH's firmware version in the inventory (INVENTORY value bits 8–15). Nobody reads it back
+   * with an 11.2: no Supplier activated it.
+   */
+  function chActivate(ti: number): void {
+    const t = targets[ti] as Target;
+    if (!reachable(t)) {
+      ctx.schedule(ctx.now + cfg.retryAfterMs, Action.CH_ACTIVATE, ti);
+      return;
+    }
+    const outcome = executionOutcome(t);
+    if (outcome !== Outcome.SUCCESS) {
+      t.rec.activationFailedAt = ctx.now;
+      t.rec.activationOutcome = outcome;
+      return;
+    }
+    t.rec.activatedAt = ctx.now;
+    const i = t.premises * MODEL_SLOTS + t.modelSlot;
+    estate.firmware[i] = t.rec.version;
+    estate.pendingFirmware[i] = 0;
+    const modelIndex = (estate.models[i] as number) - 1;
+    ctx.emit({
+      kind: EventKind.INVENTORY,
+      timeMs: 0,
+      device: deviceOf(t),
+      deviceType: DeviceType.CH,
+      network: t.rec.network,
+      user: 0,
+      code: t.rec.model,
+      ref: 0,
+      value: (capsOf[modelIndex] as number) | (t.rec.version << INVENTORY_FIRMWARE_SHIFT),
+    });
   }
 
   /** 11.2 Read Firmware Version: the Service User's confirmation; `value` of the response = version running. */

@@ -107,7 +107,8 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
   function newRequest(srv: number, p: number, at: number): number {
     const s = slots.alloc();
     const network = estate.network[p] as number;
-    const gas = estate.hasGas(p) && !isSmets1(network) && rng.chance(0.45);
+    // SMETS1 gas meters are DCC-enrolled devices like SMETS2 ones: they receive Service Requests too.
+    const gas = estate.hasGas(p) && rng.chance(0.45);
     slots.srv[s] = srv;
     slots.premises[s] = p;
     slots.network[s] = network;

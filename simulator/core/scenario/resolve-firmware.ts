@@ -34,6 +34,8 @@ export interface ResolvedFirmware {
   /** Every model; index + 1 is what the estate stores. */
   readonly deviceModels: readonly ResolvedDeviceModel[];
   readonly chPpmidFirmwareShare: number;
+  /** CR1440: the SMETS1 SPs report per-device firmware distribution (S1SP firmware alerts). */
+  readonly smets1SpData: boolean;
   readonly campaigns: readonly ResolvedFirmwareCampaign[];
   readonly dspRejectShare: number;
   readonly wanDelayMedianMs: number;
@@ -92,6 +94,7 @@ export function resolveFirmware(f: FirmwareInput, startMs: number): ResolvedFirm
   return {
     deviceModels: models,
     chPpmidFirmwareShare: f.chPpmidFirmwareShare,
+    smets1SpData: f.smets1SpData,
     campaigns: f.campaigns.map((c) => ({
       name: c.name,
       deviceType: FIRMWARE_DEVICE_TYPE[c.deviceType] as number,

@@ -41,5 +41,6 @@ export function resolveMetricConfig(s: Scenario, incidents: ResolvedIncidents | 
     })),
     incidentTargets: incidentTargetsOf(incidents),
     latenessMs: parseDuration(s.reporting.lateness) as number,
+    smets1SpFirmwareData: s.traffic.firmware?.smets1SpData ?? true,
   };
 }

@@ -53,6 +53,12 @@ export const FirmwareOutageSchema = z.strictObject({
 /** Firmware delivery, acknowledgement and activation (R3; docs/domain.md §1.4–1.7, §4.2). */
 export const FirmwareSchema = z.strictObject({
   deviceModels: z.array(DeviceModelSchema).max(250).optional(),
+  /**
+   * Whether the SMETS1 Service Providers report each SMETS1 target's firmware distribution (CR1440:
+   * "the success or failure and Round Trip Time of both the upload and activation"). false: the
+   * interim, where SMETS1 firmware is measured by 11.3 activation only.
+   */
+  smets1SpData: z.boolean().default(true),
   /** PPMID premises whose CH runs SECMP0007 firmware able to deliver PPMID images [ASSUMPTION]. */
   chPpmidFirmwareShare: share().default(0.95),
   campaigns: z

@@ -15,7 +15,7 @@ import { runReport } from './run-report-fixture.js';
 
 // A pipeline that computes install and srv only: firmware and incident figures are "not reported".
 const families = ['install', 'srv'];
-const fw = { deviceType: 'PPMID', network: 'north', month: '2026-03' };
+const fw = { deviceType: 'PPMID', smets: 'smets2', network: 'north', month: '2026-03' };
 const inc = { category: '3', smets: 'smets2', resolver: 'csp-north', month: '2026-03' };
 const s = (id: string, labels: Record<string, string>, value: number): MetricSample => ({ id, labels, value });
 const truth = [
@@ -79,7 +79,8 @@ describe('a figure the pipeline does not report', () => {
       '+1',
     ]);
     // Ids of a not-reported family with no row in a group are not reported there either, not 0.
-    expect(cells(lines.find((l) => l.startsWith('  PPMID')))).toEqual([
+    expect(cells(lines.find((l) => l.startsWith('  smets2')))).toEqual([
+      'smets2',
       'PPMID',
       'north',
       '8 / 8 / not reported',
@@ -94,7 +95,7 @@ describe('a figure the pipeline does not report', () => {
     expect(md).toContain('| HANs received (acknowledged) | 6 | 5 | not reported | +1 |  |');
     expect(md).toContain('| Targets listed in 11.1 / 11.4 | 8 | 8 | not reported |  |  |');
     expect(md).toContain('| Install & Commission (8.14.1) | 5 | 4 | 4 | +1 |  |');
-    expect(md).toContain('| PPMID | 2026-03 | north | 6 | 5 | not reported |');
+    expect(md).toContain('| PPMID | 2026-03 | north | smets2 | 6 | 5 | not reported |');
     expect(md).toContain('| families reported | install, srv |');
     expect(md).toContain('| not reported | firmware, incident |');
   });

@@ -239,7 +239,9 @@ describe('CPM1–CPM3 in the PMR', () => {
       reportedPercent: 90,
     });
     expect(cpm(april, 'CPM3')).toMatchObject({ within: { truth: 4, reported: 4 }, total: { truth: 4, reported: 4 } });
-    expect(renderPmrMarkdown(buildPmr({ ...report, metrics }))).toContain('CPM3: counts the alerts whose CH receipt the DCC can see');
+    expect(renderPmrMarkdown(buildPmr({ ...report, metrics }))).toContain(
+      "CPM3: times each alert from CH receipt (a DCC Alert: its generation) to the User's confirmation",
+    );
   });
 
   it('leaves CPM2 unmeasured when the run has on-demand traffic only', () => {

@@ -124,7 +124,9 @@ describe('service requests and alerts during an outage of their network', () => 
   it('holds alerts at the CH until the network is back; the CSP validates none during the outage', () => {
     let held = 0;
     for (const e of down.events) {
-      if (e.kind !== K.DEVICE_ALERT && e.kind !== K.DCC_ALERT) continue;
+      // A DCC Alert is generated in the DCC: no CH → CSP hop, and nothing for the SM WAN to hold.
+      if (e.kind === K.DCC_ALERT) expect(e.hops?.[0]).toBe(-1);
+      if (e.kind !== K.DEVICE_ALERT) continue;
       const h0 = e.hops?.[0] ?? -1;
       expect(h0).toBeGreaterThanOrEqual(0);
       expect(inWindow(e.timeMs + h0)).toBe(false);

@@ -92,8 +92,16 @@ describe('service requests and alerts, simulated', () => {
     const central = alerts.filter((e) => e.network === N.CSP_CENTRAL);
     expect(north.length).toBeGreaterThan(0);
     expect(north.every((e) => e.hops?.[0] === -1)).toBe(true);
-    expect(central.every((e) => (e.hops?.[0] ?? -1) >= 0)).toBe(true);
-    expect(total(a.observed, 'alert.measured', { network: 'north' })).toBe(0);
+    // ...and the interim DSP-only timing keeps every delivered alert in view.
+    expect(total(a.observed, 'alert.interimMeasured', { network: 'north' })).toBe(north.filter((e) => (e.hops?.[2] ?? -1) >= 0).length);
+    // A Device Alert in Central has a visible CSP hop; a DCC Alert (N24) has none at all.
+    expect(central.every((e) => (e.hops?.[0] ?? -1) >= 0 === (e.kind === K.DEVICE_ALERT))).toBe(true);
+    expect(central.some((e) => e.kind === K.DCC_ALERT)).toBe(true);
+    // Only DCC Alerts (generated in the DCC, no CH hop) are timed end to end in the North.
+    const northDccConfirmed = north.filter((e) => e.kind === K.DCC_ALERT && (e.hops?.[3] ?? -1) >= 0).length;
+    expect(northDccConfirmed).toBeGreaterThan(0);
+    expect(total(a.observed, 'alert.measured', { network: 'north' })).toBe(northDccConfirmed);
+    expect(total(a.observed, 'alert.notMeasurable', { network: 'north' })).toBeGreaterThan(0);
     expect(total(a.truth, 'alert.measured', { network: 'north' })).toBeGreaterThan(0);
     expect(total(a.observed, 'alert.volume')).toBe(total(a.truth, 'alert.volume'));
   });

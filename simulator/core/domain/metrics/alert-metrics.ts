@@ -13,20 +13,35 @@ export const AlertMetric = {
   VOLUME: 'alert.volume',
   /** Latency per hop as a distribution: {hop, network, bucket} bucket counts (histogram.ts). */
   HOP_LATENCY: 'alert.hopLatency',
-  /** Alerts whose CH → Service User time is measurable (CSP hop visible and delivered), {network, month}. */
+  /**
+   * R4 / CPM3, end to end: alerts the Service User confirmed whose whole time is visible, from
+   * CH receipt (Device Alert, CSP hop visible) or DCC generation (DCC Alert) to the User's
+   * confirmation, {network, smets, month}.
+   */
   MEASURED: 'alert.measured',
-  /** Of those, delivered to the Service User within the alert TRT (≤), {network, month}. */
+  /** Of those, confirmed by the User within the alert TRT (≤) of CH receipt / generation, {network, smets, month}. */
   WITHIN_TARGET: 'alert.withinTarget',
-  /** Alerts delivered whose CH receipt time the DCC cannot see (CSP North, SMETS1 SP: CR1438), {network, month}. */
+  /**
+   * Confirmed Device Alerts whose CH receipt time the DCC cannot see (CSP North, SMETS1 SP:
+   * CR1438), {network, smets, month}: not in the end-to-end measure, timed DSP-only below.
+   */
   NOT_MEASURABLE: 'alert.notMeasurable',
+  /** The interim DSP-only timing: every alert delivered to the User, DSP validated → sent to the User, {network, smets, month}. */
+  INTERIM_MEASURED: 'alert.interimMeasured',
+  /** Of those, sent to the User within the alert TRT (≤) of the DSP's validation, {network, smets, month}. */
+  INTERIM_WITHIN_TARGET: 'alert.interimWithinTarget',
   /** Alerts validated by the DSP and held back by Alert Storm Protection, {code, network, month}. */
   THROTTLED: 'alert.throttled',
   /** Alerts delivered to Service Users per 15-minute interval (CR1418), {interval}: UTC start "2026-03-02T10:15Z". */
   THROUGHPUT: 'alert.throughput',
 } as const;
 
-/** Hops between the 5 timestamps of an alert, and the end-to-end measure of R4 / CPM3. */
-export const ALERT_HOPS = ['ch-csp', 'csp-dsp', 'dsp-user', 'user-confirm', 'ch-user'] as const;
+/**
+ * Hops between the 5 timestamps of an alert; `ch-user` is CH receipt → sent to the User, and
+ * `ch-confirm` CH receipt → confirmed by the User, the R4 / CPM3 measure. DCC Alerts start in the
+ * DCC: they have no CH → CSP hop, so only `dsp-user` and `user-confirm`.
+ */
+export const ALERT_HOPS = ['ch-csp', 'csp-dsp', 'dsp-user', 'user-confirm', 'ch-user', 'ch-confirm'] as const;
 const HOPS = ALERT_HOPS.length;
 const NETS = NETWORK_MAX + 1;
 const MAX_BUCKET = 1100; // ≈ 2^38 ms: any latency a run can produce
@@ -45,6 +60,8 @@ export class AlertCounters implements Accumulator {
   private readonly measured = new Map<number, number>();
   private readonly within = new Map<number, number>();
   private readonly notMeasurable = new Map<number, number>();
+  private readonly interimMeasured = new Map<number, number>();
+  private readonly interimWithin = new Map<number, number>();
   private readonly throughput = new Map<number, number>();
   private readonly latency = new Float64Array(HOPS * NETS * MAX_BUCKET);
 
@@ -77,20 +94,31 @@ export class AlertCounters implements Accumulator {
     const mn = m * NETS + network;
     const dcc = kind === EventKind.DCC_ALERT ? 1 : 0;
     inc(this.volume, (mn * 2 + dcc) * 65536 + code);
-    if (h0 >= 0) this.hop(0, network, h0);
-    if (h0 >= 0 && h1 >= 0) this.hop(1, network, h1 - h0);
+    // A DCC Alert is generated inside the DCC: no CH → CSP hop, whatever h0 says.
+    const ch = dcc === 1 ? -1 : h0;
+    if (ch >= 0) this.hop(0, network, ch);
+    if (ch >= 0 && h1 >= 0) this.hop(1, network, h1 - ch);
     if (h1 >= 0 && h2 >= 0) this.hop(2, network, h2 - h1);
     if (h2 >= 0 && h3 >= 0) this.hop(3, network, h3 - h2);
     if (h1 >= 0 && h2 < 0) inc(this.throttled, mn * 65536 + code);
     if (h2 < 0) return;
     inc(this.throughput, Math.floor((timeMs + h2) / THROUGHPUT_INTERVAL_MS));
-    if (h0 < 0) {
+    // MP122B: "the DCC advised it could only measure Alerts from the point they enter and leave
+    // the DSP": the interim timing, for every alert delivered.
+    if (h1 >= 0) {
+      inc(this.interimMeasured, mn);
+      if (h2 - h1 <= alertTrtMs) inc(this.interimWithin, mn);
+    }
+    if (ch >= 0) this.hop(4, network, h2);
+    // R4 ends "when the Service User has confirmed receipt of the Alert".
+    if (h3 < 0) return;
+    if (dcc === 0 && ch < 0) {
       inc(this.notMeasurable, mn);
       return;
     }
-    this.hop(4, network, h2);
+    if (ch >= 0) this.hop(5, network, h3);
     inc(this.measured, mn);
-    if (h2 <= alertTrtMs) inc(this.within, mn);
+    if (h3 <= alertTrtMs) inc(this.within, mn);
   }
 
   private hop(hop: number, network: number, ms: number): void {
@@ -124,6 +152,8 @@ export class AlertCounters implements Accumulator {
     for (const [k, v] of this.measured) out.add(AlertMetric.MEASURED, netMonth(k), v);
     for (const [k, v] of this.within) out.add(AlertMetric.WITHIN_TARGET, netMonth(k), v);
     for (const [k, v] of this.notMeasurable) out.add(AlertMetric.NOT_MEASURABLE, netMonth(k), v);
+    for (const [k, v] of this.interimMeasured) out.add(AlertMetric.INTERIM_MEASURED, netMonth(k), v);
+    for (const [k, v] of this.interimWithin) out.add(AlertMetric.INTERIM_WITHIN_TARGET, netMonth(k), v);
     for (const [k, v] of this.throughput) out.add(AlertMetric.THROUGHPUT, { interval: intervalLabel(k) }, v);
     for (let hop = 0; hop < HOPS; hop++)
       for (let net = 0; net < NETS; net++) {

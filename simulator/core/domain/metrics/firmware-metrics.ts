@@ -5,6 +5,9 @@ import {
   DeviceType,
   EventKind,
   FirmwareAlert,
+  INVENTORY_CAPS_MASK,
+  INVENTORY_FIRMWARE_SHIFT,
+  isSmets1,
   ModelCapability,
   NETWORK_LABELS,
   Outcome,
@@ -27,15 +30,24 @@ export const FirmwareMetric = {
   TARGETS: 'firmware.targets',
   /** Targets whose request failed DSP validation. */
   REJECTED: 'firmware.rejected',
-  /** Targets whose image the DCC delivered to their Communications Hub (N60). */
+  /**
+   * Targets whose image reached their Communications Hub: N60 (SMETS2 ESME / GSME), or the SMETS1
+   * SP's distribution status for a model that cannot acknowledge (IOC/MDS PPMIDs, CR1440).
+   */
   CH_DISTRIBUTED: 'firmware.chDistributed',
-  /** Targets whose image the DCC could not deliver to their CH (N61). */
+  /** Targets whose image could not be delivered to their CH (N61, or the SMETS1 SP's failure status for such a model). */
   CH_DISTRIBUTION_FAILED: 'firmware.chDistributionFailed',
-  /** Targets whose HAN received the image: acknowledged by 0x8F72 or CCS08 0x8F8A (truth: really received). */
+  /**
+   * Targets whose HAN received the image: acknowledged by 0x8F72 or CCS08 0x8F8A (SMETS2), or the
+   * SMETS1 SP's distribution status (CR1440) (truth: really received).
+   */
   RECEIVED: 'firmware.received',
   /** Targets with a negative acknowledgement (0x8F1C, CCS08 0x8F89) or an N61, and no positive one. */
   FAILED: 'firmware.failed',
-  /** Targets that cannot acknowledge (model flag, or a CH image), kept apart from failed; label `reason`. Never in truth. */
+  /**
+   * Targets whose receipt nobody can report, kept apart from failed; label `reason`: the model
+   * cannot acknowledge, a CH image, or a SMETS1 target without SMETS1 SP data. Never in truth.
+   */
   NOT_MEASURABLE: 'firmware.notMeasurable',
   /** Targets that can acknowledge and have not yet, with no negative signal. */
   AWAITING_ACK: 'firmware.awaitingAck',
@@ -45,7 +57,10 @@ export const FirmwareMetric = {
   ACTIVATED: 'firmware.activated',
   /** Failed activations, label `outcome`. */
   ACTIVATION_FAILED: 'firmware.activationFailed',
-  /** CH targets activated: CH firmware is measurable only at activation (R3). */
+  /**
+   * CH images activated: the CSP / SMETS1 SP sends a CH image over its own network and activates
+   * it (no 11.1 / 11.3); the DCC sees only the activation, as the inventory's firmware version (R3).
+   */
   CH_ACTIVATED: 'firmware.chActivated',
   /** 11.2 Read Firmware Version returned the campaign's version. */
   VERSION_CONFIRMED: 'firmware.versionConfirmed',
@@ -55,7 +70,12 @@ export const FirmwareMetric = {
   TIME_TO_ACTIVATION_MS: 'firmware.timeToActivationMs',
 } as const;
 
-export const NotMeasurableReason = { NONE: '', NO_ACK: 'modelCannotAck', CH_IMAGE: 'chImage' } as const;
+export const NotMeasurableReason = {
+  NONE: '',
+  NO_ACK: 'modelCannotAck',
+  CH_IMAGE: 'chImage',
+  NO_SMETS1_SP_DATA: 'noSmets1SpData',
+} as const;
 
 const OUTCOME_LABELS: Readonly<Record<number, string>> = {
   [Outcome.FAILURE]: 'failure',
@@ -181,6 +201,13 @@ export class FirmwareFigures implements Accumulator {
  * or a CH image) — never failed; else awaiting acknowledgement.
  */
 function judge(counts: Map<string, FigureCount>, r: TargetRecord, asOfMs: number): void {
+  // A CH image is never listed in a DeviceIDList: "measure only the activation of the Image".
+  if (r.deviceType === DeviceType.CH && Number.isNaN(r.listedAt)) {
+    if (r.activatedAt <= asOfMs) count(counts, FirmwareMetric.CH_ACTIVATED, r, r.activatedAt);
+    else if (r.activationFailedAt <= asOfMs)
+      count(counts, FirmwareMetric.ACTIVATION_FAILED, r, r.activationFailedAt, 'outcome', OUTCOME_LABELS[r.activationOutcome] ?? 'failure');
+    return;
+  }
   if (!(r.listedAt <= asOfMs)) return;
   count(counts, FirmwareMetric.TARGETS, r, r.listedAt);
   if (r.rejectedAt <= asOfMs) {
@@ -228,6 +255,11 @@ const FIRMWARE_CODES: ReadonlySet<string> = new Set<string>([
   ...Object.values(FirmwareAlert),
 ]);
 
+/** A CH image's record: not listed, known only by its activation (R3). */
+export function newChImageRecord(version: number, network: number, model: string): TargetRecord {
+  return newTargetRecord(campaignLabel(version), DeviceType.CH, network, model, 0, version, Number.NaN, NotMeasurableReason.CH_IMAGE);
+}
+
 /**
  * R3 from observed traffic only. A device's model and capabilities come from the inventory
  * (EVENT_KIND_INVENTORY: model in `code`, ModelCapability flags in `value`), never from the
@@ -235,7 +267,7 @@ const FIRMWARE_CODES: ReadonlySet<string> = new Set<string>([
  * numbers are unique across streams, request ids only within one. Firmware campaigns are low
  * volume, so one small object per target is acceptable here.
  */
-export function createFirmwareMetrics(): MetricFamily {
+export function createFirmwareMetrics(smets1SpData = true): MetricFamily {
   const inventory = new Map<number, { model: string; caps: number }>();
   const targets = new Map<number, TargetRecord[]>();
   /** Devices listed per 11.1 / 11.4 request, until its Service Response (firmware request ids are unique across streams). */
@@ -272,7 +304,19 @@ export function createFirmwareMetrics(): MetricFamily {
       for (let i = 0; i < n; i++) {
         const kind = b.kind[i] as number;
         if (kind === EventKind.INVENTORY) {
-          inventory.set(b.device[i] as number, { model: b.dictionary[b.code[i] as number] ?? '', caps: b.value[i] as number });
+          const device = b.device[i] as number;
+          const value = b.value[i] as number;
+          const model = b.dictionary[b.code[i] as number] ?? '';
+          inventory.set(device, { model, caps: value & INVENTORY_CAPS_MASK });
+          const running = (value >> INVENTORY_FIRMWARE_SHIFT) & 0xff;
+          // A CH running a new image its Service Provider activated: the CH firmware measure.
+          if (running !== 0 && b.deviceType[i] === DeviceType.CH && byVersion(device, running) === undefined) {
+            const r = newChImageRecord(running, b.network[i] as number, model);
+            r.activatedAt = b.baseTimeMs + (b.timeDeltaMs[i] as number);
+            const list = targets.get(device);
+            if (list === undefined) targets.set(device, [r]);
+            else list.push(r);
+          }
           continue;
         }
         if (relevant[b.code[i] as number] !== 1 || kind < EventKind.SERVICE_REQUEST || kind > EventKind.DCC_ALERT) continue;
@@ -289,9 +333,11 @@ export function createFirmwareMetrics(): MetricFamily {
             const reason =
               deviceType === DeviceType.CH
                 ? NotMeasurableReason.CH_IMAGE
-                : inv !== undefined && (inv.caps & ModelCapability.NO_IMAGE_ACK) !== 0
-                  ? NotMeasurableReason.NO_ACK
-                  : NotMeasurableReason.NONE;
+                : isSmets1(b.network[i] as number) && !smets1SpData
+                  ? NotMeasurableReason.NO_SMETS1_SP_DATA
+                  : inv !== undefined && (inv.caps & ModelCapability.NO_IMAGE_ACK) !== 0
+                    ? NotMeasurableReason.NO_ACK
+                    : NotMeasurableReason.NONE;
             const requestId = b.requestId[i] as number;
             const r = newTargetRecord(
               campaignLabel(version),
@@ -343,6 +389,15 @@ export function createFirmwareMetrics(): MetricFamily {
               if (Number.isNaN(r.chDeliveredAt)) r.chDeliveredAt = time;
             } else if (code === FirmwareAlert.DELIVERY_FAILED) {
               r.chFailedAt = time;
+              r.failedAt = time;
+            } else if (code === FirmwareAlert.S1SP_DISTRIBUTED) {
+              // For a model that cannot acknowledge, the SMETS1 SP reports "the distribution
+              // status to the Communications Hub" only (MP122B); otherwise receipt by the device.
+              if (r.notMeasurable === NotMeasurableReason.NO_ACK) {
+                if (Number.isNaN(r.chDeliveredAt)) r.chDeliveredAt = time;
+              } else if (Number.isNaN(r.receivedAt)) r.receivedAt = time;
+            } else if (code === FirmwareAlert.S1SP_DISTRIBUTION_FAILED) {
+              if (r.notMeasurable === NotMeasurableReason.NO_ACK) r.chFailedAt = time;
               r.failedAt = time;
             }
             break;

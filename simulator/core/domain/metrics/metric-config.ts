@@ -43,6 +43,11 @@ export interface MetricConfig {
   readonly incidentTargets?: IncidentTargets;
   /** How long after month end late events can still arrive (R7 watermark); default 48 h. */
   readonly latenessMs?: number;
+  /**
+   * Whether the SMETS1 Service Providers' per-device firmware data exists (CR1440; default true).
+   * Without it, SMETS1 targets are not measurable by receipt: only 11.3 activation (R3 interim).
+   */
+  readonly smets1SpFirmwareData?: boolean;
 }
 
 export const DEFAULT_METRIC_CONFIG: MetricConfig = { trt: DEFAULT_TRT, exclusions: [] };

@@ -119,18 +119,18 @@ describe('SRV metrics (R1) on a hand-built event set', () => {
     expect(t.get(M.WITHIN_TARGET, L('1.2.1', 'billing', 'transform', 'north'))).toBe(1); // 3 000 ms
     expect(t.get(M.REQUESTS, L('1.2.1', 'billing', 'future-dated', 'north'))).toBe(1);
     expect(t.get(M.WITHIN_TARGET, L('1.2.1', 'billing', 'future-dated', 'north'))).toBe(1); // execution + 30 000 ms
-    expect(t.get(M.REQUESTS, L('1.1.1', 'change-of-supplier', 'critical', 'south'))).toBe(1);
+    expect(t.get(M.REQUESTS, L('1.1.1', 'billing', 'critical', 'south'))).toBe(1);
     expect(t.get(M.RESPONSES, L('4.8.1', 'billing', 'dcc-scheduled', 'foc'))).toBe(1);
     expect(t.get(M.WITHIN_TARGET, L('4.8.1', 'billing', 'dcc-scheduled', 'foc'))).toBe(0); // 31 000 ms
   });
 
   it('applies the exclusion list to an excluded failure, counting it and its reason', () => {
-    const crit = L('1.1.1', 'change-of-supplier', 'critical', 'south');
+    const crit = L('1.1.1', 'billing', 'critical', 'south');
     expect(t.get(M.FAILURES, crit)).toBe(1);
     expect(t.get(M.EXCLUDED, { ...crit, reason: 'user-orchestration' })).toBe(1);
     expect(t.get(M.EXCLUDED_FAILURES, { ...crit, reason: 'user-orchestration' })).toBe(1);
     // measure cpm1: the transform step (not a CPM1 class) is not excluded.
-    expect(t.get(M.EXCLUDED, { ...L('1.1.1', 'change-of-supplier', 'transform', 'south'), reason: 'user-orchestration' })).toBe(0);
+    expect(t.get(M.EXCLUDED, { ...L('1.1.1', 'billing', 'transform', 'south'), reason: 'user-orchestration' })).toBe(0);
     const none = run(DEFAULT_METRIC_CONFIG);
     expect(none.get(M.EXCLUDED, { ...crit, reason: 'user-orchestration' })).toBe(0);
     expect(none.get(M.FAILURES, crit)).toBe(1);
@@ -196,7 +196,7 @@ describe('firmware SRVs (11.x) in the SRV family', () => {
     expect(by(M.RESPONSES, '11.3')).toEqual(['critical/ioc/firmware=2', 'future-dated/ioc/firmware=1']);
     expect(by(M.WITHIN_TARGET, '11.3')).toEqual(['critical/ioc/firmware=1', 'future-dated/ioc/firmware=1']);
     expect(by(M.FAILURES, '11.3')).toEqual([]);
-    expect(by(M.RESPONSES, '1.1.1')).toEqual(['transform/north/change-of-supplier=1']);
+    expect(by(M.RESPONSES, '1.1.1')).toEqual(['transform/north/billing=1']);
   });
 
   it('counts 11.1 / 11.4 as Non-Device responses under the Firmware business process', () => {
