@@ -36,9 +36,9 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
   const cpmRows = m.cpms.map((c) => {
     const tm = td(`${c.target} % / ${c.minimum} %`);
     const head = [td(c.cpm, 'l'), td(esc(c.name), 'l')];
-    if (c.notReported === true) return tr([...head, notReportedCell(2), td(pct(c.truthPercent)), tm]);
+    if (c.notReported === true) return tr([...head, notReportedCell(2), td(pct(c.truthPercent)), tm, td('')]);
     if (!c.measured)
-      return tr([...head, td('not measured in this run', 'nm', ' colspan="3" title="the run has no traffic this measure counts"'), tm]);
+      return tr([...head, td('not measured in this run', 'nm', ' colspan="3" title="the run has no traffic this measure counts"'), tm, td('')]);
     const differs = c.truthPercent !== c.reportedPercent;
     const below = c.reportedPercent !== null && c.reportedPercent < c.minimum;
     return tr([
@@ -47,10 +47,14 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
       td(pct(c.reportedPercent), below ? 'fail' : undefined),
       td(pct(c.truthPercent), differs ? 'dt' : undefined),
       tm,
+      td(
+        c.reportedPercent === null ? '' : c.reportedPercent >= c.target ? 'meets the target' : below ? '<b>below the minimum</b>' : 'below the target, above the minimum',
+        'l',
+      ),
     ]);
   });
-  out.push(table(['CPM', 'measure', 'within / total', 'reported', 'truth', 'target / minimum'], cpmRows, [0, 1]));
-  out.push('<p class="muted small">"not measured in this run": the run has no traffic that measure counts, so it has no figure (not 0 %). A reported figure below the minimum is marked.</p>');
+  out.push(table(['CPM', 'measure', 'within / total', 'reported', 'truth', 'target / minimum', 'reported vs target'], cpmRows, [0, 1, 6]));
+  out.push('<p class="muted small">"not measured in this run": the run has no traffic that measure counts, so it has no figure (not 0 %).</p>');
   for (const c of m.cpms)
     if ((c.measured || c.notReported === true) && c.note !== undefined) out.push(`<p class="muted small">${c.cpm}: ${esc(c.note)}</p>`);
   if (m.incidents.length === 0) out.push('<p class="nm">No Category 3–5 incidents in this month.</p>');

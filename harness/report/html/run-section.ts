@@ -45,7 +45,12 @@ export function runHtml(report: RunReport): string {
   }
   if (report.interrupted !== undefined)
     rows.push(row('interrupted', esc(`by ${report.interrupted.signal}`), `every shard was simulated up to ${report.interrupted.atVirtual}`, 'err'));
-  return `<section id="run"><h2>Run, delivery and throughput</h2>${table(['', 'value', ''], rows, [0, 2], 'fig kv')}</section>`;
+  return `<section id="run"><h2>Run, delivery and throughput</h2>${table(['figure', 'value', 'what it means'], rows, [0, 2], 'fig kv')}</section>`;
+}
+
+/** A side's value; a percentile (`.p(99)`) is in ms, so it says so. */
+function side(expect: string, v: number | null): string {
+  return v !== null && /\.p\(\d+(\.\d+)?\)/.test(expect) ? `${num(v)} ms` : reportedNum(v);
 }
 
 export function expectationsHtml(report: RunReport): string {
@@ -56,8 +61,8 @@ export function expectationsHtml(report: RunReport): string {
     tr([
       td(e.passed ? 'PASS' : 'FAIL', e.passed ? 'pass' : 'fail'),
       td(`<code>${esc(e.expect)}</code>`, 'l'),
-      td(esc(e.notReported !== undefined && e.notReported.length > 0 ? expectationValues(e) : reportedNum(e.left)), e.notReported !== undefined && e.notReported.length > 0 ? 'nr l' : undefined),
-      td(esc(e.notReported !== undefined && e.notReported.length > 0 ? '' : reportedNum(e.right))),
+      td(esc(e.notReported !== undefined && e.notReported.length > 0 ? expectationValues(e) : side(e.expect, e.left)), e.notReported !== undefined && e.notReported.length > 0 ? 'nr l' : undefined),
+      td(esc(e.notReported !== undefined && e.notReported.length > 0 ? '' : side(e.expect, e.right))),
     ]),
   );
   const failed = report.expectations.filter((e) => !e.passed).length;

@@ -93,7 +93,11 @@ export function hopLatencyHtml(rows: readonly MetricRow[]): string {
   if (q.length === 0) return '';
   const order = Object.keys(HOPS);
   q.sort((a, b) => order.indexOf(a.labels.hop ?? '') - order.indexOf(b.labels.hop ?? '') || ((a.labels.network ?? '') < (b.labels.network ?? '') ? -1 : 1));
-  const body = q.map((x) => {
+  const span = new Map<string, number>();
+  for (const x of q) span.set(x.labels.hop ?? '', (span.get(x.labels.hop ?? '') ?? 0) + 1);
+  const body = q.map((x, i) => {
+    const hop = x.labels.hop ?? '';
+    const first = i === 0 || q[i - 1]?.labels.hop !== hop;
     const [t, o] = [q3(x.figures.truth), q3(x.figures.observed)];
     const r = x.figures.reported;
     const rs = r === null ? NOT_REPORTED : q3(r);
@@ -106,14 +110,14 @@ export function hopLatencyHtml(rows: readonly MetricRow[]): string {
       words = "Observed without truth: smsim's truth does not time these alerts (a gap in the simulator's model, not a pipeline error).";
       cls = 'above';
     } else if (x.figures.observed.count === 0 && x.figures.truth.count > 0) {
-      words = 'Not measurable: this hop is not visible to the DSP (CSP North and SMETS1 SP data, CR1438). A blind spot, not a pipeline error.';
+      words = 'Not measurable: not visible to the DSP (CSP North / SMETS1 SP data, CR1438). A blind spot, not a pipeline error.';
       cls = 'blind';
     } else if (t !== o) {
       words = `Blind spot: the network times ${num(x.figures.observed.count)} of ${num(x.figures.truth.count)} values.`;
       cls = 'blind';
     }
     return tr([
-      td(esc(HOPS[x.labels.hop ?? ''] ?? x.labels.hop ?? ''), 'l'),
+      first ? td(esc(HOPS[hop] ?? hop), 'l hop', ` rowspan="${span.get(hop) ?? 1}"`) : '',
       td(esc(x.labels.network ?? ''), 'l'),
       td(`${num(x.figures.truth.count)} / ${num(x.figures.observed.count)}`),
       td(esc(t), 'q'),
