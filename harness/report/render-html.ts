@@ -27,7 +27,12 @@ export function renderHtml(report: RunReport, pmr: Pmr, options: HtmlOptions = {
   const tallies: SectionTally[] = [];
   for (const s of METRIC_SECTIONS) {
     const anchor = `sec-${s.prefix.replace(/\.$/, '')}`;
-    const extra = s.prefix === 'srv.' ? srvExtrasHtml(report.metrics) : s.prefix === 'alert.' ? hopLatencyHtml(report.metrics) + throughputHtml(report.metrics) : '';
+    const extra =
+      s.prefix === 'srv.'
+        ? srvExtrasHtml(report.metrics)
+        : s.prefix === 'alert.'
+          ? hopLatencyHtml(report.metrics) + throughputHtml(report.metrics)
+          : '';
     const done = metricSectionHtml(s, report.metrics, anchor, extra);
     if (done === undefined) continue;
     sections.push(done.html);
@@ -37,7 +42,7 @@ export function renderHtml(report: RunReport, pmr: Pmr, options: HtmlOptions = {
   nav.push('<a href="#pmr">Monthly PMR</a>', '<a href="#guide">How to read</a>');
   const result = resultWord(report);
   const body: string[] = [
-    `<h1>${esc(report.scenario.name)} <span class="badge ${result}">${result}</span></h1>`,
+    `<h1>${esc(report.scenario.name)} <span class="badge result-${result.toLowerCase()}">${result}</span></h1>`,
     `<p class="muted">smsim run <code>${esc(report.runId)}</code> · seed <code>${esc(report.seed)}</code> · window ${esc(report.window.start)} → ${esc(report.window.end)} · as of ${esc(pmr.asOf)} · fingerprint <code>${esc(report.fingerprint.slice(0, 16))}…</code></p>`,
   ];
   if (report.scenario.description.trim() !== '') body.push(`<p>${esc(report.scenario.description.trim())}</p>`);
@@ -60,7 +65,8 @@ function summaryHtml(report: RunReport, tallies: readonly SectionTally[]): strin
     `<div class="${count('error') > 0 ? 'err' : ''}"><b>${num(count('error'))}</b>figures with a pipeline error (red)</div>`,
     `<div class="${count('blind') > 0 ? 'blind' : ''}"><b>${num(count('blind'))}</b>figures with a blind spot (amber)</div>`,
   ];
-  if (count('above') > 0) cards.push(`<div class="above"><b>${num(count('above'))}</b>figures observed above truth (violet, explained)</div>`);
+  if (count('above') > 0)
+    cards.push(`<div class="above"><b>${num(count('above'))}</b>figures observed above truth (violet, explained)</div>`);
   cards.push(`<div><b>${num(report.run.lost)}</b>events lost of ${num(report.run.sent)} sent</div>`);
   if (unreported.length > 0) cards.push(`<div><b>${num(unreported.length)}</b>families not reported: ${esc(unreported.join(', '))}</div>`);
   return `<div class="summary">${cards.join('')}</div>`;

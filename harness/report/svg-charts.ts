@@ -62,8 +62,7 @@ export function barChart(title: string, rows: readonly Triple[], note?: string):
     const bars = SERIES.map((s, j) => {
       const v = s.key === 'reported' ? r.reported : r[s.key];
       const y = y0 + j * (barH + 2);
-      if (v === null)
-        return `<text x="${labelW + 2}" y="${y + barH - 1}" class="val nr">${esc('reported: not reported')}</text>`;
+      if (v === null) return `<text x="${labelW + 2}" y="${y + barH - 1}" class="val nr">${esc('reported: not reported')}</text>`;
       const w = (v / max) * plotW;
       return (
         `<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${s.colour}"><title>${esc(`${r.label}: ${s.name} ${num(v)}`)}</title></rect>` +

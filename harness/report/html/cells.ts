@@ -4,9 +4,11 @@ import { READING_CLASS, readFigure, type Reading } from './figure-reading.js';
 
 /* Table cells shared by report.html's sections: one look for each reading everywhere on the page. */
 
-export const td = (html: string, cls?: string, attrs = ''): string => `<td${cls === undefined ? '' : ` class="${cls}"`}${attrs}>${html}</td>`;
+export const td = (html: string, cls?: string, attrs = ''): string =>
+  `<td${cls === undefined ? '' : ` class="${cls}"`}${attrs}>${html}</td>`;
 export const th = (html: string, cls?: string): string => `<th${cls === undefined ? '' : ` class="${cls}"`}>${html}</th>`;
-export const tr = (cells: readonly string[], cls?: string): string => `<tr${cls === undefined ? '' : ` class="${cls}"`}>${cells.join('')}</tr>`;
+export const tr = (cells: readonly string[], cls?: string): string =>
+  `<tr${cls === undefined ? '' : ` class="${cls}"`}>${cells.join('')}</tr>`;
 
 /** A table with a header row; `left` lists the columns aligned left (text, not numbers). */
 export function table(head: readonly string[], rows: readonly string[], left: readonly number[] = [0], cls = 'fig'): string {
@@ -20,7 +22,13 @@ export function signed(n: number): string {
 }
 
 export const notReportedCell = (colspan = 1): string =>
-  td(NOT_REPORTED, 'nr', colspan > 1 ? ` colspan="${colspan}" title="the pipeline does not compute this family"` : ' title="the pipeline does not compute this family"');
+  td(
+    NOT_REPORTED,
+    'nr',
+    colspan > 1
+      ? ` colspan="${colspan}" title="the pipeline does not compute this family"`
+      : ' title="the pipeline does not compute this family"',
+  );
 
 /**
  * The two difference cells of a figure row, each coloured only for what it means: truth − observed
@@ -36,9 +44,16 @@ export function differenceCells(
 ): { cells: string[]; reading: Reading } {
   const r = readFigure(id, truth, observed, reported, again);
   const blind = truth - observed;
-  const blindCls = blind === 0 ? undefined : r.reading === 'error' ? undefined : READING_CLASS[r.reading === 'unreported' || r.reading === 'agree' ? 'blind' : r.reading];
+  const blindCls =
+    blind === 0
+      ? undefined
+      : r.reading === 'error'
+        ? undefined
+        : READING_CLASS[r.reading === 'unreported' || r.reading === 'agree' ? 'blind' : r.reading];
   const errCell =
-    reported === null ? td('—', 'nr', ' title="not reported: nothing to compare"') : td(signed(observed - reported), reported === observed ? undefined : 'err');
+    reported === null
+      ? td('—', 'nr', ' title="not reported: nothing to compare"')
+      : td(signed(observed - reported), reported === observed ? undefined : 'err');
   return {
     cells: [td(signed(blind), blindCls), errCell, td(esc(r.words), `l words ${READING_CLASS[r.reading]}`)],
     reading: r.reading,
@@ -56,7 +71,8 @@ export function tripleCell(truth: number, observed: number, reported: number | n
   if (same(truth, observed) && reported !== null && same(observed, reported)) return td(esc(fmt(reported)));
   const main = reported === null ? `<span class="nr">${NOT_REPORTED}</span>` : esc(fmt(reported));
   const notes: string[] = [];
-  if (reported !== null && !same(reported, observed)) notes.push(`<small class="err">pipeline error: observed ${esc(fmt(observed))}</small>`);
+  if (reported !== null && !same(reported, observed))
+    notes.push(`<small class="err">pipeline error: observed ${esc(fmt(observed))}</small>`);
   else if (reported === null) notes.push(`<small>observed ${esc(fmt(observed))}</small>`);
   if (!same(truth, observed)) notes.push(`<small class="${truth > observed ? 'blind' : 'above'}">truth ${esc(fmt(truth))}</small>`);
   const cls = reported !== null && !same(reported, observed) ? 'err' : truth > observed ? 'blind' : truth < observed ? 'above' : undefined;

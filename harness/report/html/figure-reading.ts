@@ -46,7 +46,7 @@ export const NOTES: Readonly<Record<string, { readonly kind: 'observer' | 'readi
   },
   'srv.excluded': {
     kind: 'reading',
-    text: 'Truth excludes only the failures a User caused; observed and reported apply the governed exclusion list, which can leave out more (or other) responses. Observed above truth: the list excludes responses that were not the User\'s doing.',
+    text: "Truth excludes only the failures a User caused; observed and reported apply the governed exclusion list, which can leave out more (or other) responses. Observed above truth: the list excludes responses that were not the User's doing.",
   },
   'srv.excludedWithinTarget': {
     kind: 'reading',
@@ -54,7 +54,7 @@ export const NOTES: Readonly<Record<string, { readonly kind: 'observer' | 'readi
   },
   'srv.excludedFailures': {
     kind: 'reading',
-    text: 'Truth excludes only failures a User caused; the exclusion list can leave out failures that were not the User\'s doing.',
+    text: "Truth excludes only failures a User caused; the exclusion list can leave out failures that were not the User's doing.",
   },
 };
 
@@ -84,7 +84,10 @@ export function readFigure(id: string, truth: number, observed: number, reported
   if (truth < observed) {
     if (note !== undefined) return { reading: 'observer', words: note.text + tail };
     if (again)
-      return { reading: 'above', words: `Observed above truth by ${num(observed - truth)}: as above, smsim's truth does not count these events.${tail}` };
+      return {
+        reading: 'above',
+        words: `Observed above truth by ${num(observed - truth)}: as above, smsim's truth does not count these events.${tail}`,
+      };
     return {
       reading: 'above',
       words: `Observed above truth by ${num(observed - truth)}: a network cannot see more than happened, so this is no blind spot. smsim's truth does not count these events (a gap in the simulator's model, not a pipeline error).${tail}`,

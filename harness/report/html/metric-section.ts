@@ -61,21 +61,44 @@ export function metricSectionHtml(
           td(esc(words[0] as string), `l words ${words[1]}`),
         ]),
       );
-      readings.push({ id, reading: (words[1] === 'err' ? 'error' : words[1] === 'blind' ? 'blind' : words[1] === 'nr' ? 'unreported' : 'agree') as Reading });
+      readings.push({
+        id,
+        reading: (words[1] === 'err' ? 'error' : words[1] === 'blind' ? 'blind' : words[1] === 'nr' ? 'unreported' : 'agree') as Reading,
+      });
       continue;
     }
-    const diff = differenceCells(id, t.truth, t.observed, t.reported, readings.some((r) => r.reading === 'above'));
+    const diff = differenceCells(
+      id,
+      t.truth,
+      t.observed,
+      t.reported,
+      readings.some((r) => r.reading === 'above'),
+    );
     readings.push({ id, reading: diff.reading });
     body.push(
       tr(
-        [td(name, 'l'), td(num(t.truth)), td(num(t.observed)), t.reported === null ? notReportedCell() : td(num(t.reported)), ...diff.cells],
+        [
+          td(name, 'l'),
+          td(num(t.truth)),
+          td(num(t.observed)),
+          t.reported === null ? notReportedCell() : td(num(t.reported)),
+          ...diff.cells,
+        ],
         `row-${READING_CLASS[diff.reading]}`,
       ),
     );
   }
   out.push(
     table(
-      ['measure', 'truth', 'observed', 'reported', 'blind spot<br><small>truth − observed</small>', 'pipeline error<br><small>observed − reported</small>', 'what it means'],
+      [
+        'measure',
+        'truth',
+        'observed',
+        'reported',
+        'blind spot<br><small>truth − observed</small>',
+        'pipeline error<br><small>observed − reported</small>',
+        'what it means',
+      ],
       body,
       [0, 6],
     ),

@@ -16,7 +16,7 @@ td.above,small.above,span.above,td.obs{background:var(--above-bg);color:var(--ab
 td.obs{background:#f4f5f7;color:#4a535c}small.dt,td.dt{text-decoration:underline dotted}
 td.words.ok{color:var(--muted)}td.pass{color:#1f7a45;font-weight:700}td.fail{color:var(--err);background:var(--err-bg);font-weight:700}
 .badge{display:inline-block;border-radius:10px;padding:1px 10px;font-size:12px;font-weight:700;color:#fff;vertical-align:middle}.final{background:#1f8a4c}.provisional{background:#b86e00}
-.PASS{background:#1f8a4c}.FAIL{background:var(--err)}.DEFERRED,.INTERRUPTED{background:#6b747d}
+.result-pass{background:#1f8a4c}.result-fail{background:var(--err)}.result-deferred,.result-interrupted{background:#6b747d}
 .summary{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}.summary div{border:1px solid var(--line);border-radius:6px;padding:8px 12px;min-width:180px}.summary b{display:block;font-size:20px}
 .summary .blind{background:var(--blind-bg);border-color:var(--blind)}.summary .err{background:var(--err-bg);border-color:var(--err)}.summary .above{background:var(--above-bg);border-color:var(--above)}
 .key{display:inline-flex;align-items:center;gap:4px;margin-left:12px;font-weight:400;font-size:12px;color:#4a535c}.key i{display:inline-block;width:11px;height:11px;border-radius:2px}

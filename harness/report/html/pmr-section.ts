@@ -38,7 +38,12 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
     const head = [td(c.cpm, 'l'), td(esc(c.name), 'l')];
     if (c.notReported === true) return tr([...head, notReportedCell(2), td(pct(c.truthPercent)), tm, td('')]);
     if (!c.measured)
-      return tr([...head, td('not measured in this run', 'nm', ' colspan="3" title="the run has no traffic this measure counts"'), tm, td('')]);
+      return tr([
+        ...head,
+        td('not measured in this run', 'nm', ' colspan="3" title="the run has no traffic this measure counts"'),
+        tm,
+        td(''),
+      ]);
     const differs = c.truthPercent !== c.reportedPercent;
     const below = c.reportedPercent !== null && c.reportedPercent < c.minimum;
     return tr([
@@ -48,13 +53,21 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
       td(pct(c.truthPercent), differs ? 'dt' : undefined),
       tm,
       td(
-        c.reportedPercent === null ? '' : c.reportedPercent >= c.target ? 'meets the target' : below ? '<b>below the minimum</b>' : 'below the target, above the minimum',
+        c.reportedPercent === null
+          ? ''
+          : c.reportedPercent >= c.target
+            ? 'meets the target'
+            : below
+              ? '<b>below the minimum</b>'
+              : 'below the target, above the minimum',
         'l',
       ),
     ]);
   });
   out.push(table(['CPM', 'measure', 'within / total', 'reported', 'truth', 'target / minimum', 'reported vs target'], cpmRows, [0, 1, 6]));
-  out.push('<p class="muted small">"not measured in this run": the run has no traffic that measure counts, so it has no figure (not 0 %).</p>');
+  out.push(
+    '<p class="muted small">"not measured in this run": the run has no traffic that measure counts, so it has no figure (not 0 %).</p>',
+  );
   for (const c of m.cpms)
     if ((c.measured || c.notReported === true) && c.note !== undefined) out.push(`<p class="muted small">${c.cpm}: ${esc(c.note)}</p>`);
   if (m.incidents.length === 0) out.push('<p class="nm">No Category 3–5 incidents in this month.</p>');
@@ -64,7 +77,15 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
       table(
         ['category', 'SMETS', 'resolver group', 'open at month end', 'raised', 'closed', 'closed within target'],
         m.incidents.map((i) =>
-          tr([td(esc(i.category), 'l'), td(esc(i.smets), 'l'), td(esc(i.resolver), 'l'), fig(i.openAtMonthEnd), fig(i.raised), fig(i.closed), fig(i.closedWithinTarget)]),
+          tr([
+            td(esc(i.category), 'l'),
+            td(esc(i.smets), 'l'),
+            td(esc(i.resolver), 'l'),
+            fig(i.openAtMonthEnd),
+            fig(i.raised),
+            fig(i.closed),
+            fig(i.closedWithinTarget),
+          ]),
         ),
         [0, 1, 2],
       ),
@@ -76,7 +97,14 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
       table(
         ['network', 'minutes', 'planned downtime (min)', 'unplanned downtime (min)', 'availability (reported)', 'availability (truth)'],
         m.availability.map((a) =>
-          tr([td(esc(a.network), 'l'), td(num(a.minutes)), fig(a.plannedDowntime), fig(a.unplannedDowntime), availability(a.reportedPercent), td(`${a.truthPercent.toFixed(3)} %`)]),
+          tr([
+            td(esc(a.network), 'l'),
+            td(num(a.minutes)),
+            fig(a.plannedDowntime),
+            fig(a.unplannedDowntime),
+            availability(a.reportedPercent),
+            td(`${a.truthPercent.toFixed(3)} %`),
+          ]),
         ),
       ),
     );
@@ -88,7 +116,13 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
         table(
           ['measure', 'truth', 'observed', 'reported', 'blind spot', 'pipeline error', 'what it means'],
           s.rows.map((r) =>
-            tr([td(esc(r.name), 'l'), td(num(r.truth)), td(num(r.observed)), r.reported === null ? notReportedCell() : td(num(r.reported)), ...differenceCells(r.id, r.truth, r.observed, r.reported).cells]),
+            tr([
+              td(esc(r.name), 'l'),
+              td(num(r.truth)),
+              td(num(r.observed)),
+              r.reported === null ? notReportedCell() : td(num(r.reported)),
+              ...differenceCells(r.id, r.truth, r.observed, r.reported).cells,
+            ]),
           ),
           [0, 6],
         ),

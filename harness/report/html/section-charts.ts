@@ -39,7 +39,12 @@ const PICKS: Readonly<Record<string, ReadonlyArray<{ id: string; by: string; tit
 };
 
 /** Sums an id's rows per value of one label, in label order. */
-export function groupBy(rows: readonly MetricRow[], id: string, by: string, key: (l: Labels) => string | undefined = (l) => l[by]): Triple[] {
+export function groupBy(
+  rows: readonly MetricRow[],
+  id: string,
+  by: string,
+  key: (l: Labels) => string | undefined = (l) => l[by],
+): Triple[] {
   const m = new Map<string, { truth: number; observed: number; reported: number | null }>();
   for (const r of rows) {
     if (r.id !== id) continue;

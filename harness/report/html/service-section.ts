@@ -36,7 +36,19 @@ export function srvExtrasHtml(rows: readonly MetricRow[]): string {
       cell(c.excluded, num),
     ]);
   });
-  out.push(table(['CPM', 'old way<br><small>mean of provider levels</small>', 'MP122 way<br><small>volumes, exclusions applied</small>', 'volumes, no exclusions', 'responses', 'excluded'], body));
+  out.push(
+    table(
+      [
+        'CPM',
+        'old way<br><small>mean of provider levels</small>',
+        'MP122 way<br><small>volumes, exclusions applied</small>',
+        'volumes, no exclusions',
+        'responses',
+        'excluded',
+      ],
+      body,
+    ),
+  );
   out.push(COLOURS);
   out.push('<h3>Per business process</h3>', srvTable(rows, 'process'));
   out.push('<h3>Per SRV</h3>', srvTable(rows, 'srv'));
@@ -52,7 +64,8 @@ function srvTable(rows: readonly MetricRow[], by: 'process' | 'srv'): string {
   const get = (id: string, k: string): { truth: number; observed: number; reported: number | null } =>
     t.find((x) => x.id === id && x.labels[by] === k) ?? { truth: 0, observed: 0, reported: unreported ? null : 0 };
   const processOf = new Map<string, string>();
-  if (by === 'srv') for (const r of rows) if (r.id === 'srv.requests' && r.labels.srv !== undefined) processOf.set(r.labels.srv, r.labels.process ?? '');
+  if (by === 'srv')
+    for (const r of rows) if (r.id === 'srv.requests' && r.labels.srv !== undefined) processOf.set(r.labels.srv, r.labels.process ?? '');
   const body = keys.map((k) => {
     const resp = get('srv.responses', k);
     const ex = get('srv.excluded', k);
@@ -73,7 +86,15 @@ function srvTable(rows: readonly MetricRow[], by: 'process' | 'srv'): string {
       tripleCell(ex.truth, ex.observed, ex.reported),
     ]);
   });
-  const head = [by === 'srv' ? 'SRV' : 'business process', ...(by === 'srv' ? ['process'] : []), 'requests', 'responses', 'within target<br><small>after exclusions</small>', 'failures', 'excluded'];
+  const head = [
+    by === 'srv' ? 'SRV' : 'business process',
+    ...(by === 'srv' ? ['process'] : []),
+    'requests',
+    'responses',
+    'within target<br><small>after exclusions</small>',
+    'failures',
+    'excluded',
+  ];
   return table(head, body, by === 'srv' ? [0, 1] : [0]);
 }
 
@@ -92,7 +113,11 @@ export function hopLatencyHtml(rows: readonly MetricRow[]): string {
   const q = quantileTable(rows, 'alert.hopLatency');
   if (q.length === 0) return '';
   const order = Object.keys(HOPS);
-  q.sort((a, b) => order.indexOf(a.labels.hop ?? '') - order.indexOf(b.labels.hop ?? '') || ((a.labels.network ?? '') < (b.labels.network ?? '') ? -1 : 1));
+  q.sort(
+    (a, b) =>
+      order.indexOf(a.labels.hop ?? '') - order.indexOf(b.labels.hop ?? '') ||
+      ((a.labels.network ?? '') < (b.labels.network ?? '') ? -1 : 1),
+  );
   const span = new Map<string, number>();
   for (const x of q) span.set(x.labels.hop ?? '', (span.get(x.labels.hop ?? '') ?? 0) + 1);
   const body = q.map((x, i) => {
@@ -129,7 +154,11 @@ export function hopLatencyHtml(rows: readonly MetricRow[]): string {
   return [
     '<h3 id="latency">Latency per hop, p50 · p95 · p99</h3>',
     '<p class="muted">A dash: no values in that view. Counts are the number of alerts timed (truth / observed).</p>',
-    table(['hop', 'network', 'values<br><small>truth / observed</small>', 'truth', 'observed', 'reported', 'what it means'], body, [0, 1, 6]),
+    table(
+      ['hop', 'network', 'values<br><small>truth / observed</small>', 'truth', 'observed', 'reported', 'what it means'],
+      body,
+      [0, 1, 6],
+    ),
   ].join('\n');
 }
 
@@ -143,12 +172,7 @@ export function throughputHtml(rows: readonly MetricRow[]): string {
       : series.length <= 4 * 24 * 16
         ? ['hour', (s: string): string => `${s.slice(5, 10)} ${s.slice(11, 13)}:00`]
         : ['day', (s: string): string => s.slice(0, 10)];
-  const points = groupBy(
-    rows,
-    'alert.throughput',
-    'interval',
-    (l) => (l.interval === undefined ? undefined : key(l.interval)),
-  );
+  const points = groupBy(rows, 'alert.throughput', 'interval', (l) => (l.interval === undefined ? undefined : key(l.interval)));
   const peak = series.reduce((m, p) => Math.max(m, p.truth), 0);
   const mean = series.reduce((s, p) => s + p.truth, 0) / series.length;
   const chart = lineChart(

@@ -47,7 +47,9 @@ afterAll(async () => {
   if (dir !== '') await rm(dir, { recursive: true, force: true });
 });
 
-const doc = (html: string): Document => parseHTML(html).document as unknown as Document;
+type Doc = ReturnType<typeof parseHTML>['document'];
+type El = NonNullable<ReturnType<Doc['querySelector']>>;
+const doc = (html: string): Doc => parseHTML(html).document;
 const page = (name: string): { html: string; report: RunReport } => {
   const p = pages.get(name);
   if (p === undefined) throw new Error(`no page for ${name}`);
@@ -56,7 +58,9 @@ const page = (name: string): { html: string; report: RunReport } => {
 const num = (s: string | null | undefined): number => Number((s ?? '').replace(/,/g, '').replace('−', '-').trim());
 
 /** The figure rows of the section tables: measure id, the three views, and the cells that read them. */
-function figureRows(d: Document): Array<{ id: string; truth: number; observed: number; reported: number | null; blind: Element; error: Element; words: Element }> {
+function figureRows(
+  d: Doc,
+): Array<{ id: string; truth: number; observed: number; reported: number | null; blind: El; error: El; words: El }> {
   const out = [];
   for (const table of d.querySelectorAll('section[id^="sec-"] > table.fig')) {
     const head = [...table.querySelectorAll('thead th')].map((t) => t.textContent ?? '');
@@ -70,9 +74,9 @@ function figureRows(d: Document): Array<{ id: string; truth: number; observed: n
         truth: num(c[1]?.textContent),
         observed: num(c[2]?.textContent),
         reported,
-        blind: c[4] as Element,
-        error: c[5] as Element,
-        words: c[6] as Element,
+        blind: c[4] as El,
+        error: c[5] as El,
+        words: c[6] as El,
       });
     }
   }
@@ -154,7 +158,9 @@ describe('the IOC/MDS PPMID demo', () => {
     const rows = figureRows(doc(page('ioc-mds-ppmid-no-ack').html));
     const received = rows.find((r) => r.id === 'firmware.received');
     expect(received?.blind.classList.contains('blind')).toBe(true);
-    expect(received?.words.textContent).toContain(`Blind spot: ${(received ? received.truth - received.observed : 0).toLocaleString('en-GB')} happened`);
+    expect(received?.words.textContent).toContain(
+      `Blind spot: ${(received ? received.truth - received.observed : 0).toLocaleString('en-GB')} happened`,
+    );
     const nm = rows.find((r) => r.id === 'firmware.notMeasurable');
     expect(nm?.words.classList.contains('obs')).toBe(true);
     expect(nm?.words.textContent).toMatch(/^Not measurable: targets that cannot acknowledge/);
@@ -175,7 +181,9 @@ describe('the IOC/MDS PPMID demo', () => {
     expect(received?.error.classList.contains('err')).toBe(true);
     expect(received?.error.textContent).toBe('−3');
     expect(received?.words.classList.contains('err')).toBe(true);
-    expect(received?.words.textContent).toBe('Pipeline error: the pipeline reports 3 more than the reference definitions count on the same traffic.');
+    expect(received?.words.textContent).toBe(
+      'Pipeline error: the pipeline reports 3 more than the reference definitions count on the same traffic.',
+    );
     expect(received?.blind.classList.contains('err')).toBe(false);
     expect(d.querySelector('.summary .err b')?.textContent).toBe('1');
   });
