@@ -47,7 +47,7 @@ export function renderHtml(report: RunReport, pmr: Pmr, options: HtmlOptions = {
   ];
   if (report.scenario.description.trim() !== '') body.push(`<p>${esc(report.scenario.description.trim())}</p>`);
   body.push(summaryHtml(report, tallies), `<nav>${nav.join('')}</nav>`, keyHtml(options));
-  body.push(expectationsHtml(report), runHtml(report), ...sections, pmrHtml(pmr), guideHtml(options));
+  body.push(expectationsHtml(report), runHtml(report), ...sections, pmrHtml(pmr, report.metrics), guideHtml(options));
   body.push(`<p class="muted">Result: ${result} · smsim ${esc(report.smsimVersion)}</p>`);
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>smsim report — ${esc(report.scenario.name)}</title><style>${CSS}</style></head><body>\n${body.join('\n')}\n</body></html>\n`;
 }

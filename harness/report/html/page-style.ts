@@ -14,7 +14,7 @@ td.blind,small.blind,span.blind{background:var(--blind-bg);color:var(--blind)}td
 td.err,small.err,span.err{background:var(--err-bg);color:var(--err);font-weight:600}td.err{box-shadow:inset 3px 0 var(--err)}
 td.above,small.above,span.above,td.obs{background:var(--above-bg);color:var(--above)}td.above{box-shadow:inset 3px 0 var(--above)}
 td.obs{background:#f4f5f7;color:#4a535c}small.dt,td.dt{text-decoration:underline dotted}
-td.words.ok{color:var(--muted)}td.pass{color:#1f7a45;font-weight:700}td.fail{color:var(--err);background:var(--err-bg);font-weight:700}
+td.low{font-weight:700}td.words.ok{color:var(--muted)}td.pass{color:#1f7a45;font-weight:700}td.fail{color:var(--err);background:var(--err-bg);font-weight:700}
 .badge{display:inline-block;border-radius:10px;padding:1px 10px;font-size:12px;font-weight:700;color:#fff;vertical-align:middle}.final{background:#1f8a4c}.provisional{background:#b86e00}
 .result-pass{background:#1f8a4c}.result-fail{background:var(--err)}.result-deferred,.result-interrupted{background:#6b747d}
 .summary{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}.summary div{border:1px solid var(--line);border-radius:6px;padding:8px 12px;min-width:180px}.summary b{display:block;font-size:20px}

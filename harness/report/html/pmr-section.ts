@@ -1,4 +1,5 @@
 import { NOT_REPORTED, num, pct, reportedNum } from '../format.js';
+import type { MetricRow } from '../../oracle/metric-row.js';
 import type { Figure, Pmr, PmrMonth } from '../pmr.js';
 import { esc } from '../svg-charts.js';
 import { differenceCells, notReportedCell, table, td, tr } from './cells.js';
@@ -18,17 +19,36 @@ const fig = (f: Figure): string =>
 
 const availability = (p: number | null): string => (p === null ? notReportedCell() : td(`${p.toFixed(3)} %`));
 
-export function pmrHtml(pmr: Pmr): string {
+/** The family each CPM is computed from, to say whether its truth ≠ reported is a blind spot or an error. */
+const CPM_FAMILY: Readonly<Record<string, readonly [string, string]>> = {
+  CPM1: ['srv.', 'Service requests (R1)'],
+  CPM2: ['srv.', 'Service requests (R1)'],
+  CPM3: ['alert.', 'Alerts (R4)'],
+  CPM4: ['incident.', 'Incidents (R5)'],
+  CPM5: ['incident.', 'Incidents (R5)'],
+  CPM6: ['availability.', 'Availability (R6)'],
+};
+
+export function pmrHtml(pmr: Pmr, metrics: readonly MetricRow[]): string {
+  const erring = (cpm: string): boolean =>
+    metrics.some((r) => r.id.startsWith(CPM_FAMILY[cpm]?.[0] ?? '\u0000') && r.reported !== null && r.reported !== r.observed);
   const out = [
     '<section id="pmr"><h2>Monthly Performance Measurement Report</h2>',
     `<p class="muted">A month is <b>final</b> once ${pmr.latenessHours} h have passed after it ends (late responses and alerts can arrive until then), otherwise <b>provisional</b>. Incidents count in the month they close. The PMR carries truth and reported; where they differ, the sections above say whether the network cannot see (blind spot) or the pipeline is wrong.</p>`,
   ];
-  for (const m of pmr.months) out.push(monthHtml(m, pmr.months.length > 1));
+  for (const m of pmr.months) out.push(monthHtml(m, pmr.months.length > 1, erring));
   out.push('</section>');
   return out.join('\n');
 }
 
-function monthHtml(m: PmrMonth, withSections: boolean): string {
+function truthWords(cpm: string, error: boolean, noTruth: boolean): string {
+  const section = esc(CPM_FAMILY[cpm]?.[1] ?? 'its');
+  if (error) return `Truth differs, and the pipeline's figures differ from observed: a pipeline error (red rows in ${section} above).`;
+  if (noTruth) return `No truth figure: smsim's truth does not count these (violet rows in ${section} above); not a pipeline error.`;
+  return `Truth differs: a blind spot. The pipeline reports what the network can see (${section} above shows where).`;
+}
+
+function monthHtml(m: PmrMonth, withSections: boolean, erring: (cpm: string) => boolean): string {
   const out: string[] = [`<h3 class="month">${esc(m.month)} <span class="badge ${m.status}">${m.status}</span></h3>`];
   out.push(
     `<p>The run covers ${(m.coverage * 100).toFixed(1)} % of the month. Data complete ${esc(m.dataCompleteAt)} (${esc(m.dataCompleteDate)}); PMR due on the 10th Working Day, ${esc(m.dueDate)}: ${m.completeByDueDate ? 'complete in time' : '<b>not complete by the due date</b>'}.</p>`,
@@ -46,21 +66,25 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
       ]);
     const differs = c.truthPercent !== c.reportedPercent;
     const below = c.reportedPercent !== null && c.reportedPercent < c.minimum;
+    // Nothing to count (e.g. no incident of that category closed): a ratio of 0 / 0 is no figure.
+    if (c.total.reported === 0 && c.total.truth === 0)
+      return tr([...head, td('0 / 0'), td('nothing to count this month', 'nm', ' colspan="2"'), tm, td('')]);
     return tr([
       ...head,
       td(`${reportedNum(c.within.reported)} / ${reportedNum(c.total.reported)}`),
-      td(pct(c.reportedPercent), below ? 'fail' : undefined),
+      td(pct(c.reportedPercent), below ? 'low' : undefined),
       td(pct(c.truthPercent), differs ? 'dt' : undefined),
       tm,
       td(
-        c.reportedPercent === null
+        (c.reportedPercent === null
           ? ''
           : c.reportedPercent >= c.target
             ? 'meets the target'
             : below
               ? '<b>below the minimum</b>'
-              : 'below the target, above the minimum',
-        'l',
+              : 'below the target, above the minimum') +
+          (differs ? `<br>${truthWords(c.cpm, erring(c.cpm), c.truthPercent === null)}` : ''),
+        differs ? `l words ${erring(c.cpm) ? 'err' : c.truthPercent === null ? 'above' : 'blind'}` : 'l',
       ),
     ]);
   });
@@ -109,6 +133,7 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
       ),
     );
   }
+  if (withSections && m.sections.length > 0) out.push(`<details><summary>Every section's figures for ${esc(m.month)}</summary>`);
   if (withSections)
     for (const s of m.sections) {
       out.push(`<h4>${esc(s.title)}, ${esc(m.month)}</h4>`);
@@ -128,5 +153,6 @@ function monthHtml(m: PmrMonth, withSections: boolean): string {
         ),
       );
     }
+  if (withSections && m.sections.length > 0) out.push('</details>');
   return out.join('\n');
 }

@@ -3,7 +3,7 @@ import type { MetricRow } from '../../oracle/metric-row.js';
 import { formatMs } from '../distributions.js';
 import { NOT_REPORTED, num } from '../format.js';
 import { cpmFigures, quantileTable, type Quantiles } from '../service-figures.js';
-import { esc, lineChart } from '../svg-charts.js';
+import { esc, lineChart, type Triple } from '../svg-charts.js';
 import { groupBy } from './section-charts.js';
 import { notReportedCell, table, td, tr, tripleCell } from './cells.js';
 
@@ -162,23 +162,45 @@ export function hopLatencyHtml(rows: readonly MetricRow[]): string {
   ].join('\n');
 }
 
-/** Alerts delivered per interval over the run, at a resolution a page can show (15 min, hour or day). */
+/**
+ * Alerts delivered per interval over the run, at a resolution a page can show (15 min, hour or
+ * day), every interval from the first to the last drawn (0 where none), so the x axis is time.
+ */
 export function throughputHtml(rows: readonly MetricRow[]): string {
   const series = groupBy(rows, 'alert.throughput', 'interval');
   if (series.length < 2) return '';
-  const [unit, key] =
-    series.length <= 4 * 48
-      ? ['15 minutes', (s: string): string => `${s.slice(5, 10)} ${s.slice(11, 16)}`]
-      : series.length <= 4 * 24 * 16
-        ? ['hour', (s: string): string => `${s.slice(5, 10)} ${s.slice(11, 13)}:00`]
-        : ['day', (s: string): string => s.slice(0, 10)];
-  const points = groupBy(rows, 'alert.throughput', 'interval', (l) => (l.interval === undefined ? undefined : key(l.interval)));
-  const peak = series.reduce((m, p) => Math.max(m, p.truth), 0);
-  const mean = series.reduce((s, p) => s + p.truth, 0) / series.length;
+  const at = (label: string): number => Date.parse(label.endsWith('Z') ? label : `${label}Z`);
+  const first = at((series[0] as Triple).label);
+  const last = at((series[series.length - 1] as Triple).label);
+  const quarters = (last - first) / 900_000 + 1;
+  const [unit, step, label] =
+    quarters <= 4 * 48
+      ? (['15 minutes', 900_000, (t: string): string => `${t.slice(5, 10)} ${t.slice(11, 16)}`] as const)
+      : quarters <= 4 * 24 * 16
+        ? (['hour', 3_600_000, (t: string): string => `${t.slice(5, 10)} ${t.slice(11, 13)}:00`] as const)
+        : (['day', 86_400_000, (t: string): string => t.slice(0, 10)] as const);
+  const buckets = new Map<number, { truth: number; observed: number; reported: number | null }>();
+  const unreported = series.some((p) => p.reported === null);
+  for (const p of series) {
+    const k = Math.floor(at(p.label) / step) * step;
+    const e = buckets.get(k) ?? { truth: 0, observed: 0, reported: unreported ? null : 0 };
+    e.truth += p.truth;
+    e.observed += p.observed;
+    e.reported = e.reported === null || p.reported === null ? null : e.reported + p.reported;
+    buckets.set(k, e);
+  }
+  const points: Triple[] = [];
+  for (let t = Math.floor(first / step) * step; t <= last && points.length < 5000; t += step)
+    points.push({
+      label: label(new Date(t).toISOString()),
+      ...(buckets.get(t) ?? { truth: 0, observed: 0, reported: unreported ? null : 0 }),
+    });
+  const stat = (f: 'truth' | 'observed'): string =>
+    `${num(Math.round(series.reduce((s, p) => s + p[f], 0) / quarters))} / ${num(series.reduce((m, p) => Math.max(m, p[f]), 0))}`;
   const chart = lineChart(
     `Alerts delivered per ${unit} (UTC)`,
     points,
-    `${num(series.length)} 15-minute intervals (CR1418); truth: mean ${num(Math.round(mean))}, peak ${num(peak)} per 15 minutes.`,
+    `${num(Math.round(quarters))} 15-minute intervals (CR1418). Mean / peak per 15 minutes: truth ${stat('truth')}, observed ${stat('observed')}.`,
   );
   return chart === undefined ? '' : `<h3>Alert throughput</h3><div class="grid">${chart}</div>`;
 }
