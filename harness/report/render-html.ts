@@ -69,7 +69,24 @@ function summaryHtml(report: RunReport, tallies: readonly SectionTally[]): strin
     cards.push(`<div class="above"><b>${num(count('above'))}</b>figures observed above truth (violet, explained)</div>`);
   cards.push(`<div><b>${num(report.run.lost)}</b>events lost of ${num(report.run.sent)} sent</div>`);
   if (unreported.length > 0) cards.push(`<div><b>${num(unreported.length)}</b>families not reported: ${esc(unreported.join(', '))}</div>`);
-  return `<div class="summary">${cards.join('')}</div>`;
+  return `<div class="summary">${cards.join('')}</div><p class="verdict">${esc(verdict(count('error'), count('blind'), count('above'), unreported.length))}</p>`;
+}
+
+/** The summary in one sentence, for a reader who reads nothing else. */
+function verdict(errors: number, blind: number, above: number, unreported: number): string {
+  const parts = [
+    errors === 0
+      ? `The pipeline reports every ${unreported > 0 ? 'figure it computes' : 'figure'} as the reference definitions observe it on the same traffic.`
+      : `The pipeline disagrees with the reference definitions on ${num(errors)} figure${errors === 1 ? '' : 's'} (red): pipeline errors.`,
+    blind === 0
+      ? 'No figure has a blind spot.'
+      : `${num(blind)} figure${blind === 1 ? ' has a blind spot' : 's have blind spots'} (amber): the network cannot see all that happened; no pipeline could report it.`,
+  ];
+  if (above > 0)
+    parts.push(
+      `${num(above)} figure${above === 1 ? ' is' : 's are'} observed above truth (violet): a gap in smsim's own truth, explained on each row.`,
+    );
+  return parts.join(' ');
 }
 
 function guideLink(options: HtmlOptions): string {
