@@ -7,7 +7,7 @@ export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:24px auto;max-width:1280px;color:#1d232a;padding:0 18px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;border-bottom:2px solid #e3e7eb;padding-bottom:4px;margin-top:36px}h3{font-size:16px;margin:22px 0 6px}h4{font-size:14px;margin:16px 0 4px}
 a{color:#2459c4}code{font-size:12px;background:#f3f5f7;padding:0 3px;border-radius:3px}
-table{border-collapse:collapse;margin:6px 0 12px}td,th{border:1px solid var(--line);padding:4px 8px;text-align:right;vertical-align:top}th{background:#f3f5f7;font-weight:600}
+table{border-collapse:collapse;margin:6px 0 12px;display:block;max-width:100%;overflow-x:auto}td code{overflow-wrap:anywhere}td,th{border:1px solid var(--line);padding:4px 8px;text-align:right;vertical-align:top}th{background:#f3f5f7;font-weight:600}
 td.l,th.l{text-align:left}td.hop{white-space:nowrap;font-weight:600;background:#fafbfc}td.q{white-space:nowrap}td.words{min-width:300px;max-width:460px;font-size:13px}td small,th small{font-weight:400;color:var(--muted)}
 .muted{color:var(--muted)}.small{font-size:12.5px}.nm,.nr{color:#7b848d;font-style:italic}
 td.blind,small.blind,span.blind{background:var(--blind-bg);color:var(--blind)}td.blind{box-shadow:inset 3px 0 var(--blind)}

@@ -120,6 +120,12 @@ export function hopLatencyHtml(rows: readonly MetricRow[]): string {
   );
   const span = new Map<string, number>();
   for (const x of q) span.set(x.labels.hop ?? '', (span.get(x.labels.hop ?? '') ?? 0) + 1);
+  // A sentence is said in full once; the rows after it that mean the same say so in short.
+  const said = new Set<string>();
+  const short: Readonly<Record<string, string>> = {
+    blind: 'Not measurable: not visible to the DSP, as above.',
+    above: 'Observed without truth, as above.',
+  };
   const body = q.map((x, i) => {
     const hop = x.labels.hop ?? '';
     const first = i === 0 || q[i - 1]?.labels.hop !== hop;
@@ -141,6 +147,9 @@ export function hopLatencyHtml(rows: readonly MetricRow[]): string {
       words = `Blind spot: the network times ${num(x.figures.observed.count)} of ${num(x.figures.truth.count)} values.`;
       cls = 'blind';
     }
+    if (said.has(words) && short[cls] !== undefined && words.startsWith(cls === 'blind' ? 'Not measurable' : 'Observed'))
+      words = short[cls] as string;
+    else said.add(words);
     return tr([
       first ? td(esc(HOPS[hop] ?? hop), 'l hop', ` rowspan="${span.get(hop) ?? 1}"`) : '',
       td(esc(x.labels.network ?? ''), 'l'),
