@@ -1,6 +1,6 @@
 import { NOT_REPORTED, num } from '../format.js';
 import { esc } from '../svg-charts.js';
-import { READING_CLASS, readFigure, type Reading } from './figure-reading.js';
+import { READING_CLASS, readFigure, type Reading } from '../figure-reading.js';
 
 /* Table cells shared by report.html's sections: one look for each reading everywhere on the page. */
 

@@ -5,7 +5,7 @@ import { NOT_REPORTED } from '../format.js';
 import { type MetricSection, metricName } from '../metric-names.js';
 import { esc } from '../svg-charts.js';
 import { differenceCells, notReportedCell, table, td, tr, tripleCell } from './cells.js';
-import { READING_CLASS, type Reading } from './figure-reading.js';
+import { READING_CLASS, type Reading } from '../figure-reading.js';
 import { sectionCharts } from './section-charts.js';
 import { DISTRIBUTION_IDS } from '../service-figures.js';
 import { num } from '../format.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFigure } from '../../../harness/report/html/figure-reading.js';
+import { readFigure } from '../../../harness/report/figure-reading.js';
 import { barChart, lineChart, textWidth } from '../../../harness/report/svg-charts.js';
 
 describe('reading a figure', () => {

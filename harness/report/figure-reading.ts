@@ -1,4 +1,4 @@
-import { NOT_REPORTED, num } from '../format.js';
+import { NOT_REPORTED, num } from './format.js';
 
 /*
  * How report.html reads one figure's three views, in colour and in words. The two differences
