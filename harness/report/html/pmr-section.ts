@@ -113,6 +113,7 @@ function monthHtml(m: PmrMonth, withSections: boolean, erring: (cpm: string) => 
         ),
         [0, 1, 2],
       ),
+      '<p class="muted small">Where the reported figure differs from the truth, the truth is beneath it (dotted); Incidents (R5) above says whether that is a blind spot or a pipeline error.</p>',
     );
   if (m.availability.length === 0) out.push('<p class="nm">End-to-end availability: not measured in this run (no outages modelled).</p>');
   else {
