@@ -4,6 +4,7 @@ import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import { totals } from '../oracle/join-figures.js';
 import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
+import { readFigure } from './figure-reading.js';
 import { expectationValues, notReportedFamilies, resultWord, resumedNote, uncheckedNote } from './run-phrases.js';
 
 /** report.md: the summary, then every figure by region and day, truth beside reported. */
@@ -82,6 +83,9 @@ export function renderMarkdown(report: RunReport): string {
       );
     }
     out.push('');
+    // Every figure whose differences are not a plain blind spot says what it means (as report.html).
+    const notes = figureNotes(ids, all, report);
+    if (notes.length > 0) out.push(...notes, '');
     const breakdown = section.breakdown;
     if (breakdown !== undefined) {
       const [head, ...body] = breakdownTable(report.metrics, breakdown.by, breakdown.ids, metricName);
@@ -147,4 +151,21 @@ export function renderMarkdown(report: RunReport): string {
   }
   out.push(`**Result: ${resultWord(report)}**`, '');
   return out.join('\n');
+}
+
+/** "- **Alerts** (−19,741): Observed above truth by …" for the pipeline errors and negative blind spots of a section. */
+function figureNotes(ids: readonly string[], all: ReturnType<typeof totals>, report: RunReport): string[] {
+  const notes: string[] = [];
+  let above = false;
+  for (const id of ids) {
+    const t = all.find((x) => x.id === id);
+    if (t === undefined || isDistribution(id, report.metrics)) continue;
+    const r = readFigure(id, t.truth, t.observed, t.reported, above);
+    if (r.reading !== 'error' && r.reading !== 'above' && r.reading !== 'observer') continue;
+    above ||= r.reading === 'above';
+    notes.push(
+      `- **${metricName(id)}** (${r.reading === 'error' ? pipelineDelta(t.observed, t.reported) : delta(t.truth - t.observed)}): ${r.words}`,
+    );
+  }
+  return notes;
 }

@@ -111,14 +111,16 @@ describe('a figure the pipeline does not report', () => {
     );
     expect(md).toContain('| HANs received (acknowledged) | 6 | 5 | not reported |');
     const html = renderHtml(report, pmr);
-    expect(html).toContain('<tr><td>HANs received (acknowledged)</td><td>6</td><td>5</td><td class="nm">not reported</td></tr>');
+    // A blind spot of 1 (amber) and no pipeline error to compare: a dash, not a 0.
     expect(html).toContain(
-      '<tr><td>CPM5</td><td class="l">Category 3–5 Incidents resolved within Target Resolution Time</td><td class="nm" colspan="2">not reported</td><td>50.00 %</td><td>90 % / 80 %</td></tr>',
+      '<td class="l">HANs received (acknowledged)<br><code>firmware.received</code></td><td>6</td><td>5</td><td class="nr" title="the pipeline does not compute this family">not reported</td><td class="blind">+1</td><td class="nr" title="not reported: nothing to compare">—</td>',
     );
-    expect(html).toContain('<text x="436.5" y="74" class="val">not reported (truth 6)</text>');
+    expect(html).toContain(
+      '<tr><td class="l">CPM5</td><td class="l">Category 3–5 Incidents resolved within Target Resolution Time</td><td class="nr" colspan="2" title="the pipeline does not compute this family">not reported</td><td>50.00 %</td><td>90 % / 80 %</td><td></td></tr>',
+    );
     // No reported bar of a not-reported figure: a bar of width 0 would read as 0.
-    expect(html).not.toMatch(/<title>reported (0|8|6)<\/title>/);
-    expect(html).toContain(' · not reported by the pipeline: firmware, incident</p>');
+    expect(html).not.toMatch(/<title>[^<]*reported (0|8|6)<\/title>/);
+    expect(html).toContain('<div><b>2</b>families not reported: firmware, incident</div>');
   });
 
   it('marks the CPM not measured in pmr.json, with null reported figures', async () => {
@@ -175,7 +177,7 @@ describe('an expectation on a figure that is not reported', () => {
     expect(md).toContain('**Result: FAIL**');
     const html = renderHtml(report, buildPmr(report));
     expect(html).toContain(
-      '<tr><td class="diff">FAIL</td><td class="l"><code>firmware.received.reported &gt;= 0.9 * firmware.received.truth</code></td><td class="l">not reported: firmware.received.reported</td></tr>',
+      '<tr><td class="fail">FAIL</td><td class="l"><code>firmware.received.reported &gt;= 0.9 * firmware.received.truth</code></td><td class="nr l">not reported: firmware.received.reported</td><td></td></tr>',
     );
   });
 });
@@ -191,8 +193,8 @@ describe('the header', () => {
     expect(md).toContain('| run id | `nr-0123456789ab` |');
     expect(md).toContain('| resumed | 3 batches (30 events) delivered by an earlier process |');
     const html = renderHtml(report, buildPmr(report));
-    expect(html).toContain('<p class="muted">run <code>nr-0123456789ab</code> · seed <code>7</code> · ');
-    expect(html).toContain(', resumed: 3 batches (30 events) delivered by an earlier process · ');
+    expect(html).toContain('<p class="muted">smsim run <code>nr-0123456789ab</code> · seed <code>7</code> · ');
+    expect(html).toContain('<tr><td class="l">resumed</td><td>3 batches (30 events) delivered by an earlier process</td>');
   });
 
   it('says nothing of a resume when the run was not resumed', () => {
@@ -218,7 +220,7 @@ describe('a partial run', () => {
     expect(md).toContain('**Result: DEFERRED**');
     const html = renderHtml(partial, buildPmr(partial));
     expect(html).toContain(
-      '<h2>Expectations</h2>\n<p class="nm">Expectations deferred to smsim merge (this run covers 2 of the scenario\'s 4 shards).</p>',
+      '<h2>Expectations</h2>\n<p class="nm">Expectations deferred to smsim merge (this run covers 2 of the scenario\'s 4 shards).</p></section>',
     );
     expect(html).toContain('<p class="muted">Result: DEFERRED · smsim test</p>');
     expect(html).not.toContain('PASS');

@@ -161,9 +161,13 @@ describe('the PMR', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/https?:\/\//);
     expect(html).not.toMatch(/<script|<link|@import|src=/i);
-    // Availability per month (2) + per measure (3 sections) + per month for the 4 incident ids
-    // + per network and per day for downtime (2) + per region and per day for installs (2).
-    expect(html.match(/<svg /g)?.length).toBe(13);
+    // Chosen charts, never one with a single bar: installs per day (2026-03-02 … 2026-04-01),
+    // downtime per network (north, moc) and per day. Incidents were raised in one month only: a
+    // table, no chart.
+    expect(html.match(/<svg /g)?.length).toBe(3);
+    expect(html).toContain('<svg class="chart" data-points="31" ');
+    expect(html).toContain('<svg class="chart" data-categories="2" ');
+    expect(html).not.toContain('Incidents raised per month');
     expect(html).toContain('not measured in this run');
   });
 });
