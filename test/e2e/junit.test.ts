@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { SMALL, killChildren, smsim } from '../helpers/cli.js';
+import { SMALL, killChildren, smsim, smsimProcess } from '../helpers/cli.js';
 
 /**
  * --junit with real CLI processes: the file validates against the JUnit schema Jenkins' xUnit
@@ -126,6 +126,21 @@ describe('--junit', () => {
     const { suite, cases } = parse(xml);
     expect([suite('tests'), suite('failures'), suite('skipped')]).toEqual(['3', '0', '0']);
     expect(cases.map((c) => c.out?.startsWith('value 0 events'))).toEqual([true, true, false]);
+  });
+
+  it('an interrupted run (SIGINT) lists its expectations as skipped, not evaluated; exit 130 as without --junit', async () => {
+    const file = join(tmp(), 'junit.xml');
+    // Paced: some 12 s of sending, so the signal lands mid-run.
+    const { child, done } = smsimProcess(['run', SMALL, '--no-progress', '--rate', '2000', '--junit', file]);
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    const xml = readFileSync(file, 'utf8');
+    await validate(xml);
+    const { suite, properties, cases } = parse(xml);
+    expect([suite('tests'), suite('failures'), suite('skipped'), properties.result]).toEqual(['3', '0', '3', 'INTERRUPTED']);
+    for (const c of cases) expect(c.skipped).toMatch(/^not evaluated: the run was interrupted \(SIGINT\) with \d+ of 3 shards complete/);
   });
 
   it('a --junit file that cannot be written is refused before the run (exit 2)', async () => {

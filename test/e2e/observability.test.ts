@@ -60,7 +60,10 @@ describe('smsim serve --metrics-port', () => {
     expect(before.has('process_cpu_seconds_total')).toBe(true);
 
     // Paced: ~24,600 events at 5,000 events/s is some 5 s of batches to scrape between.
-    const run = smsimProcess(['emit', SMALL, '-t', address, '--rate', '5000', '--json', '--no-progress'], { env: { SMSIM_TOKEN: TOKEN } });
+    const junit = join(dataDir, 'junit.xml');
+    const run = smsimProcess(['emit', SMALL, '-t', address, '--rate', '5000', '--json', '--no-progress', '--junit', junit], {
+      env: { SMSIM_TOKEN: TOKEN },
+    });
     let finished = false;
     void run.done.then(() => (finished = true));
     const during: Array<Map<string, number>> = [];
@@ -87,7 +90,12 @@ describe('smsim serve --metrics-port', () => {
     expect(after.get('smsim_ingest_streams_open')).toBe(0);
     expect(after.get('smsim_runs_held')).toBe(1);
     expect(after.get('smsim_journal_records_total')).toBe(report.run.batches);
-    expect(after.get('smsim_journal_size_bytes')).toBe(readFileSync(join(dataDir, 'ingest.journal')).length);
+    const journalBytes = readFileSync(join(dataDir, 'ingest.journal')).length;
+    expect(after.get('smsim_journal_size_bytes')).toBe(journalBytes);
+    // Everything but the file's 8-byte magic was written by this process.
+    expect(after.get('smsim_journal_written_bytes_total')).toBe(journalBytes - 8);
+    // emit takes --junit as run does.
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testsuite name="small" package="smsim" tests="3" failures="0"/);
     // One fdatasync per commit (--fsync batch groups records into commits).
     expect(after.get('smsim_journal_fsync_seconds_count')).toBeGreaterThan(0);
     expect(after.get('smsim_journal_fsync_seconds_count')).toBeLessThanOrEqual(report.run.batches);
