@@ -1,6 +1,6 @@
 import type { ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { HealthImplementation, type ServingStatus } from 'grpc-health-check';
+import type { ServingStatus } from 'grpc-health-check';
 import { MAX_REPORT_BYTES, MAX_RUN_ID_BYTES } from '../../simulator/core/domain/wire-limits.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type {
@@ -68,6 +68,11 @@ export interface PipelineServerOptions {
   readonly streamIdleTimeoutMs?: number | undefined;
   /** Counts ingest, acks, refusals and open streams for the operator (smsim serve --metrics-port). */
   readonly metrics?: ServeMetrics | undefined;
+  /**
+   * Answer the standard gRPC health service (smsim serve does). Off by default: the embedded
+   * pipeline has no one to probe it, and loading the service's proto costs every run ~150 ms.
+   */
+  readonly health?: boolean | undefined;
 }
 
 /**
@@ -305,11 +310,15 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
     DropRun: unary(ctx, (req: DropRunRequest) => dropRun(ctx, req)),
   });
   // The standard health service, unauthenticated as probes (Kubernetes grpc probes) expect.
-  const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((name) => [name, 'NOT_SERVING'])));
-  health.addToServer(server);
-  const setHealth = (status: ServingStatus): void => {
-    for (const name of HEALTH_SERVICES) health.setStatus(name, status);
-  };
+  let setHealth = (_status: ServingStatus): void => undefined;
+  if (options.health === true) {
+    const { HealthImplementation } = await import('grpc-health-check');
+    const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((name) => [name, 'NOT_SERVING'])));
+    health.addToServer(server);
+    setHealth = (status) => {
+      for (const name of HEALTH_SERVICES) health.setStatus(name, status);
+    };
+  }
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(hostPort(host, requestedPort), serverCredentials(options.security), (err, bound) => {

@@ -4,8 +4,8 @@ import { isSmsimError, SmsimError } from '../../../simulator/core/errors.js';
 import { LOCK_STALE_MS } from '../../pipeline/data-dir-lock.js';
 import { type DurablePipeline, openDurablePipeline } from '../../pipeline/durable-pipeline.js';
 import { type PipelineServer, startPipelineServer } from '../../pipeline/ingest-server.js';
-import { type MetricsEndpoint, startMetricsEndpoint } from '../../pipeline/metrics-endpoint.js';
-import { createPrometheusMetrics } from '../../pipeline/prometheus-metrics.js';
+import type { MetricsEndpoint } from '../../pipeline/metrics-endpoint.js';
+import type { PrometheusServeMetrics } from '../../pipeline/prometheus-metrics.js';
 import type { FsyncMode } from '../../pipeline/journal.js';
 import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
 import { RunRegistry } from '../../pipeline/run-registry.js';
@@ -136,18 +136,21 @@ export function registerServe(program: Command, { io }: CommandContext): void {
         maxStreamsPerRun: flags.maxStreamsPerRun,
       });
       let durable: DurablePipeline | undefined;
-      const prometheus =
-        flags.metricsPort === undefined
-          ? undefined
-          : createPrometheusMetrics({
-              runsHeld: () => runs.size,
-              ...(flags.dataDir === undefined
-                ? {}
-                : { journalSizeBytes: () => (durable === undefined ? 0 : durable.recovery.bytes + durable.journal.stats().bytes) }),
-            });
-      // Before the journal is opened: a port in use is refused before the data dir is locked.
+      let prometheus: PrometheusServeMetrics | undefined;
       let endpoint: MetricsEndpoint | undefined;
-      if (prometheus !== undefined && flags.metricsPort !== undefined) {
+      // Before the journal is opened: a port in use is refused before the data dir is locked.
+      if (flags.metricsPort !== undefined) {
+        // Loaded only when asked for: every other command starts without prom-client.
+        const [{ createPrometheusMetrics }, { startMetricsEndpoint }] = await Promise.all([
+          import('../../pipeline/prometheus-metrics.js'),
+          import('../../pipeline/metrics-endpoint.js'),
+        ]);
+        prometheus = createPrometheusMetrics({
+          runsHeld: () => runs.size,
+          ...(flags.dataDir === undefined
+            ? {}
+            : { journalSizeBytes: () => (durable === undefined ? 0 : durable.recovery.bytes + durable.journal.stats().bytes) }),
+        });
         endpoint = await startMetricsEndpoint(prometheus.registry, flags.metricsHost, flags.metricsPort);
         io.stdout.write(`smsim metrics at ${endpoint.url}\n`);
       }
@@ -181,6 +184,7 @@ export function registerServe(program: Command, { io }: CommandContext): void {
           ...(flags.maxStreams === undefined ? {} : { maxStreams: flags.maxStreams }),
           maxStreamsPerConnection: flags.maxStreamsPerConnection,
           streamIdleTimeoutMs: flags.streamIdleTimeout,
+          health: true,
           ...(prometheus === undefined ? {} : { metrics: prometheus.metrics }),
         });
       } catch (err) {
