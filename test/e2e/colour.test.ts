@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, SMALL, killChildren, smsim } from '../helpers/cli.js';
+import { CLI, SMALL, killChildren, smsim, withoutColourSettings } from '../helpers/cli.js';
 
 /**
  * Colour in the terminal summary, with real processes: none when stdout is a pipe, colour and
@@ -15,11 +15,6 @@ const FAILING = 'test/fixtures/scenarios/small-failing.yaml';
 const ESC = '\u001b[';
 const GREEN_PASS = `${ESC}32m${ESC}1m✓ PASS${ESC}22m${ESC}39m`;
 const RED_FAIL = `${ESC}31m${ESC}1m✗ FAIL${ESC}22m${ESC}39m`;
-
-const withoutColourSettings = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
-  const { FORCE_COLOR: _f, NO_COLOR: _n, ...rest } = env;
-  return rest;
-};
 
 /** The CLI on a pseudo-terminal: stdout and stderr are a tty, as in an interactive shell. */
 async function onTerminal(args: string[], env: Record<string, string> = {}): Promise<string> {
