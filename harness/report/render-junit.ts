@@ -122,3 +122,49 @@ export function renderJunit(report: RunReport, options: JunitOptions): string {
     '',
   ].join('\n');
 }
+
+/** A run that could not complete: what the JUnit file says instead of figures. */
+export interface FailedRun {
+  readonly scenario: { readonly name: string; readonly file: string; readonly expect: readonly string[] };
+  readonly runId: string;
+  readonly seed: string;
+  /** The error's stable code (SMSIM_ERR_…) and message, as the CLI prints them. */
+  readonly error: { readonly code: string; readonly message: string };
+  readonly wallSeconds: number;
+}
+
+/**
+ * JUnit XML for a run that failed before it could report (a pipeline unreachable for good, a
+ * worker that crashed): each expectation is an <error> with the cause, so the CI server shows why
+ * instead of "no test results". A scenario with no expectations gets one testcase for the run.
+ */
+export function renderJunitFailure(failed: FailedRun, options: JunitOptions): string {
+  const name = failed.scenario.name;
+  const names = failed.scenario.expect.length > 0 ? failed.scenario.expect : ['run'];
+  const message = `the run failed before its expectations could be checked: ${failed.error.message}`;
+  const time = seconds(failed.wallSeconds);
+  const properties: Array<[string, string]> = [
+    ['run.id', failed.runId],
+    ['run.seed', failed.seed],
+    ['scenario.file', failed.scenario.file],
+    ['error.code', failed.error.code],
+    ['result', 'ERROR'],
+  ];
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="smsim" tests="${names.length}" failures="0" errors="${names.length}" time="${time}">`,
+    `  <testsuite name="${xmlText(name)}" package="smsim" tests="${names.length}" failures="0" errors="${names.length}" skipped="0" ` +
+      `time="${time}" timestamp="${junitTimestamp(options.startedAt)}" id="${xmlText(failed.runId)}">`,
+    '    <properties>',
+    ...properties.map(([k, v]) => `      <property name="${k}" value="${xmlText(v)}"/>`),
+    '    </properties>',
+    ...names.map(
+      (text) =>
+        `    <testcase name="${xmlText(text)}" classname="${xmlText(name)}" time="0">\n` +
+        `      <error type="${xmlText(failed.error.code)}" message="${xmlText(message)}"/>\n    </testcase>`,
+    ),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DOMParser } from 'linkedom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { SMALL, killChildren, smsim, smsimProcess } from '../helpers/cli.js';
+import { SMALL, freePort, killChildren, smsim, smsimProcess } from '../helpers/cli.js';
 
 /**
  * --junit with real CLI processes: the file validates against the JUnit schema Jenkins' xUnit
@@ -141,6 +141,38 @@ describe('--junit', () => {
     const { suite, properties, cases } = parse(xml);
     expect([suite('tests'), suite('failures'), suite('skipped'), properties.result]).toEqual(['3', '0', '3', 'INTERRUPTED']);
     for (const c of cases) expect(c.skipped).toMatch(/^not evaluated: the run was interrupted \(SIGINT\) with \d+ of 3 shards complete/);
+  });
+
+  it('a run that fails (no pipeline at the target) writes each expectation as an <error> with the cause; exit code unchanged', async () => {
+    const file = join(tmp(), 'junit.xml');
+    const port = await freePort();
+    const args = ['emit', SMALL, '--no-progress', '-t', `127.0.0.1:${port}`, '--reconnect-timeout', '1s'];
+    const without = await smsim(args);
+    const r = await smsim([...args, '--junit', file]);
+    expect(r.code).toBe(without.code);
+    expect(r.stderr).toContain('SMSIM_ERR_TARGET_UNREACHABLE');
+    const xml = readFileSync(file, 'utf8');
+    await validate(xml);
+    const { suite, properties, cases } = parse(xml);
+    expect([suite('tests'), suite('failures'), suite('errors'), properties.result, properties['error.code']]).toEqual([
+      '3',
+      '0',
+      '3',
+      'ERROR',
+      'SMSIM_ERR_TARGET_UNREACHABLE',
+    ]);
+    const doc = new DOMParser().parseFromString(xml, 'text/xml');
+    const errors = [...doc.querySelectorAll('error')].map((e) => [e.getAttribute('type'), e.getAttribute('message')]);
+    expect(errors.length).toBe(3);
+    for (const [type, message] of errors) {
+      expect(type).toBe('SMSIM_ERR_TARGET_UNREACHABLE');
+      expect(message).toMatch(/^the run failed before its expectations could be checked: .*127\.0\.0\.1:\d+/);
+    }
+    expect(cases.map((c) => c.name)).toEqual([
+      'run.lost == 0',
+      'run.duplicates == 0',
+      'install.installAndLeave.reported == install.installAndLeave.observed',
+    ]);
   });
 
   it('a --junit file that cannot be written is refused before the run (exit 2)', async () => {

@@ -4,7 +4,7 @@ import { MAX_EVENTS_PER_BATCH } from '../../../simulator/core/domain/wire-limits
 import { renderTerminal } from '../../report/render-terminal.js';
 import type { RunReport } from '../../report/run-report.js';
 import { checkOutDir } from '../../report/out-dir.js';
-import { renderJunit } from '../../report/render-junit.js';
+import { renderJunit, renderJunitFailure } from '../../report/render-junit.js';
 import { checkJunitFile, writeJunit } from '../../report/write-junit.js';
 import { writeReport } from '../../report/write-report.js';
 import { runScenario } from '../../run/run-scenario.js';
@@ -169,6 +169,20 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
                 },
               }),
         });
+      } catch (err) {
+        // CI reads the JUnit file: it says why the run failed rather than being missing.
+        if (flags.junit !== undefined) {
+          const e = SmsimError.from(err);
+          const failed = {
+            scenario: { name: scenario.name, file, expect: scenario.expect },
+            runId,
+            seed: scenario.seed,
+            error: { code: e.code, message: e.message },
+            wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
+          };
+          await writeJunit(flags.junit, renderJunitFailure(failed, { startedAt })).catch(() => undefined);
+        }
+        throw err;
       } finally {
         bar?.done();
       }
