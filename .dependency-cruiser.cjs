@@ -60,6 +60,13 @@ module.exports = {
       to: { path: '^harness/(report|pipeline)/' },
     },
     {
+      name: 'prom-client-behind-the-seam',
+      severity: 'error',
+      comment: 'The pipeline counts through ServeMetrics (serve-metrics.ts); only its Prometheus implementation knows prom-client.',
+      from: { pathNot: '^harness/pipeline/(prometheus-metrics|metrics-endpoint)[.]ts$' },
+      to: { path: 'node_modules/prom-client' },
+    },
+    {
       name: 'no-product-import-of-tests-or-bench',
       severity: 'error',
       from: { path: '^(simulator|wire|harness)/' },

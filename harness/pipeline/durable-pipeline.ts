@@ -5,6 +5,7 @@ import { decodeJournalRecord, type JournalRecord } from './journal-records.js';
 import { openJournal, type FsyncMode, type Journal, type RecoveryInfo } from './journal.js';
 import { createReferencePipeline } from './reference-pipeline.js';
 import { RunRegistry } from './run-registry.js';
+import type { ServeMetrics } from './serve-metrics.js';
 
 export interface DurablePipeline {
   readonly runs: RunRegistry;
@@ -30,11 +31,14 @@ export function openDurablePipeline(
   dataDir: string,
   fsync: FsyncMode = 'batch',
   runs: RunRegistry = new RunRegistry(() => createReferencePipeline()),
+  /** Counts the journal's commits from now on; the replay itself is not ingest and counts nothing. */
+  metrics?: ServeMetrics,
 ): DurablePipeline {
   let skipped = 0;
   let firstReason: string | undefined;
   const { journal, recovery } = openJournal(dataDir, {
     fsync,
+    metrics,
     onRecord: (payload) => {
       let record: JournalRecord;
       try {

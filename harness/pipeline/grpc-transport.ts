@@ -96,12 +96,12 @@ export function transportRefusal(path: string, status: SentStatus): SentStatus |
  * too. If a grpc-js upgrade changes that, refusals still happen, uncounted and in grpc-js's
  * words, and the transport-limit tests in hostile-limits.test.ts fail.
  */
-export function countTransportRefusals(onRefused: () => void): grpc.ServerInterceptor {
+export function countTransportRefusals(onRefused: (refusal: SentStatus) => void): grpc.ServerInterceptor {
   return (method, call) => {
     const sendStatus = call.sendStatus.bind(call);
     call.sendStatus = (status) => {
       const refusal = transportRefusal(method.path, status);
-      if (refusal !== undefined) onRefused();
+      if (refusal !== undefined) onRefused(refusal);
       sendStatus(refusal ?? status);
     };
     // grpc-js types the result as its wrapper class, but only uses the call interface; the

@@ -11,6 +11,7 @@ import { streamCounters, type IngestState } from './ingest-state.js';
 import type { Journal } from './journal.js';
 import type { MeasurementPipeline } from './measurement-pipeline.js';
 import type { RunRegistry } from './run-registry.js';
+import { NO_SERVE_METRICS, type ServeMetrics } from './serve-metrics.js';
 
 /**
  * Delivery of Ingest requests with the transport left out, so every decision can be tested with
@@ -58,20 +59,28 @@ export function receiveBatch(
   req: IngestRequest,
   /** Called when the request consumes its sequence (applied or rejected): what a journal must keep. */
   onConsumed?: (req: IngestRequest) => void,
+  /** What the operator sees counted (smsim serve --metrics-port); a journal replay counts nothing. */
+  metrics: ServeMetrics = NO_SERVE_METRICS,
 ): IngestAck {
   const { streamId, sequence } = req;
   const s = streamCounters(state, streamId);
   const ack = (status: AckStatus, message = ''): IngestAck => ({ streamId, ackedThrough: s.ackedThrough, status, sequence, message });
   if (sequence <= s.ackedThrough) {
-    if (sequence === 0) return ack(AckStatus.REJECTED, 'IngestRequest.sequence must start at 1');
+    if (sequence === 0) {
+      metrics.batchRejected('SMSIM_ERR_BATCH_INVALID', 0);
+      return ack(AckStatus.REJECTED, 'IngestRequest.sequence must start at 1');
+    }
+    const claimed = claimedEvents(req.batchBytes);
     s.duplicateBatches++;
-    s.duplicateEvents += claimedEvents(req.batchBytes);
+    s.duplicateEvents += claimed;
+    metrics.batchDuplicate(claimed);
     return ack(AckStatus.OK);
   }
   if (sequence > s.ackedThrough + 1) {
     return ack(AckStatus.OUT_OF_ORDER, `sequence ${sequence} follows ${s.ackedThrough}: resend from ${s.ackedThrough + 1}`);
   }
   let message: string;
+  let code: string;
   try {
     const batch = decoder.decode(req.batchBytes);
     const n = batch.eventCount;
@@ -93,20 +102,25 @@ export function receiveBatch(
       s.eventsAccepted += n;
       if (n > 0) s.lastEventMs = batch.baseTimeMs + (batch.timeDeltaMs[n - 1] as number);
       onConsumed?.(req);
+      metrics.batchAccepted(n);
       return ack(AckStatus.OK);
     } catch (err) {
+      code = 'SMSIM_ERR_INTERNAL';
       message = `SMSIM_ERR_INTERNAL: the pipeline failed to apply the batch: ${err instanceof Error ? err.message : String(err)}`;
     }
   } catch (err) {
     // The code first, so a pipeline author can match on it (docs/reliability.md lists them).
     const e = SmsimError.from(err, 'SMSIM_ERR_BATCH_INVALID');
+    code = e.code;
     message = `${e.code}: ${e.message}`;
   }
   // The sequence is consumed so one bad batch cannot wedge the stream (services.proto).
   s.ackedThrough = sequence;
+  const claimed = claimedEvents(req.batchBytes);
   s.rejectedBatches++;
-  s.rejectedEvents += claimedEvents(req.batchBytes);
+  s.rejectedEvents += claimed;
   onConsumed?.(req);
+  metrics.batchRejected(code, claimed);
   return ack(AckStatus.REJECTED, message);
 }
 
@@ -137,7 +151,12 @@ export interface StreamDelivery {
  * appended so far is durable (services.proto: "must not ack a batch before it is durable"), and
  * acks still leave in request order.
  */
-export function streamDelivery(runs: RunRegistry, journal: Journal | undefined, sink: AckSink): StreamDelivery {
+export function streamDelivery(
+  runs: RunRegistry,
+  journal: Journal | undefined,
+  sink: AckSink,
+  metrics: ServeMetrics = NO_SERVE_METRICS,
+): StreamDelivery {
   /** Set once a request passes a limit: the call ends, and nothing after it is delivered. */
   let refused = false;
   const deliver = (req: IngestRequest, onConsumed?: (req: IngestRequest) => void): IngestAck | SmsimError => {
@@ -146,7 +165,7 @@ export function streamDelivery(runs: RunRegistry, journal: Journal | undefined, 
       refused = true;
       return run;
     }
-    return receiveBatch(run.state, run.pipeline, req, onConsumed);
+    return receiveBatch(run.state, run.pipeline, req, onConsumed, metrics);
   };
   if (journal === undefined) {
     return {

@@ -1,5 +1,6 @@
 import type { ServerHttp2Session } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
+import type { ServingStatus } from 'grpc-health-check';
 import { MAX_REPORT_BYTES, MAX_RUN_ID_BYTES } from '../../simulator/core/domain/wire-limits.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type {
@@ -22,6 +23,7 @@ import { countTransportRefusals, raiseReceiveWindow } from './grpc-transport.js'
 import { type CallActivity, DEFAULT_STREAM_IDLE_TIMEOUT_MS, IdleStreams } from './idle-streams.js';
 import { encodeDropRunRecord } from './journal-records.js';
 import type { RunRegistry } from './run-registry.js';
+import { NO_SERVE_METRICS, type ServeMetrics } from './serve-metrics.js';
 
 export { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_STREAM_IDLE_TIMEOUT_MS };
 
@@ -64,7 +66,21 @@ export interface PipelineServerOptions {
   readonly maxStreamsPerConnection?: number | undefined;
   /** An Ingest stream on which the client sends nothing for this long, owed nothing, is ended (default 5 s). */
   readonly streamIdleTimeoutMs?: number | undefined;
+  /** Counts ingest, acks, refusals and open streams for the operator (smsim serve --metrics-port). */
+  readonly metrics?: ServeMetrics | undefined;
+  /**
+   * Answer the standard gRPC health service (smsim serve does). Off by default: the embedded
+   * pipeline has no one to probe it, and loading the service's proto costs every run ~150 ms.
+   */
+  readonly health?: boolean | undefined;
 }
+
+/**
+ * The services the standard gRPC health service (grpc.health.v1.Health) answers for, besides
+ * "" (the whole server): SERVING from the moment the server listens (a journal is replayed
+ * before that), NOT_SERVING from the moment it starts to stop.
+ */
+export const HEALTH_SERVICES: readonly string[] = ['', 'smsim.v1.Ingest', 'smsim.v1.Reporting'];
 
 export interface PipelineServer {
   /** host:port as a client would dial it. */
@@ -85,16 +101,24 @@ interface ServerContext {
   readonly maxMessageBytes: number;
   readonly maxStreams: number;
   readonly idle: IdleStreams;
+  readonly metrics: ServeMetrics;
   openStreams: number;
+}
+
+/** Counts a call the server ended itself, in the run stats and for the operator, by its code. */
+function countRefused(ctx: ServerContext, code: string): void {
+  ctx.runs.countRefusedCall();
+  ctx.metrics.callRefused(code);
 }
 
 /** Ends a call with an error status the server chose; counted, so refusals are never silent. */
 function refuse(
   ctx: ServerContext,
   call: grpc.ServerDuplexStream<ReceivedIngestRequest, IngestAck>,
+  code: string,
   status: Pick<grpc.StatusObject, 'code' | 'details'>,
 ): void {
-  ctx.runs.countRefusedCall();
+  countRefused(ctx, code);
   call.emit('error', { ...status, metadata: new grpc.Metadata() });
 }
 
@@ -108,18 +132,19 @@ function handleIngestStream(ctx: ServerContext) {
     // The client going away surfaces here; delivery state is already consistent per request.
     call.on('error', () => undefined);
     if (!ctx.authorized(call.metadata)) {
-      refuse(ctx, call, UNAUTHENTICATED);
+      refuse(ctx, call, 'SMSIM_ERR_UNAUTHENTICATED', UNAUTHENTICATED);
       return;
     }
     if (ctx.openStreams >= ctx.maxStreams) {
       // UNAVAILABLE, not RESOURCE_EXHAUSTED: the emitter backs off and retries until a slot frees.
-      refuse(ctx, call, {
+      refuse(ctx, call, 'SMSIM_ERR_LIMIT_EXCEEDED', {
         code: grpc.status.UNAVAILABLE,
         details: `server busy: ${ctx.openStreams} Ingest streams open (limit ${ctx.maxStreams})`,
       });
       return;
     }
     ctx.openStreams++;
+    ctx.metrics.streamOpened();
     const activity: CallActivity = { received: 0, answered: 0 };
     let ended = false;
     let paused = false;
@@ -131,41 +156,48 @@ function handleIngestStream(ctx: ServerContext) {
     });
     call.once('close', () => {
       ctx.openStreams--;
+      ctx.metrics.streamClosed();
       ctx.idle.untrack(activity);
     });
-    const delivery = streamDelivery(ctx.runs, ctx.journal, {
-      send: (ack) => {
-        activity.answered++;
-        if (call.cancelled || call.destroyed || call.writableEnded) return;
-        // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
-        // acks are written in bursts after each commit, so one 'drain' listener serves them all.
-        if (!call.write(ack) && !paused) {
-          paused = true;
-          call.pause();
-          call.once('drain', () => {
-            paused = false;
-            call.resume();
-          });
-        }
+    const delivery = streamDelivery(
+      ctx.runs,
+      ctx.journal,
+      {
+        send: (ack) => {
+          activity.answered++;
+          if (call.cancelled || call.destroyed || call.writableEnded) return;
+          ctx.metrics.ackSent(ack.status);
+          // Acks are tiny, but a client that never reads them must not grow our buffers. Journalled
+          // acks are written in bursts after each commit, so one 'drain' listener serves them all.
+          if (!call.write(ack) && !paused) {
+            paused = true;
+            call.pause();
+            call.once('drain', () => {
+              paused = false;
+              call.resume();
+            });
+          }
+        },
+        fail: (err) => {
+          if (ended) return;
+          ended = true;
+          call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
+        },
+        refuse: (err) => {
+          if (ended) return;
+          ended = true;
+          refuse(ctx, call, err.code, toGrpcStatus(err));
+        },
       },
-      fail: (err) => {
-        if (ended) return;
-        ended = true;
-        call.emit('error', { ...toGrpcStatus(err), metadata: new grpc.Metadata() });
-      },
-      refuse: (err) => {
-        if (ended) return;
-        ended = true;
-        refuse(ctx, call, toGrpcStatus(err));
-      },
-    });
+      ctx.metrics,
+    );
     call.on('data', (req: ReceivedIngestRequest) => {
       activity.received++;
       if (ended || call.cancelled || call.destroyed || call.writableEnded) return;
       const admitted = admitRequest(req, ctx.maxMessageBytes);
       if (admitted instanceof SmsimError) {
         ended = true;
-        refuse(ctx, call, toGrpcStatus(admitted));
+        refuse(ctx, call, admitted.code, toGrpcStatus(admitted));
         return;
       }
       delivery.receive(admitted);
@@ -182,7 +214,7 @@ function handleIngestStream(ctx: ServerContext) {
 function unary<Q, R>(ctx: ServerContext, answer: (request: Q) => R | Promise<R>): grpc.handleUnaryCall<Q, R> {
   return (call, callback) => {
     if (!ctx.authorized(call.metadata)) {
-      ctx.runs.countRefusedCall();
+      countRefused(ctx, 'SMSIM_ERR_UNAUTHENTICATED');
       callback(UNAUTHENTICATED);
       return;
     }
@@ -192,7 +224,7 @@ function unary<Q, R>(ctx: ServerContext, answer: (request: Q) => R | Promise<R>)
         (response) => callback(null, response),
         (err: unknown) => {
           const e = SmsimError.from(err, 'SMSIM_ERR_REPORT_FAILED');
-          if (e.code === 'SMSIM_ERR_LIMIT_EXCEEDED') ctx.runs.countRefusedCall();
+          if (e.code === 'SMSIM_ERR_LIMIT_EXCEEDED') countRefused(ctx, e.code);
           callback(toGrpcStatus(e));
         },
       );
@@ -247,6 +279,7 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
     maxMessageBytes,
     maxStreams,
     idle: new IdleStreams(options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS),
+    metrics: options.metrics ?? NO_SERVE_METRICS,
     openStreams: 0,
   };
   const server = new grpc.Server({
@@ -259,7 +292,14 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
     'grpc.max_send_message_length': MAX_REPORT_BYTES,
     // Per connection (HTTP/2 SETTINGS); the server-wide bound is maxStreams.
     'grpc.max_concurrent_streams': Math.min(maxStreams, options.maxStreamsPerConnection ?? DEFAULT_MAX_STREAMS_PER_CONNECTION),
-    interceptors: [countTransportRefusals(() => ctx.runs.countRefusedCall())],
+    interceptors: [
+      countTransportRefusals((status) =>
+        countRefused(
+          ctx,
+          status.details?.startsWith('SMSIM_ERR_REPORT_FAILED') === true ? 'SMSIM_ERR_REPORT_FAILED' : 'SMSIM_ERR_BATCH_TOO_LARGE',
+        ),
+      ),
+    ],
   });
   const sessions = new Set<ServerHttp2Session>();
   raiseReceiveWindow(server, options.receiveWindowBytes ?? DEFAULT_RECEIVE_WINDOW_BYTES, sessions);
@@ -269,6 +309,16 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
     ListRuns: unary(ctx, (): ListRunsResponse => ({ runs: ctx.runs.list() })),
     DropRun: unary(ctx, (req: DropRunRequest) => dropRun(ctx, req)),
   });
+  // The standard health service, unauthenticated as probes (Kubernetes grpc probes) expect.
+  let setHealth = (_status: ServingStatus): void => undefined;
+  if (options.health === true) {
+    const { HealthImplementation } = await import('grpc-health-check');
+    const health = new HealthImplementation(Object.fromEntries(HEALTH_SERVICES.map((name) => [name, 'NOT_SERVING'])));
+    health.addToServer(server);
+    setHealth = (status) => {
+      for (const name of HEALTH_SERVICES) health.setStatus(name, status);
+    };
+  }
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(hostPort(host, requestedPort), serverCredentials(options.security), (err, bound) => {
@@ -281,6 +331,7 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
     });
   });
 
+  setHealth('SERVING');
   let stopping: Promise<void> | undefined;
   return {
     address: hostPort(host, port),
@@ -293,6 +344,8 @@ export async function startPipelineServer(options: PipelineServerOptions): Promi
       })),
     stop: ({ graceMs = 1000 } = {}) => {
       stopping ??= new Promise<void>((resolve) => {
+        // First, so a watching probe hears it before the connections close.
+        setHealth('NOT_SERVING');
         ctx.idle.close();
         // Open Ingest streams never end by themselves; after the grace period they are cut and
         // emitters reconnect and resend whatever was not acked.

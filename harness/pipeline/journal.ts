@@ -5,6 +5,7 @@ import { SmsimError } from '../../simulator/core/errors.js';
 import { asBuffer } from '../../wire/envelope.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { HEADER_BYTES, MAGIC, readFully, walkJournal } from './journal-scan.js';
+import { NO_SERVE_METRICS, type ServeMetrics } from './serve-metrics.js';
 
 /**
  * The reference pipeline's write-ahead journal: every IngestRequest that consumes a sequence is
@@ -178,6 +179,7 @@ class FileJournal implements Journal {
     private position: number,
     readonly fsync: FsyncMode,
     private readonly lock: DataDirLock,
+    private readonly metrics: ServeMetrics,
   ) {
     // Another process took the data dir over: writing on would interleave two writers' records.
     lock.onLost((err) => this.fail(err));
@@ -237,7 +239,8 @@ class FileJournal implements Journal {
       if (err !== null) return this.fail(journalError(`append failed: ${err.message}`, this.file, err));
       if (written !== bytes) return this.fail(journalError(`short write (${written} of ${bytes} bytes)`, this.file));
       this.position += bytes;
-      const done = (): void => {
+      const done = (fsyncSeconds?: number): void => {
+        this.metrics.journalCommit(group.length / 2, bytes, fsyncSeconds);
         this.durableThrough = through;
         this.counters.records += group.length / 2;
         this.counters.bytes += bytes;
@@ -246,11 +249,13 @@ class FileJournal implements Journal {
         this.flush();
       };
       if (this.fsync === 'never') done();
-      else
+      else {
+        const syncStart = performance.now();
         fdatasync(this.fd, (syncErr) => {
           if (syncErr !== null) this.fail(journalError(`fdatasync failed: ${syncErr.message}`, this.file, syncErr));
-          else done();
+          else done((performance.now() - syncStart) / 1000);
         });
+      }
     });
   }
 
@@ -269,7 +274,12 @@ class FileJournal implements Journal {
  */
 export function openJournal(
   dataDir: string,
-  options: { readonly fsync?: FsyncMode | undefined; readonly onRecord: (payload: Buffer) => void },
+  options: {
+    readonly fsync?: FsyncMode | undefined;
+    readonly onRecord: (payload: Buffer) => void;
+    /** Counts each commit and its fdatasync time (smsim serve --metrics-port). */
+    readonly metrics?: ServeMetrics | undefined;
+  },
 ): { journal: Journal; recovery: RecoveryInfo } {
   const file = join(dataDir, JOURNAL_FILE);
   try {
@@ -289,7 +299,10 @@ export function openJournal(
   }
   try {
     const recovery = recover(fd, file, dataDir, options.onRecord, lock);
-    return { journal: new FileJournal(file, fd, recovery.bytes, options.fsync ?? 'batch', lock), recovery };
+    return {
+      journal: new FileJournal(file, fd, recovery.bytes, options.fsync ?? 'batch', lock, options.metrics ?? NO_SERVE_METRICS),
+      recovery,
+    };
   } catch (err) {
     closeSync(fd);
     lock.release();

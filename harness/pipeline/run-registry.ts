@@ -91,6 +91,11 @@ export class RunRegistry {
     return run;
   }
 
+  /** Runs held now. */
+  get size(): number {
+    return this.runs.size;
+  }
+
   find(runId: string): PipelineRun | undefined {
     return this.runs.get(runId);
   }

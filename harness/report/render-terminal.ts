@@ -5,9 +5,13 @@ import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
 import { renderServiceTerminal } from './render-service.js';
 import { expectationValues, notReportedFamilies, resultWord, resumedNote, uncheckedNote } from './run-phrases.js';
+import { PLAIN_STYLE, type TerminalStyle } from './terminal-style.js';
 
-/** The terminal summary: run figures, each metric's truth / observed / reported, expectations. */
-export function renderTerminal(report: RunReport): string {
+/**
+ * The terminal summary: run figures, each metric's truth / observed / reported, expectations.
+ * `style` marks the verdicts (colour and ✓/✗ on a terminal); the default is plain text.
+ */
+export function renderTerminal(report: RunReport, style: TerminalStyle = PLAIN_STYLE): string {
   const r = report.run;
   const lines: string[] = [];
   lines.push(`smsim ${report.smsimVersion} · scenario "${report.scenario.name}" · run ${report.runId} · seed ${report.seed}`);
@@ -26,7 +30,7 @@ export function renderTerminal(report: RunReport): string {
       (resumed === undefined ? '' : ` · resumed: ${resumed}`),
   );
   if (r.pipelineLostBatches !== undefined)
-    lines.push(`  INCOMPLETE: the pipeline lost ${num(r.pipelineLostBatches)} batches it had acked (a repaired journal)`);
+    lines.push(`  ${style.warn('INCOMPLETE')}: the pipeline lost ${num(r.pipelineLostBatches)} batches it had acked (a repaired journal)`);
   if (r.pacing !== undefined) {
     const p = r.pacing;
     const lat = (l: typeof p.scheduleLagMs): string => `p50 ${l.p50} · p90 ${l.p90} · p99 ${l.p99} · p99.9 ${l.p999} · max ${l.max} ms`;
@@ -95,18 +99,18 @@ export function renderTerminal(report: RunReport): string {
   if (report.expectations.length > 0) {
     lines.push('', 'Expectations');
     for (const e of report.expectations)
-      lines.push(`  ${e.passed ? 'PASS' : 'FAIL'}  ${e.expect}${e.passed ? '' : `   (${expectationValues(e)})`}`);
+      lines.push(`  ${e.passed ? style.pass('PASS') : style.fail('FAIL')}  ${e.expect}${e.passed ? '' : `   (${expectationValues(e)})`}`);
   }
   const result = resultWord(report);
   lines.push(
     '',
     result === 'FAIL'
-      ? 'Result: FAIL (expectations not met)'
+      ? `Result: ${style.fail('FAIL')} (expectations not met)`
       : result === 'DEFERRED'
-        ? 'Result: DEFERRED (smsim merge checks the expectations)'
+        ? `Result: ${style.warn('DEFERRED')} (smsim merge checks the expectations)`
         : result === 'INTERRUPTED'
-          ? `Result: INTERRUPTED (${report.interrupted?.signal}: stopped early, expectations not evaluated)`
-          : 'Result: PASS',
+          ? `Result: ${style.warn('INTERRUPTED')} (${report.interrupted?.signal}: stopped early, expectations not evaluated)`
+          : `Result: ${style.pass('PASS')}`,
   );
   return lines.join('\n');
 }

@@ -17,7 +17,8 @@ export interface CliResult {
 export interface CliOptions {
   /**
    * Added to the process environment. SMSIM_TOKEN is '' (no token) unless given here, so a
-   * token in the environment running the tests never leaks into a CLI process.
+   * token in the environment running the tests never leaks into a CLI process; FORCE_COLOR and
+   * NO_COLOR are left out unless given here, so the summary the tests read is plain text.
    */
   env?: Record<string, string>;
   /** Kill the process and fail after this long (default 60 s). */
@@ -35,6 +36,12 @@ export function killChildren(): void {
   children.clear();
 }
 
+/** The environment without FORCE_COLOR and NO_COLOR: whether a CLI process colours is each test's choice. */
+export function withoutColourSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, NO_COLOR: _no, ...rest } = env;
+  return rest;
+}
+
 /** `wrap` runs the CLI under another command, e.g. ['unshare', '--fork', '--pid', …]. */
 function start(
   args: string[],
@@ -44,7 +51,7 @@ function start(
   const [command, ...prefix] = [...wrap, process.execPath];
   const child = spawn(command as string, [...prefix, CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SMSIM_TOKEN: '', ...env },
+    env: { ...withoutColourSettings(process.env), SMSIM_TOKEN: '', ...env },
   });
   children.add(child);
   child.on('close', () => children.delete(child));

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { SmsimError } from '../../../simulator/core/errors.js';
 import { type FetchedReport, fetchReport } from '../../pipeline/report-client.js';
+import { renderJunit } from '../../report/render-junit.js';
 import { renderTerminal } from '../../report/render-terminal.js';
+import { checkJunitFile, writeJunit } from '../../report/write-junit.js';
 import { checkOutDir } from '../../report/out-dir.js';
 import { readRunDir, writeReport } from '../../report/write-report.js';
 import { mergeRunReports, type ShardReport } from '../../run/merge-runs.js';
+import { stdoutStyle } from '../colour.js';
 import { ExitCode, type CommandContext } from '../context.js';
 import { familyList, hostPort, readPem, tokenOf } from '../options.js';
 
@@ -15,6 +18,7 @@ interface MergeFlags {
   token?: string;
   families?: string[];
   json?: boolean;
+  junit?: string;
 }
 
 /**
@@ -36,8 +40,11 @@ export function registerMerge(program: Command, { io, setExitCode }: CommandCont
     .option('--token <token>', 'bearer token for the pipeline (default: $SMSIM_TOKEN)')
     .option('--families <list>', 'metric families the pipeline computes (default: what its Report says)', familyList)
     .option('--json', 'print the merged report.json to stdout instead of the summary')
+    .option('--junit <file>', "also write the whole run's expectations as JUnit XML for CI (one testcase per expectation)")
     .action(async (dirs: string[], flags: MergeFlags) => {
+      const startedAt = new Date();
       if (flags.out !== undefined) await checkOutDir(flags.out);
+      if (flags.junit !== undefined) await checkJunitFile(flags.junit);
       const parts: ShardReport[] = [];
       for (const dir of dirs) parts.push({ source: dir, report: await readRunDir(dir) });
       const first = parts[0]?.report;
@@ -56,7 +63,8 @@ export function registerMerge(program: Command, { io, setExitCode }: CommandCont
       }
       const merged = mergeRunReports(parts, pipeline);
       if (flags.out !== undefined) await writeReport(flags.out, merged);
-      io.stdout.write(flags.json === true ? `${JSON.stringify(merged, null, 2)}\n` : `${renderTerminal(merged)}\n`);
+      if (flags.junit !== undefined) await writeJunit(flags.junit, renderJunit(merged, { startedAt }));
+      io.stdout.write(flags.json === true ? `${JSON.stringify(merged, null, 2)}\n` : `${renderTerminal(merged, stdoutStyle(io))}\n`);
       if (flags.out !== undefined && flags.json !== true)
         io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
       setExitCode(merged.passed ? ExitCode.PASS : ExitCode.EXPECTATIONS_FAILED);

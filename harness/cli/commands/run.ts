@@ -4,6 +4,8 @@ import { MAX_EVENTS_PER_BATCH } from '../../../simulator/core/domain/wire-limits
 import { renderTerminal } from '../../report/render-terminal.js';
 import type { RunReport } from '../../report/run-report.js';
 import { checkOutDir } from '../../report/out-dir.js';
+import { renderJunit, renderJunitFailure } from '../../report/render-junit.js';
+import { checkJunitFile, writeJunit } from '../../report/write-junit.js';
 import { writeReport } from '../../report/write-report.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { STOP_DRAIN_MS } from '../../../simulator/shard-task.js';
@@ -22,6 +24,7 @@ import {
   type ShardSpec,
 } from '../options.js';
 import { chooseRunId } from '../../run/run-id.js';
+import { stdoutStyle } from '../colour.js';
 import { createProgressBar } from '../progress-bar.js';
 import { defaultWorkers, premisesDays } from '../workers.js';
 
@@ -44,6 +47,7 @@ export interface RunFlags {
   runId?: string;
   resume?: boolean;
   families?: string[];
+  junit?: string;
 }
 
 /** The options of run and emit, defined once: the two differ only in whether --target is required. */
@@ -66,6 +70,7 @@ export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
       wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH),
     )
     .option('--json', 'print report.json to stdout instead of the summary')
+    .option('--junit <file>', 'also write the expectations as JUnit XML for CI (one testcase per expectation; skipped when not checked)')
     .option('--no-progress', 'no progress bar')
     .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
     .option('--speed <N>', 'paced: play virtual time N× faster than real time (e.g. 3600 = an hour a second)', positiveNumber('--speed'))
@@ -123,6 +128,7 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
     const pacing = pacingOf(flags);
     // Before the run, not after it: a run of hours must not end without its report.
     if (flags.out !== undefined) await checkOutDir(flags.out);
+    if (flags.junit !== undefined) await checkJunitFile(flags.junit);
     const delivery = {
       ...(flags.tlsCa === undefined ? {} : { caPem: await readPem(flags.tlsCa, 'CA certificate') }),
       ...tokenOf(flags.token, io),
@@ -141,6 +147,7 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
     });
     try {
       let report: RunReport;
+      const startedAt = new Date();
       try {
         report = await runScenario({
           scenario,
@@ -162,13 +169,32 @@ export function runAction({ io, setExitCode }: CommandContext): (file: string, f
                 },
               }),
         });
+      } catch (err) {
+        // CI reads the JUnit file: it says why the run failed rather than being missing.
+        if (flags.junit !== undefined) {
+          const e = SmsimError.from(err);
+          const failed = {
+            scenario: { name: scenario.name, file, expect: scenario.expect },
+            runId,
+            seed: scenario.seed,
+            error: { code: e.code, message: e.message },
+            wallSeconds: (Date.now() - startedAt.getTime()) / 1000,
+          };
+          await writeJunit(flags.junit, renderJunitFailure(failed, { startedAt })).catch(() => undefined);
+        }
+        throw err;
       } finally {
         bar?.done();
       }
       // The summary is printed even when the report cannot be written: the run's figures are not lost with it.
       const written = flags.out === undefined ? undefined : await writeReport(flags.out, report).catch((err: unknown) => err);
-      io.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTerminal(report)}\n`);
+      const junit =
+        flags.junit === undefined
+          ? undefined
+          : await writeJunit(flags.junit, renderJunit(report, { startedAt })).catch((err: unknown) => err);
+      io.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${renderTerminal(report, stdoutStyle(io))}\n`);
       if (written !== undefined && !Array.isArray(written)) throw written;
+      if (junit !== undefined) throw junit;
       if (flags.out !== undefined && flags.json !== true)
         io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
       setExitCode(

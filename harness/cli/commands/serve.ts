@@ -4,9 +4,12 @@ import { isSmsimError, SmsimError } from '../../../simulator/core/errors.js';
 import { LOCK_STALE_MS } from '../../pipeline/data-dir-lock.js';
 import { type DurablePipeline, openDurablePipeline } from '../../pipeline/durable-pipeline.js';
 import { type PipelineServer, startPipelineServer } from '../../pipeline/ingest-server.js';
+import type { MetricsEndpoint } from '../../pipeline/metrics-endpoint.js';
+import type { PrometheusServeMetrics } from '../../pipeline/prometheus-metrics.js';
 import type { FsyncMode } from '../../pipeline/journal.js';
 import { createReferencePipeline } from '../../pipeline/reference-pipeline.js';
 import { RunRegistry } from '../../pipeline/run-registry.js';
+import type { ServeMetrics } from '../../pipeline/serve-metrics.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import type { CliIo, CommandContext } from '../context.js';
 import { byteSize, familyList, fsyncMode, portNumber, readPem, tokenOf, wallDuration, wholeNumber } from '../options.js';
@@ -34,6 +37,8 @@ interface ServeFlags {
   maxRuns?: number;
   streamIdleTimeout?: number;
   families?: string[];
+  metricsPort?: number;
+  metricsHost: string;
 }
 
 /**
@@ -42,11 +47,17 @@ interface ServeFlags {
  * stale, so a restarted container comes up by itself; a live holder keeps refreshing it, and is
  * refused once the wait is over.
  */
-async function openWhenFree(dataDir: string, fsync: FsyncMode, runs: RunRegistry, io: CliIo): Promise<DurablePipeline> {
+async function openWhenFree(
+  dataDir: string,
+  fsync: FsyncMode,
+  runs: RunRegistry,
+  io: CliIo,
+  metrics: ServeMetrics | undefined,
+): Promise<DurablePipeline> {
   const giveUpAt = Date.now() + LOCK_STALE_MS * 2;
   for (;;) {
     try {
-      return openDurablePipeline(dataDir, fsync, runs);
+      return openDurablePipeline(dataDir, fsync, runs, metrics);
     } catch (err) {
       const retryAfterMs = isSmsimError(err) ? err.details.retryAfterMs : undefined;
       if (typeof retryAfterMs !== 'number' || Date.now() + retryAfterMs > giveUpAt) throw err;
@@ -104,6 +115,12 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       'end an Ingest stream on which the client sends nothing for this long (default 5s; emitters reopen one with their next batch)',
       idleTimeout,
     )
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics over HTTP at /metrics on this port (0 = any free port; default: none)',
+      portNumber,
+    )
+    .option('--metrics-host <host>', 'address the metrics endpoint binds (0.0.0.0 exposes it to the network)', '127.0.0.1')
     .action(async (flags: ServeFlags) => {
       if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined))
         throw new SmsimError('SMSIM_ERR_USAGE', '--tls-cert and --tls-key go together');
@@ -118,7 +135,31 @@ export function registerServe(program: Command, { io }: CommandContext): void {
         maxRuns: flags.maxRuns,
         maxStreamsPerRun: flags.maxStreamsPerRun,
       });
-      const durable = flags.dataDir === undefined ? undefined : await openWhenFree(flags.dataDir, flags.fsync, runs, io);
+      let durable: DurablePipeline | undefined;
+      let prometheus: PrometheusServeMetrics | undefined;
+      let endpoint: MetricsEndpoint | undefined;
+      // Before the journal is opened: a port in use is refused before the data dir is locked.
+      if (flags.metricsPort !== undefined) {
+        // Loaded only when asked for: every other command starts without prom-client.
+        const [{ createPrometheusMetrics }, { startMetricsEndpoint }] = await Promise.all([
+          import('../../pipeline/prometheus-metrics.js'),
+          import('../../pipeline/metrics-endpoint.js'),
+        ]);
+        prometheus = createPrometheusMetrics({
+          runsHeld: () => runs.size,
+          ...(flags.dataDir === undefined
+            ? {}
+            : { journalSizeBytes: () => (durable === undefined ? 0 : durable.recovery.bytes + durable.journal.stats().bytes) }),
+        });
+        endpoint = await startMetricsEndpoint(prometheus.registry, flags.metricsHost, flags.metricsPort);
+        io.stdout.write(`smsim metrics at ${endpoint.url}\n`);
+      }
+      try {
+        durable = flags.dataDir === undefined ? undefined : await openWhenFree(flags.dataDir, flags.fsync, runs, io, prometheus?.metrics);
+      } catch (err) {
+        await endpoint?.close();
+        throw err;
+      }
       if (durable !== undefined) {
         const r = durable.recovery;
         const skipped = durable.skipped;
@@ -143,10 +184,13 @@ export function registerServe(program: Command, { io }: CommandContext): void {
           ...(flags.maxStreams === undefined ? {} : { maxStreams: flags.maxStreams }),
           maxStreamsPerConnection: flags.maxStreamsPerConnection,
           streamIdleTimeoutMs: flags.streamIdleTimeout,
+          health: true,
+          ...(prometheus === undefined ? {} : { metrics: prometheus.metrics }),
         });
       } catch (err) {
         // The server never took the journal over, so closing it is still this command's job.
         await durable?.journal.close();
+        await endpoint?.close();
         throw err;
       }
       io.stdout.write(`smsim reference pipeline listening on ${server.address}${security.certPem === undefined ? '' : ' (TLS)'}\n`);
@@ -154,5 +198,6 @@ export function registerServe(program: Command, { io }: CommandContext): void {
       io.stderr.write(`${signal}: stopping\n`);
       await server.stop();
       await durable?.journal.close();
+      await endpoint?.close();
     });
 }
