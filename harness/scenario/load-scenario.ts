@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type Document, LineCounter, parseDocument } from 'yaml';
+import { type Document, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { resolveScenario, type ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
@@ -63,9 +63,11 @@ export function parseScenarioText(text: string, source: string): ResolvedScenari
   // A document with syntax errors still has a tree (the parser recovers): its schema and
   // expectation problems are listed too, so one run shows every mistake.
   const parsed = ScenarioSchema.safeParse(raw ?? {});
+  // A schema problem on a line with a syntax error is that error's echo (a mis-indented key read as a value): one message.
+  const syntaxLines = new Set(syntax.map((p) => p.line));
   const problems = [
     ...syntax,
-    ...(parsed.success ? [] : schemaProblems(parsed.error.issues, doc, lines)),
+    ...(parsed.success ? [] : schemaProblems(parsed.error.issues, doc, lines)).filter((p) => !syntaxLines.has(p.line)),
     ...expectationProblems(raw, doc, lines, text),
   ];
   if (problems.length > 0 || !parsed.success)
@@ -101,7 +103,7 @@ function syntaxProblems(doc: Document, lines: LineCounter, text: string): Scenar
     let message = /call stack/i.test(e.message) ? 'nested too deeply' : (e.message.split('\n')[0] as string);
     if (e.code === 'DUPLICATE_KEY') message = `key ${keyAt(text, e.pos[0])} is set twice in this mapping (keys must be unique)`;
     if (e.code === 'BAD_INDENT' || e.code === 'BLOCK_AS_IMPLICIT_KEY' || e.code === 'MULTILINE_IMPLICIT_KEY')
-      message = `${message} (check the indentation of this line and the one above)`;
+      message = `${message} (check the indentation here and on the next line)`;
     out.push({ line, column: col, message });
   }
   return out;
@@ -144,9 +146,21 @@ function schemaProblems(issues: readonly z.core.$ZodIssue[], doc: Document, line
       out.push({ ...where, path, message });
       continue;
     }
+    if (issue.code === 'invalid_value' && issue.values.every((v) => typeof v === 'string')) {
+      const values = issue.values as string[];
+      const got = valueAt(doc, issue.path);
+      const guess = typeof got === 'string' ? didYouMeanText(got, values) : '';
+      out.push({ ...where, path, message: `must be one of ${values.join(', ')}${guess}` });
+      continue;
+    }
     out.push({ ...where, path, message: issue.message });
   }
   return out;
+}
+
+function valueAt(doc: Document, path: ReadonlyArray<PropertyKey>): unknown {
+  const node = doc.getIn(path as unknown[], true);
+  return isScalar(node) ? node.value : undefined;
 }
 
 function article(expected: string): string {

@@ -6,6 +6,14 @@ import { ExitCode, type CommandContext } from '../context.js';
 
 const num = (n: number): string => n.toLocaleString('en-GB');
 
+/** "3.7 s", "2.2 min", "1.1 h": a wall time a person reads at a glance. */
+const wall = (seconds: number): string =>
+  seconds < 120
+    ? `${num(seconds)} s`
+    : seconds < 7200
+      ? `${num(Math.round(seconds / 6) / 10)} min`
+      : `${num(Math.round(seconds / 360) / 10)} h`;
+
 /** Bad input a scenario author fixes: with --json, listed on stdout for an editor or CI to read. */
 const SCENARIO_CODES: ReadonlySet<string> = new Set([
   'SMSIM_ERR_SCENARIO_NOT_FOUND',
@@ -39,7 +47,7 @@ export function registerValidate(program: Command, { io, setExitCode }: CommandC
       }
       io.stdout.write(
         `${file}: valid (${scenario.estate.premises} premises in ${scenario.estate.shardCount} shards, ${scenario.durationMs / 86_400_000} days)\n` +
-          `  estimate: ~${num(estimate.events)} events in ~${num(estimate.batches)} batches, ~${num(estimate.seconds)} s unpaced` +
+          `  estimate: ~${num(estimate.events)} events in ~${num(estimate.batches)} batches, ~${wall(estimate.seconds)} unpaced` +
           ` (${Object.entries(estimate.eventsByTraffic)
             .map(([k, v]) => `${k} ${num(v)}`)
             .join(', ')}; how: smsim validate --help)\n`,

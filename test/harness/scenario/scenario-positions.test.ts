@@ -20,6 +20,14 @@ describe('scenario problems are located: file:line:column', () => {
     ]);
   });
 
+  it('lists the values a closed field takes, with the one meant', () => {
+    expect(
+      locatedIssuesOf(
+        `${MINIMAL_SCENARIO}traffic:\n  alerts:\n    powerCuts:\n      - { region: nort, start: "2026-03-02", duration: 1h, affectedShare: 0.5 }\n`,
+      ),
+    ).toEqual(['x.yaml:11:19: traffic.alerts.powerCuts[0].region: must be one of north, central, south (did you mean "north"?)']);
+  });
+
   it('puts a missing key where its mapping starts', () => {
     expect(locatedIssuesOf(MINIMAL_SCENARIO.replace('seed: 1\n', ''))).toEqual(['x.yaml:2:1: seed: is required']);
     expect(locatedIssuesOf(`${MINIMAL_SCENARIO}measurement:\n  exclusions:\n    - { reason: other, validFrom: "2026-03-02" }\n`)).toEqual([
@@ -34,7 +42,9 @@ describe('scenario problems are located: file:line:column', () => {
     const badIndent = locatedIssuesOf(
       MINIMAL_SCENARIO.replace('estate: { premises: 1000 }', 'estate:\n  premises: 1000\n   gasShare: 0.5'),
     );
-    expect(badIndent[0]).toMatch(/^x\.yaml:7:13: .*\(check the indentation of this line and the one above\)$/);
+    // The mis-indented key read as part of premises' value is one mistake: its schema echo is not listed.
+    expect(badIndent).toHaveLength(1);
+    expect(badIndent[0]).toMatch(/^x\.yaml:7:13: .*\(check the indentation here and on the next line\)$/);
   });
 
   it('points at the column of the bad part of an expectation, and numbers expectations from 1', () => {
