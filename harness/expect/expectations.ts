@@ -112,8 +112,8 @@ type Token = ({ type: 'num'; value: number; ms: boolean } | { type: 'ref'; text:
   readonly at: number;
 };
 
-/** A problem in one expectation, at a 0-based offset of its text (so a loader can point at it in the file). */
-export class ExpectationSyntaxError extends Error {
+/** A problem in one expectation, at a 0-based offset of its text; it leaves this module as an SmsimError. */
+class ExpectationSyntaxError extends Error {
   constructor(
     message: string,
     readonly at: number,
@@ -210,9 +210,17 @@ export function parseExpectations(lines: readonly string[]): Expectation[] {
   return out;
 }
 
-/** Parses one expectation; throws ExpectationSyntaxError with the offset of what is wrong. */
+/**
+ * Parses one expectation; throws SMSIM_ERR_EXPECT_SYNTAX with `details.offset`, the 0-based offset
+ * of what is wrong in `text` (so a loader can point at it in the file).
+ */
 export function parseExpectation(text: string): Expectation {
-  return parseOne(text);
+  try {
+    return parseOne(text);
+  } catch (err) {
+    const offset = err instanceof ExpectationSyntaxError ? err.at : 0;
+    throw new SmsimError('SMSIM_ERR_EXPECT_SYNTAX', (err as Error).message, { details: { offset }, cause: err });
+  }
 }
 
 function parseOne(text: string): Expectation {

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type Document, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { SmsimError } from '../../simulator/core/errors.js';
+import { isSmsimError, SmsimError } from '../../simulator/core/errors.js';
 import { resolveScenario, type ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { ScenarioSchema } from '../../simulator/core/scenario/schema.js';
 import { didYouMeanText } from '../expect/did-you-mean.js';
-import { ExpectationSyntaxError, parseExpectation } from '../expect/expectations.js';
+import { parseExpectation } from '../expect/expectations.js';
 import { knownKeysAt } from './schema-keys.js';
 import { positionInScalar, positionOf, type SourcePosition } from './yaml-positions.js';
 
@@ -180,7 +180,7 @@ function expectationProblems(raw: unknown, doc: Document, lines: LineCounter, te
     try {
       parseExpectation(line);
     } catch (err) {
-      const offset = err instanceof ExpectationSyntaxError ? err.at : 0;
+      const offset = isSmsimError(err) && typeof err.details.offset === 'number' ? err.details.offset : 0;
       out.push({
         ...at(positionInScalar(doc, lines, text, ['expect', i], offset)),
         path: `expect[${i}]`,
