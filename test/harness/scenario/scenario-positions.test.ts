@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../../../harness/scenario/load-scenario.js';
+import { ALERT_HOPS } from '../../../simulator/core/domain/metrics/alert-metrics.js';
 import { issuesOf, locatedIssuesOf, MINIMAL_SCENARIO } from '../../helpers/scenario-issues.js';
 
 // MINIMAL_SCENARIO starts with a newline: its keys are on lines 2–7, so a block appended to it starts on line 8.
@@ -50,7 +51,7 @@ describe('scenario problems are located: file:line:column', () => {
   it('points at the column of the bad part of an expectation, and numbers expectations from 1', () => {
     const text = `${MINIMAL_SCENARIO}expect:\n  - run.lost == 0\n  - "alert.hopLatency{hop=ch-usr}.truth.p(99) <= 60s"\n  - 'run.sent == run.acked'\n  - run.lots == 0\n`;
     expect(locatedIssuesOf(text)).toEqual([
-      'x.yaml:10:23: expect[1]: expectation 2 "alert.hopLatency{hop=ch-usr}.truth.p(99) <= 60s": label hop has no value "ch-usr" (did you mean "ch-user"?) (one of: ch-csp, csp-dsp, dsp-user, user-confirm, ch-user)',
+      `x.yaml:10:23: expect[1]: expectation 2 "alert.hopLatency{hop=ch-usr}.truth.p(99) <= 60s": label hop has no value "ch-usr" (did you mean "ch-user"?) (one of: ${ALERT_HOPS.join(', ')})`,
       'x.yaml:12:9: expect[3]: expectation 4 "run.lots == 0": unknown run field "lots" (did you mean "lost"?) (known: sent, acked, lost, duplicates, resent, rejected, batches, wallSeconds, eventsPerSecond, peakRssBytes, scheduleLagP99, ackLatencyP99)',
     ]);
   });
