@@ -22,6 +22,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY proto ./proto
 COPY scenarios ./scenarios
+COPY --from=build /app/schema ./schema
 USER node
 ENTRYPOINT ["node", "dist/harness/cli/main.js"]
 CMD ["--help"]

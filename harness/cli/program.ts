@@ -43,7 +43,7 @@ function buildProgram(ctx: CommandContext): Command {
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
     })
-    .showHelpAfterError('(run "smsim --help" for usage)');
+    .showHelpAfterError('(see smsim --help)');
   registerRun(program, ctx);
   registerEmit(program, ctx);
   registerValidate(program, ctx);
@@ -52,7 +52,17 @@ function buildProgram(ctx: CommandContext): Command {
   registerServe(program, ctx);
   registerRuns(program, ctx);
   registerJournal(program, ctx);
+  pointAtOwnHelp(program, 'smsim');
   return program;
+}
+
+/** A usage error points at the help of the command it is in: "see smsim run --help", not the top-level list. */
+function pointAtOwnHelp(command: Command, path: string): void {
+  for (const sub of command.commands) {
+    const subPath = `${path} ${sub.name()}`;
+    sub.showHelpAfterError(`(see ${subPath} --help)`);
+    pointAtOwnHelp(sub, subPath);
+  }
 }
 
 /** Runs the CLI; resolves to the exit code. Never calls process.exit (main.ts does). */

@@ -2,6 +2,8 @@ import { SmsimError } from '../../simulator/core/errors.js';
 import { METRIC_IDS } from '../../simulator/core/domain/metrics/engine.js';
 import { quantileOfBuckets } from '../../simulator/core/domain/metrics/histogram.js';
 import { familyOf } from '../oracle/families.js';
+import { didYouMeanText } from './did-you-mean.js';
+import { FAMILY_LABELS, LABEL_VALUES } from './metric-labels.js';
 import { FIGURES, type Figure, type MetricRow } from '../oracle/metric-row.js';
 
 /*
@@ -19,7 +21,7 @@ const COMPARATORS = ['==', '!=', '<=', '>=', '<', '>'] as const;
 type Comparator = (typeof COMPARATORS)[number];
 
 type Node =
-  | { kind: 'number'; value: number }
+  | { kind: 'number'; value: number; unit?: 'ms' }
   | { kind: 'run'; field: string }
   | { kind: 'metric'; id: string; labels: Readonly<Record<string, string>>; figure: Figure }
   | { kind: 'quantile'; id: string; labels: Readonly<Record<string, string>>; figure: Figure; q: number }
@@ -47,6 +49,8 @@ export interface ExpectationResult {
   readonly right: number | null;
   /** The metric references that are "not reported": the expectation fails and says so. */
   readonly notReported?: readonly string[];
+  /** The unit both sides are in ("ms", "s", "bytes", …); absent for counts. */
+  readonly unit?: string;
 }
 
 export const RUN_FIELDS: readonly string[] = [
@@ -65,11 +69,65 @@ export const RUN_FIELDS: readonly string[] = [
   'ackLatencyP99',
 ];
 
+/** Units of the run fields; a ratio of two of them has none. */
+const RUN_UNITS: Readonly<Record<string, string>> = {
+  sent: 'events',
+  acked: 'events',
+  lost: 'events',
+  duplicates: 'events',
+  resent: 'batches',
+  rejected: 'batches',
+  batches: 'batches',
+  wallSeconds: 's',
+  eventsPerSecond: 'events/s',
+  peakRssBytes: 'bytes',
+  scheduleLagP99: 'ms',
+  ackLatencyP99: 'ms',
+};
+
+/** Units of the metric rows that are not counts (docs/metrics.md); a quantile is in ms. */
+const METRIC_UNITS: Readonly<Record<string, string>> = { 'availability.downtimeMinutes': 'min' };
+
+/** The unit a side's value is in: a number without one takes the other operand's. */
+function unitOf(node: Node): string | undefined {
+  switch (node.kind) {
+    case 'number':
+      return node.unit;
+    case 'run':
+      return RUN_UNITS[node.field];
+    case 'metric':
+      return METRIC_UNITS[node.id];
+    case 'quantile':
+      return 'ms';
+    case 'binary': {
+      const a = unitOf(node.left);
+      const b = unitOf(node.right);
+      if (node.op === '+' || node.op === '-') return a ?? b;
+      if (a !== undefined && b !== undefined) return undefined;
+      // A ratio of a figure to a plain number keeps the figure's unit; a number over a figure has none.
+      return node.op === '*' ? (a ?? b) : node.left.kind === 'number' && node.left.unit === undefined ? undefined : a;
+    }
+  }
+}
+
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const TOKEN =
   /\s*(?:(\d+(?:\.\d+)?)(ms|s|m|h)?(?![\w.])|([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\{[^}]*\})?(?:\.[A-Za-z_]\w*)?(?:\.p\(\d+(?:\.\d+)?\))?)|(==|!=|<=|>=|<|>|\+|-|\*|\/|\(|\)))/y;
 
-type Token = { type: 'num'; value: number } | { type: 'ref'; text: string } | { type: 'op'; text: string };
+type Token = ({ type: 'num'; value: number; ms: boolean } | { type: 'ref'; text: string } | { type: 'op'; text: string }) & {
+  /** 0-based offset of the token in the expectation's text. */
+  readonly at: number;
+};
+
+/** A problem in one expectation, at a 0-based offset of its text; it leaves this module as an SmsimError. */
+class ExpectationSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+  ) {
+    super(message);
+  }
+}
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -79,55 +137,97 @@ function tokenize(text: string): Token[] {
     if (/^\s*$/.test(text.slice(pos))) break;
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(text);
-    if (m === null) throw new Error(`unexpected "${text.slice(pos).trim().slice(0, 20)}" at column ${pos + 1}`);
+    const at = pos + (text.slice(pos).length - text.slice(pos).trimStart().length);
+    if (m === null) throw new ExpectationSyntaxError(`unexpected "${text.slice(pos).trim().slice(0, 20)}" at column ${at + 1}`, at);
     pos = TOKEN.lastIndex;
-    if (m[1] !== undefined) tokens.push({ type: 'num', value: Number(m[1]) * (m[2] === undefined ? 1 : (UNIT_MS[m[2]] as number)) });
-    else if (m[3] !== undefined) tokens.push({ type: 'ref', text: m[3] });
-    else tokens.push({ type: 'op', text: m[4] as string });
+    if (m[1] !== undefined)
+      tokens.push({
+        type: 'num',
+        value: Number(m[1]) * (m[2] === undefined ? 1 : (UNIT_MS[m[2]] as number)),
+        ms: m[2] !== undefined,
+        at,
+      });
+    else if (m[3] !== undefined) tokens.push({ type: 'ref', text: m[3], at });
+    else tokens.push({ type: 'op', text: m[4] as string, at });
   }
   return tokens;
 }
 
-function parseRef(text: string): Node {
+function parseRef(text: string, at: number): Node {
+  const fail = (why: string, offset = 0): never => {
+    throw new ExpectationSyntaxError(why, at + offset);
+  };
   if (text.startsWith('run.')) {
     const field = text.slice(4);
-    if (!RUN_FIELDS.includes(field)) throw new Error(`unknown run field "${field}" (known: ${RUN_FIELDS.join(', ')})`);
+    if (!RUN_FIELDS.includes(field))
+      fail(`unknown run field "${field}"${didYouMeanText(field, RUN_FIELDS)} (known: ${RUN_FIELDS.join(', ')})`, 4);
     return { kind: 'run', field };
   }
   const qm = /\.p\((\d+(?:\.\d+)?)\)$/.exec(text);
   if (qm !== null) {
     const q = Number(qm[1]) / 100;
-    if (!(q > 0 && q <= 1)) throw new Error(`quantile in "${text}" must be between 0 (exclusive) and 100`);
-    const inner = parseRef(text.slice(0, qm.index));
-    if (inner.kind !== 'metric') throw new Error(`"${text}": only a metric takes a quantile`);
+    if (!(q > 0 && q <= 1)) fail(`quantile in "${text}" must be between 0 (exclusive) and 100`, qm.index + 1);
+    const inner = parseRef(text.slice(0, qm.index), at);
+    if (inner.kind !== 'metric') return fail(`"${text}": only a metric takes a quantile`);
     return { kind: 'quantile', id: inner.id, labels: inner.labels, figure: inner.figure, q };
   }
   const m = /^([^{]+?)(?:\{([^}]*)\})?\.(\w+)$/.exec(text);
   const idPart = m?.[1];
-  if (m === null || idPart === undefined) throw new Error(`"${text}" is not a metric reference (id.truth, id.observed or id.reported)`);
+  if (m === null || idPart === undefined) return fail(`"${text}" is not a metric reference (id.truth, id.observed or id.reported)`);
   const id = idPart;
   const figure = m[3] as string;
-  if (!(FIGURES as readonly string[]).includes(figure)) throw new Error(`"${text}" must end in .truth, .observed or .reported`);
-  if (!METRIC_IDS.has(id)) throw new Error(`unknown metric "${id}" (see docs/metrics.md)`);
+  if (!(FIGURES as readonly string[]).includes(figure))
+    fail(`"${text}" must end in .truth, .observed or .reported${didYouMeanText(figure, FIGURES)}`, text.length - figure.length);
+  if (!METRIC_IDS.has(id)) fail(`unknown metric "${id}"${didYouMeanText(id, METRIC_IDS)} (see docs/metrics.md)`);
+  const known = FAMILY_LABELS[familyOf(id)];
   const labels: Record<string, string> = {};
-  for (const pair of (m[2] ?? '').split(',').filter((p) => p.trim() !== '')) {
+  let offset = id.length + 1;
+  for (const pair of (m[2] ?? '').split(',')) {
+    const here = offset + (pair.length - pair.trimStart().length);
+    offset += pair.length + 1;
+    if (pair.trim() === '') continue;
     const [k, v] = pair.split('=').map((x) => x.trim());
     if (k === undefined || v === undefined || k === '' || v === '')
-      throw new Error(`bad label filter "${pair}" in "${text}" (want name=value)`);
+      return fail(`bad label filter "${pair}" in "${text}" (want name=value)`, here);
+    if (known !== undefined && !known.includes(k))
+      fail(`"${id}" has no label "${k}"${didYouMeanText(k, known)} (its labels: ${known.join(', ')})`, here);
+    const values = LABEL_VALUES[k];
+    if (values !== undefined && !values.includes(v))
+      fail(`label ${k} has no value "${v}"${didYouMeanText(v, values)} (one of: ${values.join(', ')})`, here);
     labels[k] = v;
   }
   return { kind: 'metric', id, labels, figure: figure as Figure };
 }
 
-/** Parses expectation lines; throws SMSIM_ERR_EXPECT_SYNTAX naming the line. */
+/**
+ * Parses expectation lines; throws SMSIM_ERR_EXPECT_SYNTAX listing every bad line with its
+ * number (1-based) in `details.issues`.
+ */
 export function parseExpectations(lines: readonly string[]): Expectation[] {
-  return lines.map((text, i) => {
+  const issues: string[] = [];
+  const out: Expectation[] = [];
+  lines.forEach((text, i) => {
     try {
-      return parseOne(text);
+      out.push(parseExpectation(text));
     } catch (err) {
-      throw new SmsimError('SMSIM_ERR_EXPECT_SYNTAX', `expectation ${i + 1} "${text}": ${(err as Error).message}`);
+      issues.push(`expectation ${i + 1} "${text}": ${(err as Error).message}`);
     }
   });
+  if (issues.length > 0) throw new SmsimError('SMSIM_ERR_EXPECT_SYNTAX', issues.join('\n'), { details: { issues } });
+  return out;
+}
+
+/**
+ * Parses one expectation; throws SMSIM_ERR_EXPECT_SYNTAX with `details.offset`, the 0-based offset
+ * of what is wrong in `text` (so a loader can point at it in the file).
+ */
+export function parseExpectation(text: string): Expectation {
+  try {
+    return parseOne(text);
+  } catch (err) {
+    const offset = err instanceof ExpectationSyntaxError ? err.at : 0;
+    throw new SmsimError('SMSIM_ERR_EXPECT_SYNTAX', (err as Error).message, { details: { offset }, cause: err });
+  }
 }
 
 function parseOne(text: string): Expectation {
@@ -137,16 +237,17 @@ function parseOne(text: string): Expectation {
   const isOp = (t: Token | undefined, ...ops: string[]): boolean => t?.type === 'op' && ops.includes(t.text);
   const atom = (): Node => {
     const t = tokens[i++];
-    if (t === undefined) throw new Error('unexpected end');
-    if (t.type === 'num') return { kind: 'number', value: t.value };
-    if (t.type === 'ref') return parseRef(t.text);
+    if (t === undefined) throw new ExpectationSyntaxError('unexpected end', text.length);
+    if (t.type === 'num') return { kind: 'number', value: t.value, ...(t.ms ? { unit: 'ms' as const } : {}) };
+    if (t.type === 'ref') return parseRef(t.text, t.at);
     if (t.text === '(') {
       const inner = sum();
-      if (!isOp(tokens[i++], ')')) throw new Error('missing ")"');
+      const close = tokens[i++];
+      if (!isOp(close, ')')) throw new ExpectationSyntaxError('missing ")"', close?.at ?? text.length);
       return inner;
     }
     if (t.text === '-') return { kind: 'binary', op: '-', left: { kind: 'number', value: 0 }, right: atom() };
-    throw new Error(`unexpected "${t.text}"`);
+    throw new ExpectationSyntaxError(`unexpected "${t.text}"`, t.at);
   };
   const product = (): Node => {
     let left = atom();
@@ -167,9 +268,9 @@ function parseOne(text: string): Expectation {
   const left = sum();
   const cmp = tokens[i++];
   if (cmp?.type !== 'op' || !(COMPARATORS as readonly string[]).includes(cmp.text))
-    throw new Error('expected a comparison (==, !=, <, <=, >, >=)');
+    throw new ExpectationSyntaxError('expected a comparison (==, !=, <, <=, >, >=)', cmp?.at ?? text.length);
   const right = sum();
-  if (i !== tokens.length) throw new Error('unexpected text after the expression');
+  if (i !== tokens.length) throw new ExpectationSyntaxError('unexpected text after the expression', tokens[i]?.at ?? text.length);
   return { text, left, op: cmp.text as Comparator, right };
 }
 
@@ -258,7 +359,9 @@ export function checkExpectations(expectations: readonly Expectation[], ctx: Exp
     const notReported = new Set<string>();
     const left = evaluate(e.left, ctx, notReported);
     const right = evaluate(e.right, ctx, notReported);
-    if (left === null || right === null) return { expect: e.text, passed: false, left, right, notReported: [...notReported] };
-    return { expect: e.text, passed: compare(e.op, left, right), left, right };
+    const unit = unitOf(e.left) ?? unitOf(e.right);
+    const withUnit = unit === undefined ? {} : { unit };
+    if (left === null || right === null) return { expect: e.text, passed: false, left, right, notReported: [...notReported], ...withUnit };
+    return { expect: e.text, passed: compare(e.op, left, right), left, right, ...withUnit };
   });
 }

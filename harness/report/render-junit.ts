@@ -1,8 +1,6 @@
 import type { ExpectationResult } from '../expect/expectations.js';
-import { expectationSides } from '../expect/expectation-units.js';
-import { NOT_REPORTED, num } from './format.js';
 import type { RunReport } from './run-report.js';
-import { uncheckedNote } from './run-phrases.js';
+import { expectationValues, uncheckedNote } from './run-phrases.js';
 
 /*
  * JUnit XML for CI servers: one testsuite per run (the scenario), one testcase per expectation.
@@ -42,19 +40,9 @@ const seconds = (s: number): string => (Number.isFinite(s) && s > 0 ? s.toFixed(
 /** 2026-03-02T09:00:00 (UTC): the form the Ant and Surefire schemas take for a testsuite's timestamp. */
 const junitTimestamp = (d: Date): string => d.toISOString().slice(0, 19);
 
-const withUnit = (n: number | null, unit: string): string => (n === null ? NOT_REPORTED : unit === '' ? num(n) : `${num(n)} ${unit}`);
-
-/** "observed 4,735 ms, limit 1,000 ms": both sides, with their units. */
-export function expectationFigures(e: ExpectationResult): string {
-  if (e.notReported !== undefined && e.notReported.length > 0) return `${NOT_REPORTED}: ${e.notReported.join(', ')}`;
-  const sides = expectationSides(e.expect);
-  if (sides === undefined) return `left ${withUnit(e.left, '')}, right ${withUnit(e.right, '')}`;
-  return `${sides.left.label} ${withUnit(e.left, sides.left.unit)}, ${sides.right.label} ${withUnit(e.right, sides.right.unit)}`;
-}
-
 function testcase(classname: string, e: ExpectationResult): string {
   const open = `    <testcase name="${xmlText(e.expect)}" classname="${xmlText(classname)}" time="0"`;
-  const figures = expectationFigures(e);
+  const figures = expectationValues(e);
   if (e.passed) return `${open}>\n      <system-out>${xmlBody(figures)}</system-out>\n    </testcase>`;
   const why =
     e.notReported !== undefined && e.notReported.length > 0

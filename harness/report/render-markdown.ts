@@ -5,7 +5,7 @@ import { totals } from '../oracle/join-figures.js';
 import { COMPACT_IDS, renderServiceMarkdown } from './render-service.js';
 import type { RunReport } from './run-report.js';
 import { readFigure } from './figure-reading.js';
-import { expectationValues, notReportedFamilies, resultWord, resumedNote, uncheckedNote } from './run-phrases.js';
+import { expectationValues, notReportedFamilies, sideValue, resultWord, resumedNote, uncheckedNote } from './run-phrases.js';
 
 /** report.md: the summary, then every figure by region and day, truth beside reported. */
 export function renderMarkdown(report: RunReport): string {
@@ -144,7 +144,9 @@ export function renderMarkdown(report: RunReport): string {
     for (const e of report.expectations) {
       // A "not reported" failure names its references in place of the two values.
       const values =
-        e.notReported !== undefined && e.notReported.length > 0 ? [expectationValues(e), ''] : [reportedNum(e.left), reportedNum(e.right)];
+        e.notReported !== undefined && e.notReported.length > 0
+          ? [expectationValues(e), '']
+          : [sideValue(e.left, e), sideValue(e.right, e)];
       out.push(row([e.passed ? 'pass' : '**FAIL**', `\`${e.expect}\``, ...values]));
     }
     out.push('');

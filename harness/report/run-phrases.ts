@@ -1,3 +1,4 @@
+import { expectationSides } from '../expect/expectation-sides.js';
 import type { ExpectationResult } from '../expect/expectations.js';
 import { familyOf } from '../oracle/families.js';
 import { NOT_REPORTED, num, reportedNum } from './format.js';
@@ -9,13 +10,20 @@ import type { RunFigures, RunReport } from './run-report.js';
  */
 
 /**
- * An expectation's two sides: "left 3, right 4"; one that refers to a figure the pipeline does
- * not report names those references instead ("not reported: install.installAndLeave.reported"),
- * as its failure comes from them, not from the comparison.
+ * An expectation's two sides, named and with their unit: "truth 62,463 ms, limit 60,000 ms"; one
+ * that refers to a figure the pipeline does not report names those references instead ("not
+ * reported: install.installAndLeave.reported"), as its failure comes from them, not from the
+ * comparison.
  */
 export function expectationValues(e: ExpectationResult): string {
   if (e.notReported !== undefined && e.notReported.length > 0) return `${NOT_REPORTED}: ${e.notReported.join(', ')}`;
-  return `left ${reportedNum(e.left)}, right ${reportedNum(e.right)}`;
+  const sides = expectationSides(e.expect) ?? { left: 'left', right: 'right' };
+  return `${sides.left} ${sideValue(e.left, e)}, ${sides.right} ${sideValue(e.right, e)}`;
+}
+
+/** One side of an expectation with its unit: "4,735 ms". */
+export function sideValue(value: number | null, e: ExpectationResult): string {
+  return value === null || e.unit === undefined ? reportedNum(value) : `${reportedNum(value)} ${e.unit}`;
 }
 
 /** For a partial run: "deferred to smsim merge (this run covers 2 of the scenario's 8 shards)". */

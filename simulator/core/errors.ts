@@ -5,8 +5,10 @@
  */
 export const ERROR_CODES = {
   SMSIM_ERR_SCENARIO_NOT_FOUND: 'The scenario file does not exist or cannot be read.',
-  SMSIM_ERR_SCENARIO_PARSE: 'The scenario file is not valid YAML (or is too large or too deeply aliased).',
-  SMSIM_ERR_SCENARIO_INVALID: 'The scenario failed validation; `details.issues` lists every problem with its path.',
+  SMSIM_ERR_SCENARIO_PARSE:
+    'The scenario file is not valid YAML (or is too large or too deeply aliased); `details.issues` lists its syntax errors with its other problems.',
+  SMSIM_ERR_SCENARIO_INVALID:
+    'The scenario failed validation; `details.issues` lists every problem as `file:line:column: path: message` (`details.problems`: the same as data).',
   SMSIM_ERR_EXPECT_SYNTAX: 'An `expect:` line of the scenario cannot be parsed.',
   SMSIM_ERR_USAGE: 'The command line is wrong (unknown option, bad value).',
   SMSIM_ERR_ADDRESS_IN_USE: 'The pipeline server could not bind its port because it is in use.',

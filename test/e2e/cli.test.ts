@@ -56,7 +56,10 @@ describe('smsim CLI (real processes)', () => {
   it('validates a scenario without running it', async () => {
     const ok = await smsim(['validate', 'scenarios/default.yaml']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe('scenarios/default.yaml: valid (100000 premises in 10 shards, 7 days)\n');
+    expect(ok.stdout.split('\n')[0]).toBe('scenarios/default.yaml: valid (100000 premises in 10 shards, 7 days)');
+    expect(ok.stdout).toMatch(
+      /\n {2}estimate: ~[\d,]+ events in ~[\d,]+ batches, ~[\d.]+ s unpaced \(installs [\d,]+, serviceRequests [\d,]+, alerts [\d,]+; how: smsim validate --help\)\n$/,
+    );
     const bad = await smsim(['validate', 'test/fixtures/scenarios/nope.yaml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('[SMSIM_ERR_SCENARIO_NOT_FOUND]');
@@ -78,9 +81,9 @@ describe('smsim CLI (real processes)', () => {
     );
     const r = await smsim(['run', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}: estate.premises: must be ≥ 1`);
-    expect(r.stderr).toContain(`${file}: serviceUsers[0].share: must be between 0 and 1`);
-    expect(r.stderr).toContain(`${file}: traffic.installs.perDay: must be ≥ 0`);
+    expect(r.stderr).toContain(`${file}:5:21: estate.premises: must be ≥ 1`);
+    expect(r.stderr).toContain(`${file}:6:34: serviceUsers[0].share: must be between 0 and 1`);
+    expect(r.stderr).toContain(`${file}:7:32: traffic.installs.perDay: must be ≥ 0`);
     expect(r.stderr).toContain('[SMSIM_ERR_SCENARIO_INVALID]');
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });

@@ -65,8 +65,12 @@ describe('an impossible date', () => {
     writeFileSync(file, readFileSync(SMALL, 'utf8').replace('start: "2026-03-02T00:00:00Z"', 'start: "2026-02-30T00:00:00Z"'));
     const validate = await smsim(['validate', file]);
     expect(validate.code).toBe(2);
+    const line =
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.startsWith('start:')) + 1;
     expect(validate.stderr).toContain(
-      `${file}: start: "2026-02-30T00:00:00Z" is not a calendar date: day 30 does not exist: February 2026 has 28 days (2026 is not a leap year)`,
+      `${file}:${line}:8: start: "2026-02-30T00:00:00Z" is not a calendar date: day 30 does not exist: February 2026 has 28 days (2026 is not a leap year)`,
     );
     expect(validate.stderr).toContain('[SMSIM_ERR_SCENARIO_INVALID]');
     const run = await timed(['run', file, '--out', join(dir, 'out'), '--no-progress']);

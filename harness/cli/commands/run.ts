@@ -58,7 +58,10 @@ export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
       'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)',
       wholeNumber('--workers', 256),
     )
-    .option('-o, --out <dir>', 'write report.json and report.md into this directory')
+    .option(
+      '-o, --out <dir>',
+      'write report.json, report.md, report.html and pmr.json into this directory (created if missing; checked before the run starts)',
+    )
     .option(
       '--shard <i/N>',
       'run only the shards s with s mod N = i (for N machines); job/N takes i from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job)',
@@ -71,7 +74,7 @@ export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
     )
     .option('--json', 'print report.json to stdout instead of the summary')
     .option('--junit <file>', 'also write the expectations as JUnit XML for CI (one testcase per expectation; skipped when not checked)')
-    .option('--no-progress', 'no progress bar')
+    .option('--no-progress', 'no progress bar (one is drawn on stderr only when stderr is a terminal)')
     .option('--rate <events/s>', 'paced: send at this many events per second (open model)', positiveNumber('--rate'))
     .option('--speed <N>', 'paced: play virtual time N× faster than real time (e.g. 3600 = an hour a second)', positiveNumber('--speed'))
     .option('--duration <time>', 'paced: stop sending after this much wall time (e.g. 60s)', wallDuration)

@@ -75,7 +75,7 @@ export function registerServe(program: Command, { io }: CommandContext): void {
     .option('-p, --port <port>', 'port (0 = any free port)', portNumber, 50051)
     .option(
       '--scenario <file>',
-      "take the pipeline configuration (TRTs, exclusion list, incident targets, lateness) from this scenario's measurement block",
+      'take the pipeline configuration from this scenario: TRTs and exclusion list (measurement), incident targets (traffic.incidents), lateness (reporting)',
     )
     .option('--data-dir <dir>', 'journal every batch here before acking it, and recover from it on start (default: in memory only)')
     .option(

@@ -1,6 +1,6 @@
-import { NOT_REPORTED, num, reportedNum } from '../format.js';
+import { NOT_REPORTED, num } from '../format.js';
 import type { RunReport } from '../run-report.js';
-import { expectationValues, resumedNote, uncheckedNote } from '../run-phrases.js';
+import { expectationValues, resumedNote, sideValue, uncheckedNote } from '../run-phrases.js';
 import { esc } from '../svg-charts.js';
 import { table, td, tr } from './cells.js';
 
@@ -86,11 +86,6 @@ export function runHtml(report: RunReport): string {
   return `<section id="run"><h2>Run, delivery and throughput</h2>${table(['figure', 'value', 'what it means'], rows, [0, 2], 'fig kv')}</section>`;
 }
 
-/** A side's value; a percentile (`.p(99)`) is in ms, so it says so. */
-function side(expect: string, v: number | null): string {
-  return v !== null && /\.p\(\d+(\.\d+)?\)/.test(expect) ? `${num(v)} ms` : reportedNum(v);
-}
-
 export function expectationsHtml(report: RunReport): string {
   const deferred = uncheckedNote(report);
   if (deferred !== undefined)
@@ -102,10 +97,10 @@ export function expectationsHtml(report: RunReport): string {
       td(e.passed ? 'PASS' : 'FAIL', e.passed ? 'pass' : 'fail'),
       td(`<code>${esc(e.expect)}</code>`, 'l'),
       td(
-        esc(e.notReported !== undefined && e.notReported.length > 0 ? expectationValues(e) : side(e.expect, e.left)),
+        esc(e.notReported !== undefined && e.notReported.length > 0 ? expectationValues(e) : sideValue(e.left, e)),
         e.notReported !== undefined && e.notReported.length > 0 ? 'nr l' : undefined,
       ),
-      td(esc(e.notReported !== undefined && e.notReported.length > 0 ? '' : side(e.expect, e.right))),
+      td(esc(e.notReported !== undefined && e.notReported.length > 0 ? '' : sideValue(e.right, e))),
     ]),
   );
   const failed = report.expectations.filter((e) => !e.passed).length;

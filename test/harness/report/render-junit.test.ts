@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { DOMParser } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
-import { expectationSides } from '../../../harness/expect/expectation-units.js';
-import { expectationFigures, renderJunit } from '../../../harness/report/render-junit.js';
+import { expectationSides } from '../../../harness/expect/expectation-sides.js';
+import { renderJunit } from '../../../harness/report/render-junit.js';
+import { expectationValues } from '../../../harness/report/run-phrases.js';
 import { runReport } from './run-report-fixture.js';
 
 const XSD = readFileSync('test/fixtures/junit/junit-10.xsd', 'utf8');
@@ -14,35 +15,24 @@ async function valid(xml: string): Promise<string[]> {
   return r.errors.map((e) => e.rawMessage);
 }
 
-describe('expectation units', () => {
-  it('names each side and its unit from what it refers to', () => {
-    expect(expectationSides('run.ackLatencyP99 <= 1s')).toEqual({
-      left: { label: 'value', unit: 'ms' },
-      right: { label: 'limit', unit: 'ms' },
-    });
-    expect(expectationSides('alert.hopLatency{hop=ch-user}.truth.p(99) <= 60s')?.left).toEqual({ label: 'truth', unit: 'ms' });
-    expect(expectationSides('run.wallSeconds < 30')?.right).toEqual({ label: 'limit', unit: 's' });
-    expect(expectationSides('run.peakRssBytes < 2 * 1000')?.right).toEqual({ label: 'limit', unit: 'bytes' });
-    expect(expectationSides('run.lost == 0')).toEqual({
-      left: { label: 'value', unit: 'events' },
-      right: { label: 'expected', unit: 'events' },
-    });
-    expect(expectationSides('run.resent <= run.batches / 10')?.right).toEqual({ label: 'right', unit: 'batches' });
-    // Same label both sides: left and right. A ratio of two counts has no unit.
-    expect(expectationSides('run.acked / run.sent >= 0.99')).toEqual({
-      left: { label: 'value', unit: '' },
-      right: { label: 'limit', unit: '' },
-    });
-    expect(expectationSides('install.installAndLeave.reported >= install.installAndLeave.reported')?.left.label).toBe('left');
+describe('expectation sides', () => {
+  it('names each side from what it refers to', () => {
+    expect(expectationSides('run.ackLatencyP99 <= 1s')).toEqual({ left: 'value', right: 'limit' });
+    expect(expectationSides('alert.hopLatency{hop=ch-user}.truth.p(99) <= 60s')?.left).toBe('truth');
+    expect(expectationSides('run.peakRssBytes < 2 * 1000')?.right).toBe('limit');
+    expect(expectationSides('run.lost == 0')).toEqual({ left: 'value', right: 'expected' });
+    // Same label both sides: left and right.
+    expect(expectationSides('run.resent <= run.batches / 10')).toEqual({ left: 'left', right: 'right' });
+    expect(expectationSides('install.installAndLeave.reported >= install.installAndLeave.reported')?.left).toBe('left');
     expect(expectationSides('not an expectation')).toBeUndefined();
   });
 
-  it('words a failure with both figures and their units', () => {
-    expect(expectationFigures({ expect: 'run.ackLatencyP99 <= 1s', passed: false, left: 4735, right: 1000 })).toBe(
+  it('words a failure with both figures and their unit', () => {
+    expect(expectationValues({ expect: 'run.ackLatencyP99 <= 1s', passed: false, left: 4735, right: 1000, unit: 'ms' })).toBe(
       'value 4,735 ms, limit 1,000 ms',
     );
     expect(
-      expectationFigures({
+      expectationValues({
         expect: 'install.installAndLeave.reported == install.installAndLeave.truth',
         passed: false,
         left: null,

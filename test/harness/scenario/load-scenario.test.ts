@@ -73,8 +73,8 @@ traffic: { installs: { perDay: -3, wanLater: { within90Days: 0.8, after90Days: 0
 
   it('refuses a bad expectation before anything runs', () => {
     expect(issuesOf(`${VALID}expect: ["install.installAndLeav.reported == 1", "run.lost = 0"]\n`)).toEqual([
-      'x.yaml: expect[0]: expectation 1 "install.installAndLeav.reported == 1": unknown metric "install.installAndLeav" (see docs/metrics.md)',
-      'x.yaml: expect[1]: expectation 1 "run.lost = 0": unexpected "= 0" at column 9',
+      'x.yaml: expect[0]: expectation 1 "install.installAndLeav.reported == 1": unknown metric "install.installAndLeav" (did you mean "install.installAndLeave"?) (see docs/metrics.md)',
+      'x.yaml: expect[1]: expectation 2 "run.lost = 0": unexpected "= 0" at column 10',
     ]);
   });
 
