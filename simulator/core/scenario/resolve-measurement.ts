@@ -1,4 +1,4 @@
-import { incidentTargetsOf } from '../domain/incident-targets.js';
+import { incidentTargetsOf, responseTargetsOf } from '../domain/incident-targets.js';
 import type { MetricConfig } from '../domain/metrics/metric-config.js';
 import { DEFAULT_TRT } from '../domain/srv-catalogue.js';
 import { parseDuration } from '../time.js';
@@ -40,6 +40,8 @@ export function resolveMetricConfig(s: Scenario, incidents: ResolvedIncidents | 
       validToMs: instantMs(x.validTo),
     })),
     incidentTargets: incidentTargetsOf(incidents),
+    incidentResponseTargets: responseTargetsOf(incidents),
     latenessMs: parseDuration(s.reporting.lateness) as number,
+    withinTargetRule: s.measurement.withinTarget,
   };
 }

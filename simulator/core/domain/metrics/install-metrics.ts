@@ -174,6 +174,8 @@ const FACT_OF_CODE: ReadonlyMap<string, InstallFact> = new Map<string, InstallFa
 export function createInstallMetrics(): MetricFamily {
   const counts = new InstallCounts();
   const chOf = new Map<number, number>();
+  /** Signed 8.1.1 Pre-Commands in flight, "id/device": only their success commissions over the WAN. */
+  const signed = new Set<string>();
   let factOf = new Int8Array(64);
 
   return {
@@ -195,7 +197,13 @@ export function createInstallMetrics(): MetricFamily {
         if (fact < 0) continue;
         let ch = b.device[i] as number;
         if (fact === InstallFact.CONNECTED) {
-          if (kind !== EventKind.SERVICE_RESPONSE || (b.outcome[i] as number) !== Outcome.SUCCESS) continue;
+          // The Transform step of the critical 8.1.1 is the DSP's alone; the Signed Pre-Command reaches the device.
+          const key = `${b.requestId[i] as number}/${ch}`;
+          if (kind === EventKind.SERVICE_REQUEST) {
+            if ((b.ref[i] as number) !== 0) signed.add(key);
+            continue;
+          }
+          if (kind !== EventKind.SERVICE_RESPONSE || !signed.delete(key) || (b.outcome[i] as number) !== Outcome.SUCCESS) continue;
           const parent = chOf.get(ch);
           if (parent === undefined) continue;
           ch = parent;

@@ -46,15 +46,21 @@ function events() {
     network,
     requestId: device,
   });
-  const commission = (device: number, network: number, at: number, outcome: number) => ({
-    kind: K.SERVICE_RESPONSE,
-    at,
-    code: '8.1.1',
-    device,
-    deviceType: D.ESME,
-    network,
-    outcome,
-  });
+  let id = 1000;
+  // A critical 8.1.1 (docs/domain.md §1.3): the Transform request and its response (ref 0, the
+  // DSP's alone: never a connection), then the Signed Pre-Command (ref = the Transform), whose
+  // successful response means the device was commissioned over the SM WAN.
+  const commission = (device: number, network: number, at: number, outcome: number) => {
+    const transform = ++id;
+    const signed = ++id;
+    const common = { code: '8.1.1', device, deviceType: D.ESME, network };
+    return [
+      { kind: K.SERVICE_REQUEST, at: at - 10_000, requestId: transform, ref: 0, ...common },
+      { kind: K.SERVICE_RESPONSE, at: at - 9_000, requestId: transform, outcome: O.SUCCESS, ...common },
+      { kind: K.SERVICE_REQUEST, at: at - 4_000, requestId: signed, ref: transform, ...common },
+      { kind: K.SERVICE_RESPONSE, at, requestId: signed, outcome, ...common },
+    ];
+  };
   return [
     inv(A, D.CH, N.CSP_NORTH, 0, '2026-03-02T09:00:00Z'),
     inv(200, D.ESME, N.CSP_NORTH, A, '2026-03-02T09:00:00Z'),
@@ -63,7 +69,7 @@ function events() {
     inv(204, D.ESME, N.CSP_CENTRAL, E, '2026-03-02T09:00:00Z'),
     req('8.14.1', A, N.CSP_NORTH, '2026-03-02T10:00:00Z'),
     req('8.14.1', A, N.CSP_NORTH, '2026-03-02T10:05:00Z'),
-    commission(200, N.CSP_NORTH, iso('2026-03-02T10:30:00Z'), O.SUCCESS),
+    ...commission(200, N.CSP_NORTH, iso('2026-03-02T10:30:00Z'), O.SUCCESS),
     req('8.14.2', B, N.CSP_CENTRAL, tB),
     req('8.14.2', C, N.CSP_SOUTH, tC),
     req('8.14.3', 105, N.CSP_SOUTH, '2026-03-02T13:00:00Z'),
@@ -78,11 +84,11 @@ function events() {
       value: 4,
       requestId: 7,
     },
-    commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:00:00Z'), O.FAILURE),
-    commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:20:00Z'), O.SUCCESS),
-    commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:40:00Z'), O.SUCCESS),
-    commission(201, N.CSP_CENTRAL, tB + INSTALL_WINDOW_MS, O.SUCCESS),
-    commission(202, N.CSP_SOUTH, tC + INSTALL_WINDOW_MS + 1, O.SUCCESS),
+    ...commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:00:00Z'), O.FAILURE),
+    ...commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:20:00Z'), O.SUCCESS),
+    ...commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:40:00Z'), O.SUCCESS),
+    ...commission(201, N.CSP_CENTRAL, tB + INSTALL_WINDOW_MS, O.SUCCESS),
+    ...commission(202, N.CSP_SOUTH, tC + INSTALL_WINDOW_MS + 1, O.SUCCESS),
   ].sort((x, y) => (typeof x.at === 'number' ? x.at : iso(x.at)) - (typeof y.at === 'number' ? y.at : iso(y.at)));
 }
 
