@@ -130,7 +130,12 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const key = srvKey(srv, cls, network);
     srvTruth.add(EventKind.SERVICE_REQUEST, key, ctx.now);
     if (responseAt > ctx.scenario.endMs) return;
-    const within = countsWithinTarget(ctx.scenario.metrics.withinTargetRule, outcome, responseAt - (ctx.now + Math.max(0, offsetMs)), srvTrt[cls] as number);
+    const within = countsWithinTarget(
+      ctx.scenario.metrics.withinTargetRule,
+      outcome,
+      responseAt - (ctx.now + Math.max(0, offsetMs)),
+      srvTrt[cls] as number,
+    );
     srvTruth.add(EventKind.SERVICE_RESPONSE, key, responseAt, within, isFailure(outcome));
   }
 

@@ -38,8 +38,7 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
   const incidentTargets = incidentTargetsOf(scenario.incidents);
   const responseTargets = responseTargetsOf(scenario.incidents);
   // A no-WAN Incident follows the Category 4 incident process of the scenario (or its defaults).
-  const noWanResolvedShare = (scenario.incidents?.withinTarget[NO_WAN_INCIDENT_CATEGORY] ??
-    DEFAULT_RESOLVED_WITHIN_TARGET.cat4) as number;
+  const noWanResolvedShare = (scenario.incidents?.withinTarget[NO_WAN_INCIDENT_CATEGORY] ?? DEFAULT_RESOLVED_WITHIN_TARGET.cat4) as number;
   const noWanRespondedShare = (scenario.incidents?.respondedWithinTarget[NO_WAN_INCIDENT_CATEGORY] ??
     DEFAULT_RESPONDED_WITHIN_TARGET.cat4) as number;
   const trt = trtByClass(scenario.metrics.trt);
@@ -261,14 +260,36 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
     let at = ctx.now;
     for (const slot of meters) {
       const hanOk = !rng.chance(GB_FAILURE_SHARE.smets2);
-      at = timed(at, Srv.UPDATE_HAN_DEVICE_LOG, p, Slot.CH, user, network, 0, ResponseClass.ON_DEMAND, rng.lognormal(4 * SECOND, 0.5), hanOk);
+      at = timed(
+        at,
+        Srv.UPDATE_HAN_DEVICE_LOG,
+        p,
+        Slot.CH,
+        user,
+        network,
+        0,
+        ResponseClass.ON_DEMAND,
+        rng.lognormal(4 * SECOND, 0.5),
+        hanOk,
+      );
       if (!hanOk) continue;
       at += Math.round(rng.uniform(1 * SECOND, 5 * SECOND));
       const transformId = ctx.nextId();
       at = timed(at, Srv.COMMISSION_DEVICE, p, slot, user, network, 0, ResponseClass.TRANSFORM, rng.lognormal(800, 0.4), true, transformId);
       at += Math.round(rng.uniform(1 * SECOND, 10 * SECOND));
       const ok = rng.chance(cfg.commissionSuccess);
-      at = timed(at, Srv.COMMISSION_DEVICE, p, slot, user, network, transformId, ResponseClass.CRITICAL, rng.lognormal(4 * SECOND, 0.5), ok);
+      at = timed(
+        at,
+        Srv.COMMISSION_DEVICE,
+        p,
+        slot,
+        user,
+        network,
+        transformId,
+        ResponseClass.CRITICAL,
+        rng.lognormal(4 * SECOND, 0.5),
+        ok,
+      );
     }
   }
 

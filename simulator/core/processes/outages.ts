@@ -21,7 +21,8 @@ const INCIDENT_ID_BASE = 2 ** 39;
  */
 export function createOutageProcess(ctx: SimContext): BusinessProcess {
   const { scenario, outages } = ctx;
-  const incidents = scenario.incidents === null ? null : new IncidentLedger(incidentTargetsOf(scenario.incidents), responseTargetsOf(scenario.incidents));
+  const incidents =
+    scenario.incidents === null ? null : new IncidentLedger(incidentTargetsOf(scenario.incidents), responseTargetsOf(scenario.incidents));
   return {
     name: 'outages',
     start() {

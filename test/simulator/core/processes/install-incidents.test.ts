@@ -55,7 +55,13 @@ describe('no-WAN incidents raised at install', () => {
     const closed = total(observed, 'incident.closed');
     expect(closed).toBeGreaterThan(0.7 * raised);
     expect(total(observed, 'incident.closedWithinTarget') / closed).toBeGreaterThan(0.8);
-    for (const id of ['incident.raised', 'incident.closed', 'incident.closedWithinTarget', 'incident.responded', 'incident.respondedWithinTarget'])
+    for (const id of [
+      'incident.raised',
+      'incident.closed',
+      'incident.closedWithinTarget',
+      'incident.responded',
+      'incident.respondedWithinTarget',
+    ])
       expect(total(truth, id)).toBe(total(observed, id));
   });
 

@@ -76,17 +76,26 @@ function eventsOf(installs: readonly Install[]): Ev[] {
     if (Number.isFinite(x.wanAt))
       events.push(
         // The Signed Pre-Command of the critical 8.1.1 (ref = its Transform request), then its response.
-        { kind: K.SERVICE_REQUEST, at: x.wanAt - 4000, code: '8.1.1', device: 200 + i, deviceType: D.ESME, network: net, requestId: 500 + i, ref: 600 + i },
         {
-        kind: K.SERVICE_RESPONSE,
-        at: x.wanAt,
-        code: '8.1.1',
-        device: 200 + i,
-        deviceType: D.ESME,
-        network: net,
-        requestId: 500 + i,
-        outcome: O.SUCCESS,
-      },
+          kind: K.SERVICE_REQUEST,
+          at: x.wanAt - 4000,
+          code: '8.1.1',
+          device: 200 + i,
+          deviceType: D.ESME,
+          network: net,
+          requestId: 500 + i,
+          ref: 600 + i,
+        },
+        {
+          kind: K.SERVICE_RESPONSE,
+          at: x.wanAt,
+          code: '8.1.1',
+          device: 200 + i,
+          deviceType: D.ESME,
+          network: net,
+          requestId: 500 + i,
+          outcome: O.SUCCESS,
+        },
       );
   });
   return events.sort((a, b) => (a.at as number) - (b.at as number));
