@@ -57,3 +57,31 @@ export function processRows(rows: readonly MetricRow[], reports: Reports, month:
       };
     });
 }
+
+/** Install & Leave CHs of one region by 90-day category as of a month end (MP122B §7, R2). */
+export interface LeaveRow {
+  readonly region: string;
+  readonly awaitingDecision: Figure;
+  readonly connectedWithin90Days: Figure;
+  readonly connectedAfter90Days: Figure;
+  readonly notConnectedAfter90Days: Figure;
+}
+
+/** One row per region with Install & Leave CHs at the month's end (install.leaveCategoryAtMonthEnd). */
+export function leaveRows(rows: readonly MetricRow[], reports: Reports, month: string): LeaveRow[] {
+  const id = 'install.leaveCategoryAtMonthEnd';
+  const regions = [...new Set(rows.filter((r) => r.id === id && r.labels.month === month).map((r) => r.labels.region ?? ''))];
+  const order = ['north', 'central', 'south'];
+  return regions
+    .sort((a, b) => order.indexOf(a) - order.indexOf(b))
+    .map((region) => {
+      const c = (category: string): Figure => sum(rows, reports, id, month, (l) => l.region === region && l.category === category);
+      return {
+        region,
+        awaitingDecision: c('awaitingDecision'),
+        connectedWithin90Days: c('connectedWithin90Days'),
+        connectedAfter90Days: c('connectedAfter90Days'),
+        notConnectedAfter90Days: c('notConnectedAfter90Days'),
+      };
+    });
+}

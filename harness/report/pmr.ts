@@ -9,7 +9,7 @@ import { addReported } from '../oracle/join-figures.js';
 import type { MetricRow } from '../oracle/metric-row.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
-import { processRows, type ProcessRow, withOldWay } from './pmr-processes.js';
+import { type LeaveRow, leaveRows, processRows, type ProcessRow, withOldWay } from './pmr-processes.js';
 import { type CpmRow, type Figure, inMonth, type LabelFilter, minus, percent, type Reports, sum } from './pmr-sums.js';
 
 export type { CpmRow, Figure } from './pmr-sums.js';
@@ -36,6 +36,9 @@ export interface IncidentRow {
   readonly raised: Figure;
   readonly closed: Figure;
   readonly closedWithinTarget: Figure;
+  /** Initial responses in the month, and those within the Target Initial Response Time (CR1420). */
+  readonly responded: Figure;
+  readonly respondedWithinTarget: Figure;
 }
 
 export interface AvailabilityRow {
@@ -66,6 +69,8 @@ export interface PmrMonth {
   /** R1 per business process and SMETS generation, responses in this month. */
   readonly businessProcesses: readonly ProcessRow[];
   readonly incidents: readonly IncidentRow[];
+  /** Install & Leave CHs per region by their 90-day category as of this month's end (R2); empty until the month has ended. */
+  readonly installAndLeave: readonly LeaveRow[];
   readonly availability: readonly AvailabilityRow[];
   readonly sections: ReadonlyArray<{
     readonly title: string;
@@ -203,6 +208,7 @@ export function buildPmr(report: RunReport): Pmr {
       coverage: Math.round((covered / (end - start)) * 10_000) / 10_000,
       cpms: PMR_CPMS.map((c) => withOldWay(cpmRow(c, rows, reports, month), rows, month)),
       businessProcesses: processRows(rows, reports, month),
+      installAndLeave: leaveRows(rows, reports, month),
       incidents: incidentRows(rows, reports, month),
       availability: availabilityRows(rows, reports, month, covered / MINUTE),
       sections: METRIC_SECTIONS.map((s) => ({
@@ -281,6 +287,8 @@ function incidentRows(rows: readonly MetricRow[], reports: Reports, month: strin
       raised: sum(rows, reports, 'incident.raised', month, f),
       closed: sum(rows, reports, 'incident.closed', month, f),
       closedWithinTarget: sum(rows, reports, 'incident.closedWithinTarget', month, f),
+      responded: sum(rows, reports, 'incident.responded', month, f),
+      respondedWithinTarget: sum(rows, reports, 'incident.respondedWithinTarget', month, f),
     };
   });
 }

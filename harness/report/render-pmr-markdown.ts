@@ -62,28 +62,90 @@ function monthSection(m: PmrMonth): string[] {
   const notes = m.cpms.filter((c) => (c.measured || c.notReported === true) && c.note !== undefined);
   if (notes.length > 0) out.push('', ...notes.map((c) => `${c.cpm}: ${c.note}`));
   if (m.cpms.some((c) => c.oldWay !== undefined && c.measured))
-    out.push('', "Old way: the unweighted mean of the Service Providers' service levels in the month (DSP, CSP North / Central / South, SMETS1 SP), no exclusions.");
+    out.push(
+      '',
+      "Old way: the unweighted mean of the Service Providers' service levels in the month (DSP, CSP North / Central / South, SMETS1 SP), no exclusions.",
+    );
   out.push('', '### Service performance by business process and SMETS generation (R1)', '');
   if (m.businessProcesses.length === 0) out.push('No Service Responses in this month.');
   else {
     out.push(
-      row(['business process', 'SMETS', 'requests', 'responses', 'failures', 'excluded', 'within target (reported)', 'within target (truth)']),
+      row([
+        'business process',
+        'SMETS',
+        'requests',
+        'responses',
+        'failures',
+        'excluded',
+        'within target (reported)',
+        'within target (truth)',
+      ]),
       row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:']),
     );
     for (const b of m.businessProcesses)
       out.push(
-        row([b.process, b.smets, fig(b.requests), fig(b.responses), fig(b.failures), fig(b.excluded), pct(b.reportedPercent), pct(b.truthPercent)]),
+        row([
+          b.process,
+          b.smets,
+          fig(b.requests),
+          fig(b.responses),
+          fig(b.failures),
+          fig(b.excluded),
+          pct(b.reportedPercent),
+          pct(b.truthPercent),
+        ]),
       );
   }
   out.push('', '### Incidents, Category 3 / 4 / 5 (by SMETS generation and resolver group)', '');
   if (m.incidents.length === 0) out.push('No Category 3–5 incidents in this month.', '');
   else {
     out.push(
-      row(['category', 'SMETS', 'resolver group', 'open at month end', 'raised', 'closed', 'closed within target']),
-      row(['---', '---', '---', '---:', '---:', '---:', '---:']),
+      row([
+        'category',
+        'SMETS',
+        'resolver group',
+        'open at month end',
+        'raised',
+        'responded',
+        'responded within target',
+        'closed',
+        'closed within target',
+      ]),
+      row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:']),
     );
     for (const i of m.incidents)
-      out.push(row([i.category, i.smets, i.resolver, fig(i.openAtMonthEnd), fig(i.raised), fig(i.closed), fig(i.closedWithinTarget)]));
+      out.push(
+        row([
+          i.category,
+          i.smets,
+          i.resolver,
+          fig(i.openAtMonthEnd),
+          fig(i.raised),
+          fig(i.responded),
+          fig(i.respondedWithinTarget),
+          fig(i.closed),
+          fig(i.closedWithinTarget),
+        ]),
+      );
+    out.push('', 'Each incident counts once, in the month of its last closure; a re-opened incident is open until closed again.', '');
+  }
+  if (m.installAndLeave.length > 0) {
+    out.push(
+      '### Install & Leave at month end, by 90-day category (R2, an Indicator)',
+      '',
+      row([
+        'region',
+        'awaiting a decision (inside 90 days)',
+        'connected within 90 days',
+        'connected after 90 days',
+        'not connected after 90 days',
+      ]),
+      row(['---', '---:', '---:', '---:', '---:']),
+    );
+    for (const l of m.installAndLeave)
+      out.push(
+        row([l.region, fig(l.awaitingDecision), fig(l.connectedWithin90Days), fig(l.connectedAfter90Days), fig(l.notConnectedAfter90Days)]),
+      );
     out.push('');
   }
   out.push('### End-to-end availability per CSP region / SMETS1 SP', '');

@@ -11,8 +11,17 @@ import { metricRow, runReport } from './run-report-fixture.js';
  * methodology "Does not measure actual performance, rather a set of averages across a range of
  * Service Provider Service Measures" — that old-way figure stands beside the MP122 one.
  */
-const srv = (id: string, srvCode: string, process: string, cls: string, network: string, smets: string, month: string, v: number, reason?: string) =>
-  metricRow(id, { srv: srvCode, process, class: cls, network, smets, month, ...(reason === undefined ? {} : { reason }) }, v, v, v);
+const srv = (
+  id: string,
+  srvCode: string,
+  process: string,
+  cls: string,
+  network: string,
+  smets: string,
+  month: string,
+  v: number,
+  reason?: string,
+) => metricRow(id, { srv: srvCode, process, class: cls, network, smets, month, ...(reason === undefined ? {} : { reason }) }, v, v, v);
 
 const rows = [
   // March: 8.1.1 critical, Central: 40 responses, 36 within target, 4 failures.

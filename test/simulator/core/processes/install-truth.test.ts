@@ -147,7 +147,8 @@ describe('install truth and the install family share one accumulator', () => {
     expect(truth.get(M.AWAITING_WAN, { region: 'north' })).toBe(1);
     expect(truth.get(M.FAULT_RETURN, { region: 'south', day: '2026-03-02' })).toBe(1);
     expect(truth.get(M.NO_FAULT_RETURN, { region: 'south', day: '2026-03-02' })).toBe(1);
-    expect(truth.size).toBe(14);
+    // + 4 installation rows and 9 month-end category rows (3 Install & Leave CHs × March, April, May).
+    expect(truth.size).toBe(27);
   });
 
   it('counts only what happened by the as-of time in truth', () => {

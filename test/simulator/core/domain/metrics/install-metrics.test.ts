@@ -142,6 +142,49 @@ describe('install metrics (R2) on a hand-built event set', () => {
   });
 });
 
+/*
+ * MP122B §7, "Reporting Install and Leave": "The DCC was asked to measure the daily total volume of
+ * Install and Commission versus Install and Leave. The reporting is to include a category for any
+ * Communications Hubs awaiting a decision that are still within the 90-day investigation period"
+ * and, since "many Suppliers either don't send an SRV 8.14.1 or 8.14.2, or where this no WAN, they
+ * raise an Incident rather than send SRV 8.14.2", CR1429 lets the DCC "report the total number of
+ * installations against no WAN installations". A month's PMR sees each CH's category as of that
+ * month's end, not as of the end of the run.
+ */
+describe('the 8.14.2 Indicator over time (install.installations, install.leaveCategoryAtMonthEnd)', () => {
+  const asOf = tD + INSTALL_WINDOW_MS; // 1 June 09:00Z: March, April and May have ended
+  const t = reportAt(asOf);
+  const at = (region: string, month: string, category: string): number => t.get(M.LEAVE_CATEGORY_AT_MONTH_END, { region, month, category });
+
+  it('counts installations known from an 8.14.1, an 8.14.2 or a no-WAN Incident, once each', () => {
+    expect(t.get(M.INSTALLATIONS, { region: 'north', day: '2026-03-02' })).toBe(1); // A (8.14.1 twice)
+    expect(t.get(M.INSTALLATIONS, { region: 'central', day: '2026-03-02' })).toBe(1); // B; E sent nothing
+    expect(t.get(M.INSTALLATIONS, { region: 'south', day: '2026-03-02' })).toBe(1); // C
+    expect(t.get(M.INSTALLATIONS, { region: 'north', day: '2026-03-03' })).toBe(1); // D, by its incident
+  });
+
+  it('puts each Install & Leave CH in its category as of each month end', () => {
+    // B (Central): awaiting a decision at the end of March and April; connected exactly 90 days
+    // after its 8.14.2, on 31 May 11:00Z, before May ends (31 May 23:00Z): connected within 90 days.
+    expect([at('central', '2026-03', 'awaitingDecision'), at('central', '2026-04', 'awaitingDecision')]).toEqual([1, 1]);
+    expect(at('central', '2026-05', 'connectedWithin90Days')).toBe(1);
+    // C (South): connected 90 days + 1 ms after: connected after 90 days at the end of May.
+    expect(at('south', '2026-04', 'awaitingDecision')).toBe(1);
+    expect(at('south', '2026-05', 'connectedAfter90Days')).toBe(1);
+    // D (North, no-WAN Incident on 3 March 09:00Z): 89 days 14 h old at the end of May: still awaiting.
+    expect(at('north', '2026-05', 'awaitingDecision')).toBe(1);
+    expect(at('north', '2026-05', 'notConnectedAfter90Days')).toBe(0);
+    // June has not ended: no month-end figure for it.
+    expect(t.samples().filter((s) => s.id === M.LEAVE_CATEGORY_AT_MONTH_END && s.labels.month === '2026-06')).toEqual([]);
+  });
+
+  it('keeps a past month-end figure when a later as-of time has changed the CH since', () => {
+    const later = reportAt(iso('2026-07-01T00:00:00Z')); // June has ended too
+    expect(later.get(M.LEAVE_CATEGORY_AT_MONTH_END, { region: 'north', month: '2026-05', category: 'awaitingDecision' })).toBe(1);
+    expect(later.get(M.LEAVE_CATEGORY_AT_MONTH_END, { region: 'north', month: '2026-06', category: 'notConnectedAfter90Days' })).toBe(1);
+  });
+});
+
 describe('windowCategory', () => {
   const t0 = iso('2026-01-01T00:00:00Z');
   it.each([
