@@ -155,6 +155,8 @@ export function createInstallProcess(ctx: SimContext, cfg: ResolvedInstalls): Bu
       const sends = rng.chance(reporting.sends8141);
       t.reported.push(sends);
       t.incidentAt.push(Number.NaN);
+      t.incidentRespondedAt.push(Number.NaN);
+      t.incidentClosedAt.push(Number.NaN);
       if (sends) nonDevice(reportAt, Srv.CH_INSTALL_SUCCESS, p, Slot.CH, user, network);
       ctx.schedule(installAt + Math.round(rng.uniform(15 * MINUTE, 45 * MINUTE)), Action.COMMISSION, p);
       return;

@@ -23,8 +23,8 @@ serviceUsers:
   - { name: S, share: 1, installReporting: { sends8141: 1, sends8142: 1, raisesNoWanIncident: 1 } }
 traffic:
   installs:
-    perDay: 40
-    noWanAtInstall: { north: 1, central: 1, south: 1 }
+    perDay: 80
+    noWanAtInstall: { north: 0.5, central: 0.5, south: 0.5 }
     wanLater: { within90Days: 0, after90Days: 0 }
     noWanIncidentClosure: ${closure}
 `,
