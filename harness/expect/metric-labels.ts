@@ -7,7 +7,7 @@ import { ALERT_HOPS } from '../../simulator/core/domain/metrics/alert-metrics.js
  * every label they emit is listed here.
  */
 export const FAMILY_LABELS: Readonly<Record<string, readonly string[]>> = {
-  install: ['region', 'day'],
+  install: ['region', 'day', 'month', 'category'],
   srv: ['srv', 'process', 'class', 'network', 'smets', 'month', 'reason'],
   alert: ['code', 'kind', 'network', 'smets', 'month', 'hop', 'bucket', 'interval'],
   firmware: ['campaign', 'month', 'deviceType', 'smets', 'network', 'model', 'bucket', 'reason', 'outcome'],

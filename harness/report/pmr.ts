@@ -1,5 +1,6 @@
 import { monthEndMs, nextMonth, pmrDueDate, ukDateStartMs } from '../../simulator/core/calendar/working-days.js';
 import { DEFAULT_LATENESS_MS, monthStatus } from '../../simulator/core/domain/metrics/reporting-windows.js';
+import type { WithinTargetRule } from '../../simulator/core/domain/metrics/metric-config.js';
 import { CPM1_CLASSES, CPM2_CLASSES } from '../../simulator/core/domain/srv-catalogue.js';
 import { COHORTS, REGIONS } from '../../simulator/core/domain/vocabulary.js';
 import { MINUTE, ukDate, ukMonth } from '../../simulator/core/time.js';
@@ -8,6 +9,10 @@ import { addReported } from '../oracle/join-figures.js';
 import type { MetricRow } from '../oracle/metric-row.js';
 import { METRIC_SECTIONS, metricName } from './metric-names.js';
 import type { RunReport } from './run-report.js';
+import { type LeaveRow, leaveRows, processRows, type ProcessRow, withOldWay } from './pmr-processes.js';
+import { type CpmRow, type Figure, inMonth, type LabelFilter, minus, percent, type Reports, sum } from './pmr-sums.js';
+
+export type { CpmRow, Figure } from './pmr-sums.js';
 
 /**
  * The monthly Performance Measurement Report (MP122B R5–R7), built from report.json alone so
@@ -18,34 +23,9 @@ import type { RunReport } from './run-report.js';
 export interface Pmr {
   readonly asOf: string;
   readonly latenessHours: number;
+  /** Which responses counted as within target for R1 and CPM1 / CPM2 (docs/metrics.md). */
+  readonly withinTargetRule: WithinTargetRule;
   readonly months: readonly PmrMonth[];
-}
-
-export interface Figure {
-  readonly truth: number;
-  /** null: the pipeline does not report the metric's family ("not reported", never 0). */
-  readonly reported: number | null;
-}
-
-export interface CpmRow {
-  readonly cpm: string;
-  readonly name: string;
-  /**
-   * true only when the run has data for it and the pipeline reported it: false for "not measured
-   * in this run" (no data) and for "not reported" (`notReported`), never a 0 in their place.
-   */
-  readonly measured: boolean;
-  /** The run has data for it, but the pipeline does not report its family: the reported figures are null. */
-  readonly notReported?: true;
-  readonly within: Figure;
-  readonly total: Figure;
-  /** Percentages, null when the denominator is 0 (or, for reported, when not reported). */
-  readonly truthPercent: number | null;
-  readonly reportedPercent: number | null;
-  readonly target: number;
-  readonly minimum: number;
-  /** How to read it (what is counted), when the CPM needs one. */
-  readonly note?: string;
 }
 
 export interface IncidentRow {
@@ -56,6 +36,9 @@ export interface IncidentRow {
   readonly raised: Figure;
   readonly closed: Figure;
   readonly closedWithinTarget: Figure;
+  /** Initial responses in the month, and those within the Target Initial Response Time (CR1420). */
+  readonly responded: Figure;
+  readonly respondedWithinTarget: Figure;
 }
 
 export interface AvailabilityRow {
@@ -83,7 +66,11 @@ export interface PmrMonth {
   /** Share of the month the run covers, 0–1. */
   readonly coverage: number;
   readonly cpms: readonly CpmRow[];
+  /** R1 per business process and SMETS generation, responses in this month. */
+  readonly businessProcesses: readonly ProcessRow[];
   readonly incidents: readonly IncidentRow[];
+  /** Install & Leave CHs per region by their 90-day category as of this month's end (R2); empty until the month has ended. */
+  readonly installAndLeave: readonly LeaveRow[];
   readonly availability: readonly AvailabilityRow[];
   readonly sections: ReadonlyArray<{
     readonly title: string;
@@ -96,8 +83,6 @@ export interface PmrMonth {
     }>;
   }>;
 }
-
-type LabelFilter = (labels: Readonly<Record<string, string>>) => boolean;
 
 export interface PmrCpm {
   readonly cpm: string;
@@ -196,30 +181,6 @@ export const PMR_CPMS: readonly PmrCpm[] = [
   },
 ];
 
-const inMonth = (labels: Readonly<Record<string, string>>, month: string): boolean =>
-  labels.month === month || (labels.month === undefined && labels.day !== undefined && labels.day.startsWith(month));
-
-/** Whether the pipeline reports a metric id's family (RunReport.pipeline.families). */
-type Reports = (id: string) => boolean;
-
-/** A family is reported whole or not at all: a sum over no rows is 0 only when it is reported. */
-const sum = (rows: readonly MetricRow[], reports: Reports, id: string, month: string, filter: LabelFilter = () => true): Figure => {
-  let truth = 0;
-  let reported: number | null = reports(id) ? 0 : null;
-  for (const r of rows) {
-    if (r.id !== id || !inMonth(r.labels, month) || !filter(r.labels)) continue;
-    truth += r.truth;
-    reported = addReported(reported, r.reported);
-  }
-  return { truth, reported };
-};
-
-const minus = (a: Figure, b: Figure | null): Figure =>
-  b === null ? a : { truth: a.truth - b.truth, reported: a.reported === null || b.reported === null ? null : a.reported - b.reported };
-
-const percent = (num: number | null, den: number | null): number | null =>
-  num === null || den === null || den === 0 ? null : Math.round((num / den) * 10_000) / 100;
-
 /** The months a run covers (UK reporting months overlapping [startMs, endMs)). */
 export function monthsOf(startMs: number, endMs: number): string[] {
   const out: string[] = [];
@@ -247,7 +208,9 @@ export function buildPmr(report: RunReport): Pmr {
       dueDate,
       completeByDueDate: ukDate(completeMs) <= dueDate,
       coverage: Math.round((covered / (end - start)) * 10_000) / 10_000,
-      cpms: PMR_CPMS.map((c) => cpmRow(c, rows, reports, month)),
+      cpms: PMR_CPMS.map((c) => withOldWay(cpmRow(c, rows, reports, month), rows, month)),
+      businessProcesses: processRows(rows, reports, month),
+      installAndLeave: leaveRows(rows, reports, month),
       incidents: incidentRows(rows, reports, month),
       availability: availabilityRows(rows, reports, month, covered / MINUTE),
       sections: METRIC_SECTIONS.map((s) => ({
@@ -269,7 +232,12 @@ export function buildPmr(report: RunReport): Pmr {
       })).filter((s) => s.rows.length > 0),
     };
   });
-  return { asOf: new Date(asOfMs).toISOString(), latenessHours: latenessMs / 3_600_000, months };
+  return {
+    asOf: new Date(asOfMs).toISOString(),
+    latenessHours: latenessMs / 3_600_000,
+    withinTargetRule: report.reporting?.withinTargetRule ?? 'successfulResponse',
+    months,
+  };
 }
 
 function cpmRow(c: PmrCpm, rows: readonly MetricRow[], reports: Reports, month: string): CpmRow {
@@ -321,6 +289,8 @@ function incidentRows(rows: readonly MetricRow[], reports: Reports, month: strin
       raised: sum(rows, reports, 'incident.raised', month, f),
       closed: sum(rows, reports, 'incident.closed', month, f),
       closedWithinTarget: sum(rows, reports, 'incident.closedWithinTarget', month, f),
+      responded: sum(rows, reports, 'incident.responded', month, f),
+      respondedWithinTarget: sum(rows, reports, 'incident.respondedWithinTarget', month, f),
     };
   });
 }

@@ -1,6 +1,8 @@
 import type { LatencySummary } from '../../simulator/pacing.js';
 import type { ExpectationResult } from '../expect/expectations.js';
 import type { MetricRow } from '../oracle/metric-row.js';
+import type { WithinTargetRule } from '../../simulator/core/domain/metrics/metric-config.js';
+import type { CpmSummary } from './service-figures.js';
 
 /** The signals that stop a run early (Ctrl-C sends SIGINT). */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
@@ -43,8 +45,13 @@ export interface RunReport {
     readonly stoppedAtMs?: number;
   }>;
   readonly metrics: readonly MetricRow[];
-  /** The Report RPC's as-of time and the month watermark (R7). Absent in older report.json files. */
-  readonly reporting?: { readonly asOfMs: number; readonly latenessMs: number };
+  /**
+   * The Report RPC's as-of time and the month watermark (R7), and which responses counted as
+   * within target (`measurement.withinTarget`). Absent in older report.json files.
+   */
+  readonly reporting?: { readonly asOfMs: number; readonly latenessMs: number; readonly withinTargetRule?: WithinTargetRule };
+  /** CPM1 / CPM2 over the whole run, the old way (mean of provider levels) beside the MP122 way. */
+  readonly cpm?: readonly CpmSummary[];
   readonly expectations: readonly ExpectationResult[];
   /**
    * A partial run (a shard selection): its expectations are left to `smsim merge`, which checks

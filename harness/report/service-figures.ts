@@ -124,3 +124,36 @@ export function cpmFigures(rows: readonly MetricRow[]): CpmFigure[] {
   }
   return out;
 }
+
+/** A percentage as report.json / pmr.json carry it: null where there is none (no responses, or not reported). */
+export interface CpmPercents {
+  readonly truth: number | null;
+  readonly observed: number | null;
+  readonly reported: number | null;
+}
+
+/** CPM1 / CPM2 both ways, for report.json (`cpm`): the old way beside the MP122 way, JSON-safe. */
+export interface CpmSummary {
+  readonly cpm: 'CPM1' | 'CPM2';
+  /** Unweighted mean of the Service Providers' service levels, no exclusions (the PMM aggregation). */
+  readonly oldWay: CpmPercents;
+  /** Actual volumes, exclusion list applied. */
+  readonly mp122: CpmPercents;
+  /** Actual volumes without the exclusion list. */
+  readonly withoutExclusions: CpmPercents;
+}
+
+const jsonSafe = (p: PerFigure): CpmPercents => {
+  const f = (x: number | null): number | null => (x === null || Number.isNaN(x) ? null : x);
+  return { truth: f(p.truth), observed: f(p.observed), reported: f(p.reported) };
+};
+
+/** cpmFigures without NaN (JSON has none): a figure with no responses is null. */
+export function cpmSummary(rows: readonly MetricRow[]): CpmSummary[] {
+  return cpmFigures(rows).map((c) => ({
+    cpm: c.cpm,
+    oldWay: jsonSafe(c.oldWay),
+    mp122: jsonSafe(c.mp122),
+    withoutExclusions: jsonSafe(c.withoutExclusions),
+  }));
+}

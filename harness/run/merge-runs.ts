@@ -1,4 +1,5 @@
 import type { MetricSample } from '../../simulator/core/domain/metrics/metric-table.js';
+import { cpmSummary } from '../report/service-figures.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { reportedFamilies } from '../oracle/families.js';
@@ -55,6 +56,7 @@ export function mergeRunReports(
     run,
     shards,
     metrics,
+    cpm: cpmSummary(metrics),
     expectations,
     passed: expectations.every((e) => e.passed),
   };

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { cpmSummary } from '../report/service-figures.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
@@ -178,7 +179,8 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
         ...(r.stoppedAtMs === undefined ? {} : { stoppedAtMs: r.stoppedAtMs }),
       })),
       metrics,
-      reporting: { asOfMs: scenario.endMs, latenessMs: scenario.metrics.latenessMs },
+      reporting: { asOfMs: scenario.endMs, latenessMs: scenario.metrics.latenessMs, withinTargetRule: scenario.metrics.withinTargetRule },
+      cpm: cpmSummary(metrics),
       expectations: checked,
       ...(partial && interrupted === undefined ? { expectationsDeferred: true } : {}),
       ...(interrupted === undefined ? {} : { interrupted }),

@@ -47,7 +47,7 @@ describe('scenario authoring, as a user meets it on the command line', () => {
         `  ${file}:9:3: estate.premisesPerShrad: unknown key (did you mean "premisesPerShard"?)`,
         `  ${file}:12:12: serviceUsers[0].share: must be a number (got string)`,
         `  ${file}:16:5: expect[1]: expectation 2 "install.instalAndLeave.reported == 0": unknown metric "install.instalAndLeave" (did you mean "install.installAndLeave"?) (see docs/metrics.md)`,
-        `  ${file}:17:30: expect[2]: expectation 3 "install.installAndLeave{regoin=north}.reported >= 0": "install.installAndLeave" has no label "regoin" (did you mean "region"?) (its labels: region, day)`,
+        `  ${file}:17:30: expect[2]: expectation 3 "install.installAndLeave{regoin=north}.reported >= 0": "install.installAndLeave" has no label "regoin" (did you mean "region"?) (its labels: region, day, month, category)`,
         '  [SMSIM_ERR_SCENARIO_PARSE]',
         '',
       ].join('\n'),

@@ -54,7 +54,12 @@ export function isAlertKind(kind: number): boolean {
 }
 
 export function isIncidentKind(kind: number): boolean {
-  return kind === EventKind.INCIDENT_RAISED || kind === EventKind.INCIDENT_CLOSED || kind === EventKind.INCIDENT_REOPENED;
+  return (
+    kind === EventKind.INCIDENT_RAISED ||
+    kind === EventKind.INCIDENT_CLOSED ||
+    kind === EventKind.INCIDENT_REOPENED ||
+    kind === EventKind.INCIDENT_RESPONDED
+  );
 }
 
 /**

@@ -40,7 +40,26 @@ export function incidentTargetsOf(incidents: { readonly targetText: Parameters<t
 
 export const DEFAULT_INCIDENT_TARGETS: IncidentTargets = targetsFrom(DEFAULT_TARGET_TEXT);
 
-/** When an incident raised at `raisedAt` must be resolved by (inclusive). */
+/**
+ * Target Initial Response Time per category (CR1420), docs/domain.md §2.4 / U6: not published;
+ * "minutes for Category 1–2" is the only hint, so these are [ASSUMPTION] defaults a scenario
+ * overrides with `traffic.incidents.targetInitialResponse`.
+ */
+export const DEFAULT_RESPONSE_TARGET_TEXT = { cat1: '15m', cat2: '30m', cat3: '4h', cat4: '8h', cat5: '1wd' } as const;
+
+export const DEFAULT_RESPONSE_TARGETS: IncidentTargets = targetsFrom(DEFAULT_RESPONSE_TARGET_TEXT);
+
+/** Shares of incidents resolved within the Target Resolution Time, per category [ASSUMPTION]. */
+export const DEFAULT_RESOLVED_WITHIN_TARGET = { cat1: 0.95, cat2: 0.92, cat3: 0.9, cat4: 0.88, cat5: 0.92 } as const;
+/** Shares given their initial response within the Target Initial Response Time, per category [ASSUMPTION]. */
+export const DEFAULT_RESPONDED_WITHIN_TARGET = { cat1: 0.98, cat2: 0.97, cat3: 0.95, cat4: 0.95, cat5: 0.95 } as const;
+
+/** The initial-response targets of a scenario's `incidents` block, or the defaults when it has none. */
+export function responseTargetsOf(incidents: { readonly responseTargetText: Parameters<typeof targetsFrom>[0] } | null): IncidentTargets {
+  return incidents === null ? DEFAULT_RESPONSE_TARGETS : targetsFrom(incidents.responseTargetText);
+}
+
+/** When an incident raised at `raisedAt` must be resolved (or, with response targets, responded to) by, inclusive. */
 export function resolutionDeadline(targets: IncidentTargets, category: number, raisedAt: number): number {
   const t = targets[category];
   if (t === undefined || t === null) return Number.POSITIVE_INFINITY;

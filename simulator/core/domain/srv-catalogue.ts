@@ -81,8 +81,7 @@ export const SRV_CATALOGUE: readonly SrvEntry[] = [
   e('8.9', 'Read Device Log', 'N', 'Y', DSP, 'N', 'N', 'IS,GS,OU', 'install-commission'),
   e('11.2', 'Read Firmware Version', 'N', 'Y', DSP, 'N', 'N', 'IS,ES,GS,RSA,ED,GT,OU', 'firmware'),
   e('4.10', 'Read Network Data', 'N', 'Y', DSP, 'Y', 'N', 'IS,GS,ED,GT', 'other'),
-  // Sent by the install process (R2); listed so its traffic is measured per SRV too. (Its 8.1.1
-  // is not: the install process sends it without the Transform / Signed Pre-Command step.)
+  // Sent by the install process (R2); listed so its traffic is measured per SRV too.
   e('8.14.1', 'Communications Hub Status Update - Install Success', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'install-commission'),
   e('8.14.2', 'Communications Hub Status Update - Install No SM WAN', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'install-commission'),
   e('8.14.3', 'Communications Hub Status Update - Fault Return', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'ch-lifecycle'),
@@ -94,6 +93,10 @@ export const SRV_CATALOGUE: readonly SrvEntry[] = [
   e('11.1', 'Update Firmware', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'firmware'),
   { ...e('11.3', 'Activate Firmware', 'Y', 'Y', DEVICE, 'N', 'N', 'IS,GS', 'firmware'), refIsFirmwareVersion: true },
   e('11.4', 'Update PPMID Firmware', 'N', 'N', NO, 'N', 'Y', 'IS,GS', 'firmware'),
+  // Commissioning, sent by the install process (R1 Install & Commission): 8.11 adds each meter to
+  // the CH's device log, then 8.1.1 (critical: Transform, then the Signed Pre-Command).
+  e('8.1.1', 'Commission Device', 'Y', 'Y', NO, 'N', 'N', 'IS,GS', 'install-commission'),
+  e('8.11', 'Update HAN Device Log', 'N', 'Y', DSP, 'N', 'N', 'IS,GS,OU', 'install-commission'),
 ];
 
 export const SRV_COUNT = SRV_CATALOGUE.length;

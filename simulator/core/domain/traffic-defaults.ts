@@ -54,11 +54,14 @@ export const PROFILE_HOURS: Readonly<Record<MixProfile, readonly [number, number
   flat: [0, 24],
 };
 
-/** Round trip to the device by network (median ms, log-normal sigma) [ASSUMPTION]: LRR in the North is slower. */
+/**
+ * Round trip to the device by network (median ms, log-normal sigma) [ASSUMPTION, docs/domain.md
+ * §3.4]: LRR in the North is slower; the South, with more mesh sites, a little slower than Central.
+ */
 export const GB_RESPONSE_LATENCY = {
   north: { median: 9_000, sigma: 0.6 },
-  central: { median: 4_500, sigma: 0.5 },
-  south: { median: 4_500, sigma: 0.5 },
+  central: { median: 4_200, sigma: 0.5 },
+  south: { median: 4_800, sigma: 0.55 },
   smets1: { median: 7_000, sigma: 0.7 },
 } as const;
 
@@ -80,7 +83,7 @@ export const GB_ALERT_CODE_WEIGHTS: Readonly<Record<string, number>> = {
 
 /** Median ms of each alert hop [ASSUMPTION]: CH → CSP / SMETS1 SP validated, → DSP validated, → User, → User confirms. */
 export const GB_ALERT_HOP_MEDIANS = {
-  cspValidation: { north: 2_500, central: 1_200, south: 1_200, smets1: 3_000 },
+  cspValidation: { north: 2_500, central: 1_100, south: 1_300, smets1: 3_000 },
   dspValidation: 300,
   delivery: 400,
   confirmation: 800,

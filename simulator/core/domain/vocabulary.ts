@@ -16,9 +16,10 @@ export const EventKind = {
   INVENTORY: 9,
   OUTAGE_START: 10,
   OUTAGE_END: 11,
+  INCIDENT_RESPONDED: 12,
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const EVENT_KIND_MAX = 11;
+export const EVENT_KIND_MAX = 12;
 
 export const DeviceType = {
   CH: 1,

@@ -8,7 +8,7 @@ import {
   type TargetRecord,
 } from '../domain/metrics/firmware-metrics.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
-import { isFailure, isSuccess, SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
+import { countsWithinTarget, isFailure, SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
 import { responseClassOf, SRV_CATALOGUE, type SrvEntry, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
 import {
   DeviceType,
@@ -170,7 +170,12 @@ export function createFirmwareProcess(ctx: SimContext, cfg: ResolvedFirmware): B
     const key = srvKey(srv, cls, network);
     srvTruth.add(EventKind.SERVICE_REQUEST, key, ctx.now);
     if (responseAt > ctx.scenario.endMs) return;
-    const within = isSuccess(outcome) && responseAt - (ctx.now + Math.max(0, offsetMs)) <= (srvTrt[cls] as number);
+    const within = countsWithinTarget(
+      ctx.scenario.metrics.withinTargetRule,
+      outcome,
+      responseAt - (ctx.now + Math.max(0, offsetMs)),
+      srvTrt[cls] as number,
+    );
     srvTruth.add(EventKind.SERVICE_RESPONSE, key, responseAt, within, isFailure(outcome));
   }
 

@@ -1,9 +1,9 @@
-import { resolutionDeadline, targetsFrom } from '../domain/incident-targets.js';
+import { type IncidentTargets, resolutionDeadline, targetsFrom } from '../domain/incident-targets.js';
 import { IncidentLedger, type IncidentEventKind } from '../domain/metrics/incident-metrics.js';
 import { EventKind, isSmets1, ResolverGroup } from '../domain/vocabulary.js';
 import { networkResolver } from '../domain/incident-targets.js';
 import { SLOT_DEVICE_TYPE, Slot } from '../estate.js';
-import { cumulative } from '../rng.js';
+import { cumulative, type Rng } from '../rng.js';
 import type { ResolvedIncidents } from '../scenario/resolve-incidents.js';
 import type { BusinessProcess, SimContext } from '../sim-context.js';
 import { DAY, HOUR, MINUTE, ukMidnight } from '../time.js';
@@ -14,6 +14,38 @@ const Action = { DAY_START: 0, RAISE: 1, FIXED: 2 } as const;
 const ID_BASE = 2 ** 40;
 const ID_SHARD = 2 ** 20;
 const DAYS_PER_MONTH = 365.25 / 12;
+
+/** When an incident raised at `t0` gets its initial response and is closed, by the incident process. */
+export interface IncidentTimeline {
+  readonly respondAt: number;
+  readonly closeAt: number;
+}
+
+/**
+ * The incident process (docs/domain.md §2.4): the resolver responds within the Target Initial
+ * Response Time with probability `respondedShare`, else after it; resolves within the Target
+ * Resolution Time with probability `resolvedShare`, else after it; never closes before it responds.
+ */
+export function incidentTimeline(
+  rng: Rng,
+  targets: IncidentTargets,
+  responseTargets: IncidentTargets,
+  category: number,
+  t0: number,
+  resolvedShare: number,
+  respondedShare: number,
+): IncidentTimeline {
+  const deadline = resolutionDeadline(targets, category, t0);
+  const window = deadline - t0;
+  const closeAt = rng.chance(resolvedShare)
+    ? t0 + Math.max(MINUTE, Math.round(rng.uniform(0.05, 1) * window))
+    : deadline + MINUTE + Math.round(rng.exponential(window * 0.5));
+  const rWindow = resolutionDeadline(responseTargets, category, t0) - t0;
+  const respondAfter = rng.chance(respondedShare)
+    ? Math.max(1000, Math.round(rng.uniform(0.1, 1) * rWindow))
+    : rWindow + MINUTE + Math.round(rng.exponential(rWindow));
+  return { respondAt: Math.min(t0 + respondAfter, closeAt), closeAt };
+}
 
 /**
  * Incidents of Category 1–5 (MP122B R5, docs/domain.md §2.4): raised by Service Users or by the DCC,
@@ -26,7 +58,8 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
   const rng = ctx.rng('incidents');
   const { scenario, estate, sampler } = ctx;
   const targets = targetsFrom(cfg.targetText);
-  const truth = new IncidentLedger(targets);
+  const responseTargets = targetsFrom(cfg.responseTargetText);
+  const truth = new IncidentLedger(targets, responseTargets);
   const shardShare = estate.initialCount / scenario.estate.premises;
   const w = cfg.resolverWeights;
   const resolverCum = cumulative([w.dcc, w.dsp, w.network, w.dco, w.other]);
@@ -125,11 +158,16 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
     const inc: Incident = { id: nextIncidentId(), category, network, resolver, device, user, type: `CAT${category}` };
     const t0 = ctx.now;
     emit(t0, EventKind.INCIDENT_RAISED, inc);
-    const deadline = resolutionDeadline(targets, category, t0);
-    const window = deadline - t0;
-    const closeAt = rng.chance(cfg.withinTarget[category] as number)
-      ? t0 + Math.max(MINUTE, Math.round(rng.uniform(0.05, 1) * window))
-      : deadline + MINUTE + Math.round(rng.exponential(window * 0.5));
+    const { respondAt, closeAt } = incidentTimeline(
+      rng,
+      targets,
+      responseTargets,
+      category,
+      t0,
+      cfg.withinTarget[category] as number,
+      cfg.respondedWithinTarget[category] as number,
+    );
+    emit(respondAt, EventKind.INCIDENT_RESPONDED, inc);
     emit(closeAt, EventKind.INCIDENT_CLOSED, inc);
     if (rng.chance(cfg.reopenShare)) {
       const reopenAt = closeAt + Math.round(rng.uniform(1 * HOUR, 3 * DAY));
@@ -152,6 +190,7 @@ export function createIncidentProcess(ctx: SimContext, cfg: ResolvedIncidents): 
     };
     const t0 = ctx.now;
     emit(t0, EventKind.INCIDENT_RAISED, inc);
+    if (!Number.isNaN(f.respondedAfterMs)) emit(t0 + f.respondedAfterMs, EventKind.INCIDENT_RESPONDED, inc);
     if (Number.isNaN(f.resolvedAfterMs)) return;
     const closeAt = t0 + f.resolvedAfterMs;
     emit(closeAt, EventKind.INCIDENT_CLOSED, inc);

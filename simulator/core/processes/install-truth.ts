@@ -14,6 +14,9 @@ export class InstallTruth {
   /** Whether the Service User sent 8.14.1 / 8.14.2 for it. */
   reported: boolean[] = [];
   incidentAt: number[] = [];
+  /** The no-WAN incident's initial response and closure (NaN: none; Infinity: never closed). */
+  incidentRespondedAt: number[] = [];
+  incidentClosedAt: number[] = [];
   faultReturnAt: number[] = [];
   noFaultReturnAt: number[] = [];
 }

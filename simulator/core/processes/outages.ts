@@ -1,4 +1,4 @@
-import { incidentTargetsOf, networkResolver } from '../domain/incident-targets.js';
+import { incidentTargetsOf, networkResolver, responseTargetsOf } from '../domain/incident-targets.js';
 import { addOutage, OUTAGE_PLANNED, OUTAGE_UNPLANNED } from '../domain/metrics/availability-metrics.js';
 import { IncidentLedger } from '../domain/metrics/incident-metrics.js';
 import { EventKind } from '../domain/vocabulary.js';
@@ -21,7 +21,8 @@ const INCIDENT_ID_BASE = 2 ** 39;
  */
 export function createOutageProcess(ctx: SimContext): BusinessProcess {
   const { scenario, outages } = ctx;
-  const incidents = scenario.incidents === null ? null : new IncidentLedger(incidentTargetsOf(scenario.incidents));
+  const incidents =
+    scenario.incidents === null ? null : new IncidentLedger(incidentTargetsOf(scenario.incidents), responseTargetsOf(scenario.incidents));
   return {
     name: 'outages',
     start() {
@@ -50,8 +51,11 @@ export function createOutageProcess(ctx: SimContext): BusinessProcess {
         resolverGroup: resolver,
       };
       ctx.emitAt(raisedAt, { kind: EventKind.INCIDENT_RAISED, ...fields });
+      // The DCC raised it about its own service: it is responding as it raises it.
+      ctx.emitAt(raisedAt, { kind: EventKind.INCIDENT_RESPONDED, ...fields });
       ctx.emitAt(o.endMs, { kind: EventKind.INCIDENT_CLOSED, ...fields });
       incidents.add(EventKind.INCIDENT_RAISED, `${id}/0`, raisedAt, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);
+      incidents.add(EventKind.INCIDENT_RESPONDED, `${id}/0`, raisedAt, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);
       incidents.add(EventKind.INCIDENT_CLOSED, `${id}/0`, o.endMs, OUTAGE_INCIDENT_CATEGORY, o.network, resolver);
     },
     truth(out, asOfMs) {

@@ -1,4 +1,4 @@
-import { SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
+import { countsWithinTarget, SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
 import { EXCLUSION_REASONS } from '../domain/metrics/metric-config.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { ResponseClass, SRV_CATALOGUE, type SrvEntry, srvIndex, trtByClass } from '../domain/srv-catalogue.js';
@@ -37,6 +37,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
   const rng = ctx.rng('service-requests');
   const { scenario, estate } = ctx;
   const trt = trtByClass(scenario.metrics.trt);
+  const rule = scenario.metrics.withinTargetRule;
   const truth = new SrvCounters();
   const slots = new RequestSlots();
   const mixSrv = cfg.mix.map((m) => srvIndex(m.srv));
@@ -186,7 +187,7 @@ export function createServiceRequestProcess(ctx: SimContext, cfg: ResolvedServic
           EventKind.SERVICE_RESPONSE,
           srvKey(srv, cls, network),
           now,
-          outcome === Outcome.SUCCESS && rt <= (trt[cls] as number),
+          countsWithinTarget(rule, outcome, rt, trt[cls] as number),
           outcome !== Outcome.SUCCESS,
           userCaused ? USER_ORCHESTRATION : -1,
         );

@@ -11,6 +11,8 @@ export interface ResolvedFixedIncident {
   readonly type: string;
   readonly raisedMs: number;
   /** NaN when absent. */
+  readonly respondedAfterMs: number;
+  /** NaN when absent. */
   readonly resolvedAfterMs: number;
   readonly reopenedAfterMs: number;
   readonly reclosedAfterMs: number;
@@ -26,8 +28,11 @@ export interface ResolvedIncidents {
     readonly cat4: string;
     readonly cat5: string;
   };
+  readonly responseTargetText: ResolvedIncidents['targetText'];
   /** Per category 1–5 (index 0 unused). */
   readonly withinTarget: readonly number[];
+  /** Per category 1–5 (index 0 unused): initial response within the Target Initial Response Time. */
+  readonly respondedWithinTarget: readonly number[];
   readonly reopenShare: number;
   readonly raisedByDcc: number;
   readonly resolverWeights: {
@@ -78,10 +83,13 @@ export function resolveIncidents(s: Scenario, scale: number): ResolvedIncidents 
     cat5: GB.incidentsPerMonth.cat5 * scale,
   };
   const w = i.withinTarget;
+  const rw = i.respondedWithinTarget;
   return {
     perMonth: [0, per.cat1, per.cat2, per.cat3, per.cat4, per.cat5],
     targetText: i.targetResolution,
+    responseTargetText: i.targetInitialResponse,
     withinTarget: [0, w.cat1, w.cat2, w.cat3, w.cat4, w.cat5],
+    respondedWithinTarget: [0, rw.cat1, rw.cat2, rw.cat3, rw.cat4, rw.cat5],
     reopenShare: i.reopenShare,
     raisedByDcc: i.raisedByDcc,
     resolverWeights: i.resolverGroups,
@@ -91,6 +99,7 @@ export function resolveIncidents(s: Scenario, scale: number): ResolvedIncidents 
       resolver: f.resolver === undefined ? 0 : (RESOLVER_BY_NAME[f.resolver] as number),
       type: f.type,
       raisedMs: instantMs(f.raised),
+      respondedAfterMs: optionalMs(f.respondedAfter),
       resolvedAfterMs: optionalMs(f.resolvedAfter),
       reopenedAfterMs: optionalMs(f.reopenedAfter),
       reclosedAfterMs: optionalMs(f.reclosedAfter),

@@ -1,4 +1,4 @@
-import { incidentTargetsOf } from '../domain/incident-targets.js';
+import { incidentTargetsOf, responseTargetsOf } from '../domain/incident-targets.js';
 import type { MetricConfig } from '../domain/metrics/metric-config.js';
 import { DEFAULT_TRT } from '../domain/srv-catalogue.js';
 import { parseDuration } from '../time.js';
@@ -40,7 +40,9 @@ export function resolveMetricConfig(s: Scenario, incidents: ResolvedIncidents | 
       validToMs: instantMs(x.validTo),
     })),
     incidentTargets: incidentTargetsOf(incidents),
+    incidentResponseTargets: responseTargetsOf(incidents),
     latenessMs: parseDuration(s.reporting.lateness) as number,
     smets1SpFirmwareData: s.traffic.firmware?.smets1SpData ?? true,
+    withinTargetRule: s.measurement.withinTarget,
   };
 }

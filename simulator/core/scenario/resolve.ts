@@ -28,6 +28,7 @@ export interface ResolvedInstalls {
   readonly wanLaterWithin90Days: number;
   readonly wanLaterAfter90Days: number;
   readonly commissionSuccess: number;
+  readonly noWanIncidentClosure: 'incidentProcess' | 'wanConnected';
 }
 
 /**
@@ -120,6 +121,7 @@ export function resolveScenario(s: Scenario): ResolvedScenario {
             wanLaterWithin90Days: inst.wanLater.within90Days,
             wanLaterAfter90Days: inst.wanLater.after90Days,
             commissionSuccess: inst.commissionSuccess,
+            noWanIncidentClosure: inst.noWanIncidentClosure,
           },
     incidents,
     outages: resolveOutages(s),

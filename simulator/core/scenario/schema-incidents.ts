@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { DEFAULT_TARGET_TEXT, parseTarget } from '../domain/incident-targets.js';
+import {
+  DEFAULT_RESOLVED_WITHIN_TARGET,
+  DEFAULT_RESPONDED_WITHIN_TARGET,
+  DEFAULT_RESPONSE_TARGET_TEXT,
+  DEFAULT_TARGET_TEXT,
+  parseTarget,
+} from '../domain/incident-targets.js';
 import { duration, instant, nonNegative, share } from './schema-primitives.js';
 
 const category = z.number().int('must be a whole number').min(1, 'must be 1–5').max(5, 'must be 1–5');
@@ -16,8 +22,12 @@ export const IncidentsSchema = z.strictObject({
   perMonth: perCategory(nonNegative).optional(),
   /** Target Resolution Time per category: clock ("4h") or Working Days ("5wd"). */
   targetResolution: perCategory(() => target).default({ ...DEFAULT_TARGET_TEXT }),
+  /** Target Initial Response Time per category (CR1420): clock ("15m") or Working Days ("1wd"). */
+  targetInitialResponse: perCategory(() => target).default({ ...DEFAULT_RESPONSE_TARGET_TEXT }),
+  /** Share of incidents given their initial response within the Target Initial Response Time, per category. */
+  respondedWithinTarget: perCategory(share).default({ ...DEFAULT_RESPONDED_WITHIN_TARGET }),
   /** Share of incidents resolved within their Target Resolution Time, per category. */
-  withinTarget: perCategory(share).default({ cat1: 0.95, cat2: 0.92, cat3: 0.9, cat4: 0.88, cat5: 0.92 }),
+  withinTarget: perCategory(share).default({ ...DEFAULT_RESOLVED_WITHIN_TARGET }),
   /** Share of closed incidents re-opened later. */
   reopenShare: share().default(0.03),
   /** Share raised by the DCC (the rest by Service Users). */
@@ -35,6 +45,8 @@ export const IncidentsSchema = z.strictObject({
         resolver: resolverName.optional(),
         type: z.string().min(1).max(100).default('FIXED'),
         raised: instant,
+        /** Time from raised to the initial response (CR1420); absent = none. */
+        respondedAfter: duration('duration').optional(),
         /** Time from raised to closed; absent = still open. */
         resolvedAfter: duration('duration').optional(),
         /** Re-opened this long after closing, and closed again after `reclosedAfter`. */

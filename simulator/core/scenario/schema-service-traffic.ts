@@ -1,3 +1,4 @@
+import { WITHIN_TARGET_RULES } from '../domain/metrics/metric-config.js';
 import { z } from 'zod';
 import { duration, instant, nonNegative, share } from './schema-primitives.js';
 
@@ -77,4 +78,6 @@ export const MeasurementSchema = z.strictObject({
     .partial()
     .default({}),
   exclusions: z.array(ExclusionSchema).max(10_000).default([]),
+  /** Which responses count within target (docs/metrics.md): successful ones, or any delivered in time. */
+  withinTarget: z.enum(WITHIN_TARGET_RULES).default('successfulResponse'),
 });

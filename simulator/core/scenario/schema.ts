@@ -90,6 +90,13 @@ export const InstallsSchema = z.strictObject({
     .default({ within90Days: 0.55, after90Days: 0.15 }),
   /** Share of 8.1.1 Commission Device requests that succeed. */
   commissionSuccess: share().default(0.985),
+  /**
+   * How a no-WAN Incident raised at install is closed: `incidentProcess` (the CSP responds and
+   * resolves it like any Category 4 Incident, whether or not the WAN has appeared) or
+   * `wanConnected` (it stays open until the CH reaches the SM WAN, so it nearly always misses its
+   * Target Resolution Time and pulls CPM5 down).
+   */
+  noWanIncidentClosure: z.enum(['incidentProcess', 'wanConnected']).default('incidentProcess'),
 });
 
 export const TrafficSchema = z.strictObject({
@@ -129,7 +136,7 @@ export const ScenarioSchema = z
       }),
     traffic: TrafficSchema.default({}),
     reporting: ReportingSchema.default({ lateness: '48h' }),
-    measurement: MeasurementSchema.default({ targets: {}, exclusions: [] }),
+    measurement: MeasurementSchema.default({ targets: {}, exclusions: [], withinTarget: 'successfulResponse' }),
     /** Expectations checked after the run (see docs/expectations.md). */
     expect: z.array(z.string().min(1).max(1000)).max(1000).default([]),
   })

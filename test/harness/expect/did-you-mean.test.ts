@@ -38,7 +38,7 @@ describe('expectation errors', () => {
 
   it('refuse a label the metric does not carry and a value its label cannot take, with the one meant', () => {
     expect(() => parseExpectations(['install.installAndLeave{network=north}.truth == 0'])).toThrow(
-      '"install.installAndLeave" has no label "network" (its labels: region, day)',
+      '"install.installAndLeave" has no label "network" (its labels: region, day, month, category)',
     );
     expect(() => parseExpectations(['install.installAndLeave{region=nort}.truth == 0'])).toThrow(
       'label region has no value "nort" (did you mean "north"?) (one of: north, central, south, ioc, moc, foc)',

@@ -58,7 +58,7 @@ const HOSTILE: Array<[string, () => Uint8Array, RegExp]> = [
   [
     'unknown enum value: kind',
     () => mutate(() => ({ kind: [1, 99, 1] })),
-    /^SMSIM_ERR_BATCH_INVALID: EventBatch\.kind\[1\] = 99 is out of range 1\.\.11/,
+    /^SMSIM_ERR_BATCH_INVALID: EventBatch\.kind\[1\] = 99 is out of range 1\.\.12/,
   ],
   [
     'unknown enum value: network',

@@ -104,10 +104,10 @@ describe('a figure the pipeline does not report', () => {
     const pmr = buildPmr(report);
     const md = renderPmrMarkdown(pmr).split('\n');
     expect(md).toContain(
-      '| CPM5 | Category 3–5 Incidents resolved within Target Resolution Time | not reported | not reported | 50.00 % | 90 % / 80 % |',
+      '| CPM5 | Category 3–5 Incidents resolved within Target Resolution Time | not reported | not reported | 50.00 % |  | 90 % / 80 % |',
     );
     expect(md).toContain(
-      '| 3 | smets2 | csp-north | not reported (truth 0) | not reported (truth 0) | not reported (truth 2) | not reported (truth 1) |',
+      '| 3 | smets2 | csp-north | not reported (truth 0) | not reported (truth 0) | not reported (truth 0) | not reported (truth 0) | not reported (truth 2) | not reported (truth 1) |',
     );
     expect(md).toContain('| HANs received (acknowledged) | 6 | 5 | not reported |');
     const html = renderHtml(report, pmr);

@@ -122,6 +122,8 @@ describe('the PMR', () => {
         raised: { truth: 2, reported: 2 },
         closed: { truth: 1, reported: 1 },
         closedWithinTarget: { truth: 1, reported: 1 },
+        responded: { truth: 0, reported: 0 },
+        respondedWithinTarget: { truth: 0, reported: 0 },
       },
       {
         category: '4',
@@ -131,6 +133,8 @@ describe('the PMR', () => {
         raised: { truth: 0, reported: 0 },
         closed: { truth: 3, reported: 3 },
         closedWithinTarget: { truth: 2, reported: 1 },
+        responded: { truth: 0, reported: 0 },
+        respondedWithinTarget: { truth: 0, reported: 0 },
       },
     ]);
   });

@@ -18,14 +18,14 @@ describe('estimateRun', () => {
       'x.yaml',
     );
     // By hand, 1 000 premises for 1 day:
-    //   installs: 10/day × 1 day × (5 weekdays + 2 × 0.3 weekend) / 7 = 8 installs × 9.8 = 78.4
-    //   service requests: 1 000 × 0.1 × (2 + 1.9 × 0.5) = 295
+    //   installs: 10/day × 1 day × (5 weekdays + 2 × 0.3 weekend) / 7 = 8 installs × 17 = 136
+    //   service requests: 1 000 × 0.1 × (2.05 + 1.9 × 0.5) = 300
     //   alerts: 1 000 × 0.5 = 500, plus the power cut: 1 000 × 0.22 (north) × (1 − 0.375 SMETS1) × 0.5 × 0.7 = 48.125
     const e = estimateRun(scenario);
-    expect(e.eventsByTraffic).toEqual({ installs: 78, serviceRequests: 295, alerts: 548 });
-    expect(e.events).toBe(921);
+    expect(e.eventsByTraffic).toEqual({ installs: 136, serviceRequests: 300, alerts: 548 });
+    expect(e.events).toBe(984);
     expect(e.batches).toBe(1);
-    // 0.5 s start-up + 921 events at 500 000 events/s, to a tenth of a second.
+    // 0.5 s start-up + 984 events at 500 000 events/s, to a tenth of a second.
     expect(e.seconds).toBe(0.5);
   });
 

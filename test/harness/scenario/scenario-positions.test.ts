@@ -82,7 +82,7 @@ describe('scenario problems are located: file:line:column', () => {
       'b.yaml:6:27: estate.premisesPerShrad: unknown key (did you mean "premisesPerShard"?)',
       'b.yaml:7:34: serviceUsers[0].share: must be a number (got string)',
       'b.yaml:9:5: expect[0]: expectation 1 "install.installAndLeav.reported == 0": unknown metric "install.installAndLeav" (did you mean "install.installAndLeave"?) (see docs/metrics.md)',
-      'b.yaml:10:30: expect[1]: expectation 2 "install.installAndLeave{regoin=north}.reported >= 0": "install.installAndLeave" has no label "regoin" (did you mean "region"?) (its labels: region, day)',
+      'b.yaml:10:30: expect[1]: expectation 2 "install.installAndLeave{regoin=north}.reported >= 0": "install.installAndLeave" has no label "regoin" (did you mean "region"?) (its labels: region, day, month, category)',
     ]);
     expect((err as Error).message).toMatch(/^5 problems in b\.yaml:\n {2}b\.yaml:3:1: /);
   });

@@ -1,5 +1,5 @@
 import type { EventBatchView } from '../event-batch.js';
-import { DEFAULT_INCIDENT_TARGETS } from '../incident-targets.js';
+import { DEFAULT_INCIDENT_TARGETS, DEFAULT_RESPONSE_TARGETS } from '../incident-targets.js';
 import { AvailabilityMetric, createAvailabilityMetrics } from './availability-metrics.js';
 import { createIncidentMetrics, IncidentMetric } from './incident-metrics.js';
 import { createFirmwareMetrics, FirmwareMetric } from './firmware-metrics.js';
@@ -17,7 +17,7 @@ export const METRIC_FAMILIES: ReadonlyArray<(config: MetricConfig) => MetricFami
   (c) => createSrvMetrics(c),
   (c) => createAlertMetrics(c),
   (c) => createFirmwareMetrics(c.smets1SpFirmwareData ?? true),
-  (c) => createIncidentMetrics(c.incidentTargets ?? DEFAULT_INCIDENT_TARGETS),
+  (c) => createIncidentMetrics(c.incidentTargets ?? DEFAULT_INCIDENT_TARGETS, c.incidentResponseTargets ?? DEFAULT_RESPONSE_TARGETS),
   () => createAvailabilityMetrics(),
   (c) => createReportingWindows(c.latenessMs ?? DEFAULT_LATENESS_MS),
 ];

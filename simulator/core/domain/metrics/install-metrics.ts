@@ -1,4 +1,5 @@
-import { ukDate } from '../../time.js';
+import { monthEndMs, nextMonth } from '../../calendar/working-days.js';
+import { ukDate, ukMonth } from '../../time.js';
 import type { EventBatchView } from '../event-batch.js';
 import { EventKind, INCIDENT_NO_SM_WAN, NETWORK_LABELS, Outcome, Srv } from '../vocabulary.js';
 import type { Accumulator } from './accumulator.js';
@@ -13,6 +14,12 @@ export const InstallMetric = {
   INSTALL_AND_LEAVE: 'install.installAndLeave',
   /** Install & Leave validated with CSP no-WAN Incidents (CR1429): CHs with an 8.14.2 or a no-WAN Incident. */
   INSTALL_AND_LEAVE_VALIDATED: 'install.installAndLeaveValidated',
+  /**
+   * Installations known to the DCC, by {region, day}: CHs with an 8.14.1, an 8.14.2 or a no-WAN
+   * Incident, once each at the first (MP122B §7: "report the total number of installations against
+   * no WAN installations"); truth: every CH installed.
+   */
+  INSTALLATIONS: 'install.installations',
   /** No-WAN Incidents raised, by {region, day}. */
   NO_WAN_INCIDENT: 'install.noWanIncident',
   /** CHs commissioned with neither an 8.14.1 nor an 8.14.2 (observed) / installs reported with neither (truth), by {region}. */
@@ -25,6 +32,13 @@ export const InstallMetric = {
   AWAITING_WAN: 'install.awaitingWan',
   /** Install & Leave CHs not connected and past the 90-day window, by {region}. */
   NOT_CONNECTED_AFTER_90_DAYS: 'install.notConnectedAfter90Days',
+  /**
+   * Install & Leave CHs by their 90-day category as of each month end that has passed, by
+   * {region, month, category: awaitingDecision | connectedWithin90Days | connectedAfter90Days |
+   * notConnectedAfter90Days}: the category "for any Communications Hubs awaiting a decision that
+   * are still within the 90-day investigation period" over time (MP122B §7).
+   */
+  LEAVE_CATEGORY_AT_MONTH_END: 'install.leaveCategoryAtMonthEnd',
   /** 8.14.3 Fault Returns, by {region, day}. */
   FAULT_RETURN: 'install.faultReturn',
   /** 8.14.4 No Fault Returns, by {region, day}. */
@@ -74,6 +88,8 @@ export class InstallCounts implements Accumulator {
   private readonly network: number[] = [];
   /** A WITH_WAN or WITHOUT_WAN seen. */
   private readonly reported: boolean[] = [];
+  /** Counted in INSTALLATIONS (a WITH_WAN, WITHOUT_WAN or NO_WAN_INCIDENT seen). */
+  private readonly known: boolean[] = [];
   /** When it became known as Install & Leave; NaN until then. */
   private readonly leaveAt: number[] = [];
   /** Its first connection; NaN until then. */
@@ -87,6 +103,7 @@ export class InstallCounts implements Accumulator {
         const first = !this.reported[c];
         this.reported[c] = true;
         const labels = dayLabels(network, timeMs);
+        this.installation(c, labels);
         if (fact === InstallFact.WITH_WAN) {
           if (first) this.counts.add(InstallMetric.INSTALL_AND_COMMISSION, labels);
           return;
@@ -98,7 +115,9 @@ export class InstallCounts implements Accumulator {
       case InstallFact.NO_WAN_INCIDENT: {
         const labels = dayLabels(network, timeMs);
         this.counts.add(InstallMetric.NO_WAN_INCIDENT, labels);
-        this.leave(this.ch(ch, network), timeMs, labels);
+        const c = this.ch(ch, network);
+        this.installation(c, labels);
+        this.leave(c, timeMs, labels);
         return;
       }
       case InstallFact.CONNECTED: {
@@ -127,9 +146,22 @@ export class InstallCounts implements Accumulator {
       const leaveAt = this.leaveAt[c] as number;
       if (Number.isNaN(leaveAt) || leaveAt > asOfMs) continue;
       const connectedAt = this.connectedAt[c] as number;
-      const category = windowCategory(leaveAt, Number.isNaN(connectedAt) ? Number.POSITIVE_INFINITY : connectedAt, asOfMs);
-      out.add(category, { region: NETWORK_LABELS[this.network[c] as number] as string });
+      const connected = Number.isNaN(connectedAt) ? Number.POSITIVE_INFINITY : connectedAt;
+      const region = NETWORK_LABELS[this.network[c] as number] as string;
+      out.add(windowCategory(leaveAt, connected, asOfMs), { region });
+      // Its category as of each month end since it became Install & Leave, as the PMR of that month saw it.
+      for (let month = ukMonth(leaveAt); monthEndMs(month) <= asOfMs; month = nextMonth(month)) {
+        const end = monthEndMs(month);
+        const category = MONTH_END_CATEGORY[windowCategory(leaveAt, connected, end)] as string;
+        out.add(InstallMetric.LEAVE_CATEGORY_AT_MONTH_END, { region, month, category });
+      }
     }
+  }
+
+  private installation(c: number, labels: Readonly<Record<string, string>>): void {
+    if (this.known[c]) return;
+    this.known[c] = true;
+    this.counts.add(InstallMetric.INSTALLATIONS, labels);
   }
 
   private ch(key: number, network: number): number {
@@ -139,6 +171,7 @@ export class InstallCounts implements Accumulator {
       this.index.set(key, c);
       this.network.push(network);
       this.reported.push(false);
+      this.known.push(false);
       this.leaveAt.push(Number.NaN);
       this.connectedAt.push(Number.NaN);
     }
@@ -151,6 +184,14 @@ export class InstallCounts implements Accumulator {
     this.counts.add(InstallMetric.INSTALL_AND_LEAVE_VALIDATED, labels);
   }
 }
+
+/** The `category` label of LEAVE_CATEGORY_AT_MONTH_END for each windowCategory. */
+const MONTH_END_CATEGORY: Readonly<Record<string, string>> = {
+  [InstallMetric.AWAITING_WAN]: 'awaitingDecision',
+  [InstallMetric.CONNECTED_WITHIN_90_DAYS]: 'connectedWithin90Days',
+  [InstallMetric.CONNECTED_AFTER_90_DAYS]: 'connectedAfter90Days',
+  [InstallMetric.NOT_CONNECTED_AFTER_90_DAYS]: 'notConnectedAfter90Days',
+};
 
 function dayLabels(network: number, timeMs: number): { region: string; day: string } {
   return { region: NETWORK_LABELS[network] as string, day: ukDate(timeMs) };
@@ -174,6 +215,8 @@ const FACT_OF_CODE: ReadonlyMap<string, InstallFact> = new Map<string, InstallFa
 export function createInstallMetrics(): MetricFamily {
   const counts = new InstallCounts();
   const chOf = new Map<number, number>();
+  /** Signed 8.1.1 Pre-Commands in flight, "id/device": only their success commissions over the WAN. */
+  const signed = new Set<string>();
   let factOf = new Int8Array(64);
 
   return {
@@ -195,7 +238,13 @@ export function createInstallMetrics(): MetricFamily {
         if (fact < 0) continue;
         let ch = b.device[i] as number;
         if (fact === InstallFact.CONNECTED) {
-          if (kind !== EventKind.SERVICE_RESPONSE || (b.outcome[i] as number) !== Outcome.SUCCESS) continue;
+          // The Transform step of the critical 8.1.1 is the DSP's alone; the Signed Pre-Command reaches the device.
+          const key = `${b.requestId[i] as number}/${ch}`;
+          if (kind === EventKind.SERVICE_REQUEST) {
+            if ((b.ref[i] as number) !== 0) signed.add(key);
+            continue;
+          }
+          if (kind !== EventKind.SERVICE_RESPONSE || !signed.delete(key) || (b.outcome[i] as number) !== Outcome.SUCCESS) continue;
           const parent = chOf.get(ch);
           if (parent === undefined) continue;
           ch = parent;

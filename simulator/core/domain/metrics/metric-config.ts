@@ -33,6 +33,18 @@ export interface ExclusionEntry {
 }
 
 /**
+ * Which Service Responses count as "within target" for R1 and CPM1 / CPM2 (docs/metrics.md):
+ * - `successfulResponse`: a successful response delivered within the TRT (MP122B §7, design
+ *   principle 4: a User-caused failure "shouldn't be reported as a DCC failure", so failures count
+ *   against the measure);
+ * - `responseDelivered`: any Service Response delivered within the TRT, failed or not (the SEC
+ *   H13.1 words MP122B §2 quotes: "Percentage of On-Demand Service Responses delivered within the
+ *   applicable Target Response Time").
+ */
+export const WITHIN_TARGET_RULES = ['successfulResponse', 'responseDelivered'] as const;
+export type WithinTargetRule = (typeof WITHIN_TARGET_RULES)[number];
+
+/**
  * Pipeline configuration: what a measurement pipeline must be told beside the traffic. The
  * simulator (observed) and the embedded pipeline (reported) are built from the same values.
  */
@@ -41,6 +53,8 @@ export interface MetricConfig {
   readonly exclusions: readonly ExclusionEntry[];
   /** Target Resolution Time per Incident Category (R5); default docs/domain.md §2.4. */
   readonly incidentTargets?: IncidentTargets;
+  /** Target Initial Response Time per Incident Category (CR1420); default docs/domain.md §2.4. */
+  readonly incidentResponseTargets?: IncidentTargets;
   /** How long after month end late events can still arrive (R7 watermark); default 48 h. */
   readonly latenessMs?: number;
   /**
@@ -48,6 +62,8 @@ export interface MetricConfig {
    * Without it, SMETS1 targets are not measurable by receipt: only 11.3 activation (R3 interim).
    */
   readonly smets1SpFirmwareData?: boolean;
+  /** Which responses count as within target; default `successfulResponse`. */
+  readonly withinTargetRule?: WithinTargetRule;
 }
 
 export const DEFAULT_METRIC_CONFIG: MetricConfig = { trt: DEFAULT_TRT, exclusions: [] };

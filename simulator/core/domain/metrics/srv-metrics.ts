@@ -13,7 +13,7 @@ import {
 } from '../srv-catalogue.js';
 import { EventKind, NETWORK_LABELS, NETWORK_MAX, Outcome, smetsLabel } from '../vocabulary.js';
 import type { Accumulator } from './accumulator.js';
-import { EXCLUSION_REASONS, type ExclusionEntry, type MetricConfig } from './metric-config.js';
+import { EXCLUSION_REASONS, type ExclusionEntry, type MetricConfig, type WithinTargetRule } from './metric-config.js';
 import type { MetricFamily } from './metric-family.js';
 import { MetricTable, type MetricSample } from './metric-table.js';
 import { MonthIndex } from './month-index.js';
@@ -66,6 +66,15 @@ export function isSuccess(outcome: number): boolean {
 
 export function isFailure(outcome: number): boolean {
   return outcome === Outcome.FAILURE || outcome === Outcome.TIMEOUT || outcome === Outcome.REJECTED;
+}
+
+/**
+ * Whether a response counts within target under a rule (metric-config WITHIN_TARGET_RULES):
+ * delivered at most `trtMs` after the TRT clock started (exactly at the target is inside), and,
+ * unless the rule is `responseDelivered`, successful.
+ */
+export function countsWithinTarget(rule: WithinTargetRule, outcome: number, elapsedMs: number, trtMs: number): boolean {
+  return elapsedMs <= trtMs && (rule === 'responseDelivered' || isSuccess(outcome));
 }
 
 type SrvEventKind = typeof EventKind.SERVICE_REQUEST | typeof EventKind.SERVICE_RESPONSE;
@@ -195,6 +204,7 @@ export function compileExclusions(
 export function createSrvMetrics(config: MetricConfig): MetricFamily {
   const counters = new SrvCounters();
   const trt = trtByClass(config.trt);
+  const rule = config.withinTargetRule ?? 'successfulResponse';
   const excluded = config.exclusions.length === 0 ? null : compileExclusions(config.exclusions);
   // In-flight requests: (requestId, device) → newest slot; slots chain on the (rare) key sent
   // twice. The index is an open-addressing hash on the pair in typed arrays, replacing a Map on
@@ -268,7 +278,7 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
         const cls = Math.floor(key / NETS) % RESPONSE_CLASS_COUNT;
         const outcome = b.outcome[i] as number;
         const failed = isFailure(outcome);
-        const within = isSuccess(outcome) && time - (slotClock[s] as number) <= (trt[cls] as number);
+        const within = countsWithinTarget(rule, outcome, time - (slotClock[s] as number), trt[cls] as number);
         const reason = excluded === null ? -1 : excluded(srv, cls, b.network[i] as number, b.user[i] as number, device, time);
         counters.add(EventKind.SERVICE_RESPONSE, key, time, within, failed, reason);
       }

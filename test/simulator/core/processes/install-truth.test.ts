@@ -74,16 +74,29 @@ function eventsOf(installs: readonly Install[]): Ev[] {
         requestId: 900 + i,
       });
     if (Number.isFinite(x.wanAt))
-      events.push({
-        kind: K.SERVICE_RESPONSE,
-        at: x.wanAt,
-        code: '8.1.1',
-        device: 200 + i,
-        deviceType: D.ESME,
-        network: net,
-        requestId: 500 + i,
-        outcome: O.SUCCESS,
-      });
+      events.push(
+        // The Signed Pre-Command of the critical 8.1.1 (ref = its Transform request), then its response.
+        {
+          kind: K.SERVICE_REQUEST,
+          at: x.wanAt - 4000,
+          code: '8.1.1',
+          device: 200 + i,
+          deviceType: D.ESME,
+          network: net,
+          requestId: 500 + i,
+          ref: 600 + i,
+        },
+        {
+          kind: K.SERVICE_RESPONSE,
+          at: x.wanAt,
+          code: '8.1.1',
+          device: 200 + i,
+          deviceType: D.ESME,
+          network: net,
+          requestId: 500 + i,
+          outcome: O.SUCCESS,
+        },
+      );
   });
   return events.sort((a, b) => (a.at as number) - (b.at as number));
 }
@@ -134,7 +147,8 @@ describe('install truth and the install family share one accumulator', () => {
     expect(truth.get(M.AWAITING_WAN, { region: 'north' })).toBe(1);
     expect(truth.get(M.FAULT_RETURN, { region: 'south', day: '2026-03-02' })).toBe(1);
     expect(truth.get(M.NO_FAULT_RETURN, { region: 'south', day: '2026-03-02' })).toBe(1);
-    expect(truth.size).toBe(14);
+    // + 4 installation rows and 9 month-end category rows (3 Install & Leave CHs × March, April, May).
+    expect(truth.size).toBe(27);
   });
 
   it('counts only what happened by the as-of time in truth', () => {

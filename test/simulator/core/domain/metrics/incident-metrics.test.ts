@@ -68,14 +68,13 @@ describe('incident metrics (R5)', () => {
     expect(t.get(M.RAISED, l('3', 'smets2', 'dsp', '2026-04'))).toBe(1);
   });
 
-  it('counts closures in the month closed, within target against the first raise', () => {
+  it('counts each closed incident once, in the month of its last closure, within target against the first raise', () => {
     const closed = new MetricTable().merge(family.report(iso('2026-04-08T00:00:00Z')).filter((s) => s.id === M.CLOSED));
     expect(tuples(closed.samples(), true)).toEqual([
       ['1', 'smets2', 'dcc', '2026-03', 1],
       ['3', 'smets2', 'csp-north', '2026-04', 1],
       ['3', 'smets2', 'dsp', '2026-04', 1],
-      ['4', 'smets1', 'smets1-sp', '2026-03', 1],
-      ['4', 'smets1', 'smets1-sp', '2026-04', 1],
+      ['4', 'smets1', 'smets1-sp', '2026-04', 1], // D: closed, re-opened, closed again: once
       ['4', 'smets2', 'csp-central', '2026-04', 1],
       ['4', 'smets2', 'csp-north', '2026-03', 1],
       ['5', 'smets2', 'other', '2026-03', 1],
@@ -86,7 +85,7 @@ describe('incident metrics (R5)', () => {
       ['3', 'dsp', '2026-04', 1], // 2 WD over Good Friday and Easter Monday
       ['4', 'csp-central', '2026-04', 1],
       ['4', 'csp-north', '2026-03', 1], // exactly at the target: within
-      ['4', 'smets1-sp', '2026-03', 1],
+      // D's last closure (2 April) is after its 5 WD (1 April): not within, though its first was.
     ]);
     expect(t.get(M.REOPENED, l('4', 'smets1', 'smets1-sp', '2026-03'))).toBe(1);
   });
@@ -109,5 +108,70 @@ describe('incident metrics (R5)', () => {
     expect(early.get(M.OPEN_AT_MONTH_END, l('5', 'smets1', 'dco', '2026-03'))).toBe(0);
     expect(early.get(M.OPEN_AT_MONTH_END, l('5', 'smets1', 'dco', '2026-02'))).toBe(1);
     expect(early.get(M.RAISED, l('3', 'smets2', 'dsp', '2026-04'))).toBe(0);
+  });
+});
+
+/*
+ * MP122B §2, CPM5: "Calculation number of Category 3, 4 and 5 Incidents for which the DCC is
+ * responsible for resolving, closed within the month that meet the Target Resolution Period
+ * divided by number of Category 3, 4 and 5 Incidents for which the DCC is responsible for
+ * resolving closed within the month." MP122B §7 (CR1420): "statistics identifying the number of
+ * Incidents per Category, the number that met the Target Initial Response Time and the number
+ * that met the Target Resolution Time". Incidents are counted, not closures.
+ */
+describe('incident metrics: once per incident, and the Target Initial Response Time (CR1420)', () => {
+  // Category 4 (5 WD to resolve, 8 h to respond by default), all CSP Central, SMETS2.
+  const c4 = (kind: number, id: number, at: string): Ev => inc(kind, id, 4, N.CSP_CENTRAL, R.CSP_CENTRAL, at, 900 + id);
+  const evs: Ev[] = [
+    // P: raised Mon 2 March 09:00Z, responded 2 h later, closed Tue, re-opened Wed, closed Thu:
+    // all inside its 5 WD (Mon 9 March 09:00Z).
+    c4(K.INCIDENT_RAISED, 1, '2026-03-02T09:00:00Z'),
+    c4(K.INCIDENT_RESPONDED, 1, '2026-03-02T11:00:00Z'),
+    c4(K.INCIDENT_CLOSED, 1, '2026-03-03T09:00:00Z'),
+    c4(K.INCIDENT_REOPENED, 1, '2026-03-04T09:00:00Z'),
+    c4(K.INCIDENT_CLOSED, 1, '2026-03-05T09:00:00Z'),
+    // Q: raised Mon 2 March 10:00Z, responded exactly at its 8 h (18:00Z: within), closed Wed
+    // 11 March: after its 5 WD (Mon 9 March 10:00Z).
+    c4(K.INCIDENT_RAISED, 2, '2026-03-02T10:00:00Z'),
+    c4(K.INCIDENT_RESPONDED, 2, '2026-03-02T18:00:00Z'),
+    c4(K.INCIDENT_CLOSED, 2, '2026-03-11T10:00:00Z'),
+    // S: raised Fri 27 March 10:00Z, responded 8 h + 1 ms later (late), closed Mon 30 March
+    // (within), re-opened Thu 2 April, still open at the as-of time.
+    c4(K.INCIDENT_RAISED, 3, '2026-03-27T10:00:00Z'),
+    { ...c4(K.INCIDENT_RESPONDED, 3, '2026-03-27T18:00:00Z'), at: iso('2026-03-27T18:00:00Z') + 1 },
+    c4(K.INCIDENT_CLOSED, 3, '2026-03-30T10:00:00Z'),
+    c4(K.INCIDENT_REOPENED, 3, '2026-04-02T10:00:00Z'),
+  ];
+  const report = (asOf: string): MetricTable => {
+    const f = createIncidentMetrics();
+    f.apply(batchOf(sorted(evs)));
+    return new MetricTable().merge(f.report(iso(asOf)));
+  };
+  const march = { category: '4', smets: 'smets2', resolver: 'csp-central', month: '2026-03' };
+  const april = { ...march, month: '2026-04' };
+
+  it('counts a re-closed incident once, and a re-opened one not at all while it is open', () => {
+    const t = report('2026-04-10T00:00:00Z');
+    // closed within the month: P and Q (March); S is open again, so it is not closed anywhere.
+    expect(t.get(M.CLOSED, march)).toBe(2);
+    expect(t.get(M.CLOSED, april)).toBe(0);
+    // meet the Target Resolution Period: P only (Q was late).
+    expect(t.get(M.CLOSED_WITHIN_TARGET, march)).toBe(1);
+    expect(t.get(M.REOPENED, march)).toBe(1);
+    expect(t.get(M.REOPENED, april)).toBe(1);
+  });
+
+  it('reports an incident as closed in a month until it is re-opened', () => {
+    // As of 1 April, S's closure on 30 March stands: closed within target in March.
+    const t = report('2026-04-01T00:00:00Z');
+    expect(t.get(M.CLOSED, march)).toBe(3);
+    expect(t.get(M.CLOSED_WITHIN_TARGET, march)).toBe(2);
+  });
+
+  it('counts initial responses against the Target Initial Response Time, exactly at the target being within', () => {
+    const t = report('2026-04-10T00:00:00Z');
+    // the number that met the Target Initial Response Time: P (2 h) and Q (exactly 8 h), not S.
+    expect(t.get(M.RESPONDED, march)).toBe(3);
+    expect(t.get(M.RESPONDED_WITHIN_TARGET, march)).toBe(2);
   });
 });

@@ -46,15 +46,21 @@ function events() {
     network,
     requestId: device,
   });
-  const commission = (device: number, network: number, at: number, outcome: number) => ({
-    kind: K.SERVICE_RESPONSE,
-    at,
-    code: '8.1.1',
-    device,
-    deviceType: D.ESME,
-    network,
-    outcome,
-  });
+  let id = 1000;
+  // A critical 8.1.1 (docs/domain.md §1.3): the Transform request and its response (ref 0, the
+  // DSP's alone: never a connection), then the Signed Pre-Command (ref = the Transform), whose
+  // successful response means the device was commissioned over the SM WAN.
+  const commission = (device: number, network: number, at: number, outcome: number) => {
+    const transform = ++id;
+    const signed = ++id;
+    const common = { code: '8.1.1', device, deviceType: D.ESME, network };
+    return [
+      { kind: K.SERVICE_REQUEST, at: at - 10_000, requestId: transform, ref: 0, ...common },
+      { kind: K.SERVICE_RESPONSE, at: at - 9_000, requestId: transform, outcome: O.SUCCESS, ...common },
+      { kind: K.SERVICE_REQUEST, at: at - 4_000, requestId: signed, ref: transform, ...common },
+      { kind: K.SERVICE_RESPONSE, at, requestId: signed, outcome, ...common },
+    ];
+  };
   return [
     inv(A, D.CH, N.CSP_NORTH, 0, '2026-03-02T09:00:00Z'),
     inv(200, D.ESME, N.CSP_NORTH, A, '2026-03-02T09:00:00Z'),
@@ -63,7 +69,7 @@ function events() {
     inv(204, D.ESME, N.CSP_CENTRAL, E, '2026-03-02T09:00:00Z'),
     req('8.14.1', A, N.CSP_NORTH, '2026-03-02T10:00:00Z'),
     req('8.14.1', A, N.CSP_NORTH, '2026-03-02T10:05:00Z'),
-    commission(200, N.CSP_NORTH, iso('2026-03-02T10:30:00Z'), O.SUCCESS),
+    ...commission(200, N.CSP_NORTH, iso('2026-03-02T10:30:00Z'), O.SUCCESS),
     req('8.14.2', B, N.CSP_CENTRAL, tB),
     req('8.14.2', C, N.CSP_SOUTH, tC),
     req('8.14.3', 105, N.CSP_SOUTH, '2026-03-02T13:00:00Z'),
@@ -78,11 +84,11 @@ function events() {
       value: 4,
       requestId: 7,
     },
-    commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:00:00Z'), O.FAILURE),
-    commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:20:00Z'), O.SUCCESS),
-    commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:40:00Z'), O.SUCCESS),
-    commission(201, N.CSP_CENTRAL, tB + INSTALL_WINDOW_MS, O.SUCCESS),
-    commission(202, N.CSP_SOUTH, tC + INSTALL_WINDOW_MS + 1, O.SUCCESS),
+    ...commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:00:00Z'), O.FAILURE),
+    ...commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:20:00Z'), O.SUCCESS),
+    ...commission(204, N.CSP_CENTRAL, iso('2026-03-04T10:40:00Z'), O.SUCCESS),
+    ...commission(201, N.CSP_CENTRAL, tB + INSTALL_WINDOW_MS, O.SUCCESS),
+    ...commission(202, N.CSP_SOUTH, tC + INSTALL_WINDOW_MS + 1, O.SUCCESS),
   ].sort((x, y) => (typeof x.at === 'number' ? x.at : iso(x.at)) - (typeof y.at === 'number' ? y.at : iso(y.at)));
 }
 
@@ -133,6 +139,49 @@ describe('install metrics (R2) on a hand-built event set', () => {
     const early = reportAt(tB + INSTALL_WINDOW_MS - 1);
     expect(early.get(M.CONNECTED_WITHIN_90_DAYS, { region: 'central' })).toBe(0);
     expect(early.get(M.AWAITING_WAN, { region: 'central' })).toBe(1);
+  });
+});
+
+/*
+ * MP122B §7, "Reporting Install and Leave": "The DCC was asked to measure the daily total volume of
+ * Install and Commission versus Install and Leave. The reporting is to include a category for any
+ * Communications Hubs awaiting a decision that are still within the 90-day investigation period"
+ * and, since "many Suppliers either don't send an SRV 8.14.1 or 8.14.2, or where this no WAN, they
+ * raise an Incident rather than send SRV 8.14.2", CR1429 lets the DCC "report the total number of
+ * installations against no WAN installations". A month's PMR sees each CH's category as of that
+ * month's end, not as of the end of the run.
+ */
+describe('the 8.14.2 Indicator over time (install.installations, install.leaveCategoryAtMonthEnd)', () => {
+  const asOf = tD + INSTALL_WINDOW_MS; // 1 June 09:00Z: March, April and May have ended
+  const t = reportAt(asOf);
+  const at = (region: string, month: string, category: string): number => t.get(M.LEAVE_CATEGORY_AT_MONTH_END, { region, month, category });
+
+  it('counts installations known from an 8.14.1, an 8.14.2 or a no-WAN Incident, once each', () => {
+    expect(t.get(M.INSTALLATIONS, { region: 'north', day: '2026-03-02' })).toBe(1); // A (8.14.1 twice)
+    expect(t.get(M.INSTALLATIONS, { region: 'central', day: '2026-03-02' })).toBe(1); // B; E sent nothing
+    expect(t.get(M.INSTALLATIONS, { region: 'south', day: '2026-03-02' })).toBe(1); // C
+    expect(t.get(M.INSTALLATIONS, { region: 'north', day: '2026-03-03' })).toBe(1); // D, by its incident
+  });
+
+  it('puts each Install & Leave CH in its category as of each month end', () => {
+    // B (Central): awaiting a decision at the end of March and April; connected exactly 90 days
+    // after its 8.14.2, on 31 May 11:00Z, before May ends (31 May 23:00Z): connected within 90 days.
+    expect([at('central', '2026-03', 'awaitingDecision'), at('central', '2026-04', 'awaitingDecision')]).toEqual([1, 1]);
+    expect(at('central', '2026-05', 'connectedWithin90Days')).toBe(1);
+    // C (South): connected 90 days + 1 ms after: connected after 90 days at the end of May.
+    expect(at('south', '2026-04', 'awaitingDecision')).toBe(1);
+    expect(at('south', '2026-05', 'connectedAfter90Days')).toBe(1);
+    // D (North, no-WAN Incident on 3 March 09:00Z): 89 days 14 h old at the end of May: still awaiting.
+    expect(at('north', '2026-05', 'awaitingDecision')).toBe(1);
+    expect(at('north', '2026-05', 'notConnectedAfter90Days')).toBe(0);
+    // June has not ended: no month-end figure for it.
+    expect(t.samples().filter((s) => s.id === M.LEAVE_CATEGORY_AT_MONTH_END && s.labels.month === '2026-06')).toEqual([]);
+  });
+
+  it('keeps a past month-end figure when a later as-of time has changed the CH since', () => {
+    const later = reportAt(iso('2026-07-01T00:00:00Z')); // June has ended too
+    expect(later.get(M.LEAVE_CATEGORY_AT_MONTH_END, { region: 'north', month: '2026-05', category: 'awaitingDecision' })).toBe(1);
+    expect(later.get(M.LEAVE_CATEGORY_AT_MONTH_END, { region: 'north', month: '2026-06', category: 'notConnectedAfter90Days' })).toBe(1);
   });
 });
 
