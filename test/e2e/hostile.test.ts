@@ -49,7 +49,7 @@ function exact(r: CliResult): Report {
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   const report = JSON.parse(r.stdout) as Report;
-  expect(report.run).toMatchObject({ sent: 24_571, acked: 24_571, lost: 0, duplicates: 0 });
+  expect(report.run).toMatchObject({ sent: 40_098, acked: 40_098, lost: 0, duplicates: 0 });
   expect(report.passed).toBe(true);
   return report;
 }
@@ -162,7 +162,7 @@ describe('smsim serve under attack (real processes)', () => {
     await new Promise((r) => first.child.once('exit', r));
     const again = await serve(args);
     const [after, restartReportMs] = await timedMs(() => fetchReport(target, 'honest-flood', 0, { timeoutMs: 10_000 }));
-    expect(after.stats.eventsAccepted).toBe(24_571);
+    expect(after.stats.eventsAccepted).toBe(40_098);
     console.log(
       `HOSTILE ${JSON.stringify({ attack: 'stream-id flood', floodMiB: Math.round((70 * 4 * MIB) / MIB), floodMs, ...report.run, refusedCalls: stats.refusedCalls, journalBytes, peakRssMiB: rss, reportMsAfterRestart: restartReportMs, peakRssMiBAfterRestart: peakRssMiB(again.child) })}`,
     );

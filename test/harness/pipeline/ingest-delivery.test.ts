@@ -112,7 +112,7 @@ describe('receiveBatch', () => {
     receiveBatch(state, pipeline, req('s', 1, taggedBatch(100)));
     const badKind = receiveBatch(state, pipeline, req('s', 2, badKindBatch()));
     expect(badKind).toMatchObject({ streamId: 's', sequence: 2, ackedThrough: 2, status: AckStatus.REJECTED });
-    expect(badKind.message).toMatch(/^SMSIM_ERR_BATCH_INVALID: EventBatch\.kind\[0\] = 99 is out of range 1\.\.11/);
+    expect(badKind.message).toMatch(/^SMSIM_ERR_BATCH_INVALID: EventBatch\.kind\[0\] = 99 is out of range 1\.\.12/);
     // Not protobuf: no readable event_count, so no events are counted.
     const garbage = receiveBatch(state, pipeline, req('s', 3, Uint8Array.from([0xff, 0xff])));
     expect(garbage).toMatchObject({ sequence: 3, ackedThrough: 3, status: AckStatus.REJECTED });

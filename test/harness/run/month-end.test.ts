@@ -37,7 +37,7 @@ describe('scenarios/month-end.yaml', () => {
     expect(ic?.responses.truth).toBeGreaterThan(1000);
     expect(ic?.responses.reported).toBe(ic?.responses.truth);
     // Future-dated tariff changes count in the month they execute (the TRT clock starts then):
-    // March received 6,336 but answered 6,072; the rest were executed, and count, in April.
+    // March received 6,398 but answered 6,171; the rest were executed, and count, in April.
     const fd = (id: string, month: string) =>
       one.metrics
         .filter((m) => m.id === id && m.labels.class === 'future-dated' && m.labels.month === month)
@@ -47,13 +47,13 @@ describe('scenarios/month-end.yaml', () => {
       fd('srv.responses', '2026-03'),
       fd('srv.requests', '2026-04'),
       fd('srv.responses', '2026-04'),
-    ]).toEqual([6336, 6072, 1390, 1451]);
+    ]).toEqual([6398, 6171, 1530, 1520]);
     expect(march?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({
       measured: true,
-      within: { truth: 5958, reported: 5958 },
-      total: { truth: 6072, reported: 6072 },
+      within: { truth: 6070, reported: 6070 },
+      total: { truth: 6171, reported: 6171 },
     });
-    expect(pmr.months[1]?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({ within: { reported: 1421 }, total: { reported: 1451 } });
+    expect(pmr.months[1]?.cpms.find((c) => c.cpm === 'CPM2')).toMatchObject({ within: { reported: 1488 }, total: { reported: 1520 } });
     // The month's events are final in the reported metrics too.
     expect(
       one.metrics.some(
