@@ -121,32 +121,27 @@ export class EventQueue {
   pop(): boolean {
     if (this.live === 0) return false;
     const seq = this.seq;
-    // The heap's top, then each run's head; seq is read only on a tie of times.
-    let bestTime = Number.POSITIVE_INFINITY;
-    let bestSlot = -1;
-    if (this.n > 0) {
-      bestTime = this.heapTime[0] as number;
-      bestSlot = this.heapSlot[0] as number;
-    }
+    let bestTime = this.n === 0 ? Number.POSITIVE_INFINITY : (this.heapTime[0] as number);
+    let bestSeq = this.n === 0 ? Number.POSITIVE_INFINITY : (seq[this.heapSlot[0] as number] as number);
     let from = -1;
     const runs = this.runs;
     for (let r = 0; r < runs.length; r++) {
       const run = runs[r] as Run;
       const t = run.times[run.head] as number;
       if (t > bestTime) continue;
-      const slot = run.slots[run.head] as number;
-      if (t < bestTime || (seq[slot] as number) < (seq[bestSlot] as number)) {
+      const s = seq[run.slots[run.head] as number] as number;
+      if (t < bestTime || s < bestSeq) {
         from = r;
         bestTime = t;
-        bestSlot = slot;
+        bestSeq = s;
       }
     }
     let top: number;
     if (from < 0) top = this.popHeap();
     else {
       const run = runs[from] as Run;
-      top = bestSlot;
-      if (++run.head === run.end) runs.splice(from, 1);
+      top = run.slots[run.head++] as number;
+      if (run.head === run.end) runs.splice(from, 1);
     }
     this.poppedTime = bestTime;
     this.poppedAction = this.action[top] as number;

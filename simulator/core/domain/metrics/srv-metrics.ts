@@ -323,7 +323,8 @@ class RequestIndex {
   /**
    * The slot of (id, device), or -1; the key then maps to `next[slot]`, or is deleted when that
    * is -1. One probe where get, then set or delete, hashed and probed twice (the SRV family is
-   * the observed metrics' largest cost in a worker).
+   * the observed metrics' largest cost in a worker; measured on 4 gb-day shards, observing
+   * -3 %, 0.119 → 0.116 µs an event, within this machine's noise of a few %).
    */
   take(id: number, device: number, next: Int32Array): number {
     const ids = this.ids;
