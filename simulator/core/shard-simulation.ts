@@ -8,10 +8,11 @@ import { buildOutageSchedule } from './outages.js';
 import { PROCESS_FACTORIES } from './processes/index.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';
 import { shardRange, type ResolvedScenario } from './scenario/resolve.js';
-import { ACTIONS_PER_PROCESS, type BusinessProcess, type SimContext } from './sim-context.js';
+import { CORE_EMIT, ProcessContext, ShardCore } from './process-context.js';
+import { ACTIONS_PER_PROCESS, type BusinessProcess } from './sim-context.js';
 
-/** Action 0 of the core (process slot 0) emits a deferred event. */
-const CORE_EMIT = 0;
+/** log2(ACTIONS_PER_PROCESS): an action's process is its number shifted right by this. */
+const ACTION_BITS = 8;
 
 /**
  * One shard of the simulated network, run forward batch by batch. Pull-based: the edge asks
@@ -65,53 +66,14 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number,
   };
   const observedReport = (): MetricSample[] => (observedCache ??= observedEngine.report(endMs));
   const outages = buildOutageSchedule(scenario);
-  const deferred: Array<EventFields | undefined> = [];
-  const freeSlots: number[] = [];
   const endMs = scenario.endMs;
-  let now = scenario.startMs;
-  let idCounter = 0;
+  const core = new ShardCore(scenario, shard, estate, sampler, outages, queue, builder, rngFor);
   let done = false;
-
-  const emit = (fields: EventFields): void => {
-    fields.timeMs = now;
-    builder.add(fields);
-  };
-
-  const contextFor = (processIndex: number): SimContext => ({
-    scenario,
-    shard,
-    estate,
-    sampler,
-    outages,
-    get now() {
-      return now;
-    },
-    rng: (name) => rngFor(`process:${processIndex}:${name}`),
-    schedule(time, localAction, a = 0, b = 0) {
-      if (time < now) throw new RangeError(`cannot schedule in the past (${time} < ${now})`);
-      if (time <= endMs) queue.push(time, processIndex * ACTIONS_PER_PROCESS + localAction, a, b);
-    },
-    emit,
-    emitEvent(kind, device, deviceType, network, code, requestId, user, outcome, ref, value) {
-      builder.addEvent(kind, now, device, deviceType, network, code, requestId, user, outcome, ref, value);
-    },
-    emitAlert(kind, device, deviceType, network, code, alertId, user, ref, h0, h1, h2, h3) {
-      builder.addAlert(kind, now, device, deviceType, network, code, alertId, user, ref, h0, h1, h2, h3);
-    },
-    emitAt(time, fields) {
-      if (time < now) throw new RangeError(`cannot emit in the past (${time} < ${now})`);
-      if (time > endMs) return;
-      const slot = freeSlots.pop() ?? deferred.length;
-      deferred[slot] = fields;
-      queue.push(time, CORE_EMIT, slot);
-    },
-    nextId: () => ++idCounter,
-  });
 
   // Process slot 0 is the core itself; business processes start at 1.
   const processes: Array<BusinessProcess | null> = [null];
   PROCESS_FACTORIES.forEach((factory, i) => {
-    processes.push(factory(contextFor(i + 1), i + 1));
+    processes.push(factory(new ProcessContext(core, i + 1), i + 1));
   });
   // Everything one action schedules is sorted together (EventQueue: bulk scheduling).
   for (const p of processes) {
@@ -124,35 +86,36 @@ export function createShardSimulation(scenario: ResolvedScenario, shard: number,
     shard,
     estate,
     get now() {
-      return now;
+      return core.now;
     },
     get nextTime() {
       return queue.peekTime();
     },
     get progress() {
-      return done ? 1 : Math.min(1, (now - scenario.startMs) / scenario.durationMs);
+      return done ? 1 : Math.min(1, (core.now - scenario.startMs) / scenario.durationMs);
     },
     nextBatch() {
       const target = scenario.batchSize;
+      const deferred = core.deferred;
       while (builder.size < target && queue.size > 0) {
         queue.pop();
-        now = queue.poppedTime;
+        core.now = queue.poppedTime;
         const action = queue.poppedAction;
         if (action === CORE_EMIT) {
           const slot = queue.poppedA;
-          emit(deferred[slot] as EventFields);
+          core.emit(deferred[slot] as EventFields);
           deferred[slot] = undefined;
-          freeSlots.push(slot);
+          core.freeSlots.push(slot);
           continue;
         }
-        const process = processes[Math.floor(action / ACTIONS_PER_PROCESS)];
+        const process = processes[action >> ACTION_BITS];
         queue.beginBulk();
-        process?.handle(action % ACTIONS_PER_PROCESS, queue.poppedA, queue.poppedB);
+        process?.handle(action & (ACTIONS_PER_PROCESS - 1), queue.poppedA, queue.poppedB);
         queue.endBulk();
       }
       if (builder.size === 0) {
         done = true;
-        now = Math.max(now, endMs);
+        core.now = Math.max(core.now, endMs);
         return null;
       }
       const batch = builder.take();

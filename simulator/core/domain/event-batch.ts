@@ -46,6 +46,8 @@ export interface EventFields {
 }
 
 export const HOPS_PER_ALERT = 4;
+/** Slots in EventBatchBuilder.intern's cache, less one (a power of two). */
+const CODE_CACHE_MASK = 255;
 /** A kind with no sparse columns, used while an alert's dense columns are written. */
 const EVENT_KIND_PLACEHOLDER = EventKind.SERVICE_REQUEST;
 
@@ -73,6 +75,9 @@ export class EventBatchBuilder {
   private base = 0;
   private readonly dict: string[] = [''];
   private readonly dictIndex = new Map<string, number>([['', 0]]);
+  /** intern()'s cache: a code and its index per slot (undefined = empty). */
+  private readonly cacheCode: Array<string | undefined> = new Array<string | undefined>(CODE_CACHE_MASK + 1).fill(undefined);
+  private readonly cacheIndex = new Int32Array(CODE_CACHE_MASK + 1);
   private readonly kindCol: Uint8Array;
   private readonly timeCol: Float64Array;
   private readonly deviceCol: Float64Array;
@@ -114,14 +119,31 @@ export class EventBatchBuilder {
     return this.n >= this.capacity;
   }
 
-  /** Interns a code; the index is valid for the current batch only. */
+  /**
+   * Interns a code; the index is valid for the current batch only.
+   *
+   * A small direct-mapped cache in front of the map: codes are nearly always the same few
+   * string constants (SRV numbers, alert codes), and `===` on the same string is a pointer
+   * compare, where `Map.get` was a builtin call per event (1.7 % of a gb-day shard's samples
+   * under `perf`). The slot is a hash of every character: one of the first and last characters
+   * only put 4.1.1, 4.6.1 and 4.8.1 (half of gb-day's events) in one slot (addEvent on gb-day's
+   * codes, best of 8: 52 ns with that hash, 47 ns with this one). The cache is cleared with the
+   * dictionary, so indices are the map's.
+   */
   intern(code: string): number {
+    const n = code.length;
+    let h = n;
+    for (let c = 0; c < n; c++) h = (Math.imul(h, 31) + code.charCodeAt(c)) | 0;
+    h = (h ^ (h >>> 7)) & CODE_CACHE_MASK;
+    if (this.cacheCode[h] === code) return this.cacheIndex[h] as number;
     let i = this.dictIndex.get(code);
     if (i === undefined) {
       i = this.dict.length;
       this.dict.push(code);
       this.dictIndex.set(code, i);
     }
+    this.cacheCode[h] = code;
+    this.cacheIndex[h] = i;
     return i;
   }
 
@@ -246,6 +268,7 @@ export class EventBatchBuilder {
     this.dict.length = 1;
     this.dictIndex.clear();
     this.dictIndex.set('', 0);
+    this.cacheCode.fill(undefined);
     return batch;
   }
 }

@@ -7,7 +7,15 @@ export interface MetricSample {
 
 /** A stable key for (id, labels): labels sorted by name, so equal samples meet in one key. */
 export function metricKey(id: string, labels: Readonly<Record<string, string>>): string {
-  const names = Object.keys(labels).sort();
+  const names = Object.keys(labels);
+  // Insertion sort, in place: a handful of names, where Array.prototype.sort allocated its work
+  // arrays on every call (the largest allocator at the end of a gb-day shard: ~10 MB).
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i] as string;
+    let j = i - 1;
+    for (; j >= 0 && (names[j] as string) > name; j--) names[j + 1] = names[j] as string;
+    names[j + 1] = name;
+  }
   let key = id;
   for (const name of names) key += `\u0000${name}=${labels[name] ?? ''}`;
   return key;
@@ -39,9 +47,13 @@ export class MetricTable {
 
   /** Samples sorted by key, so output order never depends on insertion order. */
   samples(): MetricSample[] {
-    return [...this.values.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, e]) => ({ id: e.sample.id, labels: e.sample.labels, value: e.value }));
+    // The default sort compares strings by UTF-16 code units, as `<` does, without a JS
+    // comparator call per comparison (keys are unique, so the order is the same total order).
+    const keys = [...this.values.keys()].sort();
+    return keys.map((k) => {
+      const e = this.values.get(k) as { sample: MetricSample; value: number };
+      return { id: e.sample.id, labels: e.sample.labels, value: e.value };
+    });
   }
 
   get size(): number {

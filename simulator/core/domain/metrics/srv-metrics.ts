@@ -268,11 +268,8 @@ export function createSrvMetrics(config: MetricConfig): MetricFamily {
           continue;
         }
         // A response: find its request.
-        const s = head.get(id, device);
+        const s = head.take(id, device, slotNext);
         if (s < 0) continue;
-        const next = slotNext[s] as number;
-        if (next < 0) head.delete(id, device);
-        else head.set(id, device, next);
         free[freeTop++] = s;
         const key = slotKey[s] as number;
         const cls = Math.floor(key / NETS) % RESPONSE_CLASS_COUNT;
@@ -312,16 +309,6 @@ class RequestIndex {
     return Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) >>> 0;
   }
 
-  get(id: number, device: number): number {
-    const ids = this.ids;
-    const mask = this.mask;
-    for (let i = RequestIndex.hash(id, device) & mask; ; i = (i + 1) & mask) {
-      const k = ids[i] as number;
-      if (k === id && this.devices[i] === device) return this.vals[i] as number;
-      if (k === -1) return -1;
-    }
-  }
-
   /** Sets (id, device) → slot and returns the previous slot (-1 if none). */
   set(id: number, device: number, slot: number): number {
     const ids = this.ids;
@@ -343,17 +330,34 @@ class RequestIndex {
     return -1;
   }
 
-  delete(id: number, device: number): void {
+  /**
+   * The slot of (id, device), or -1; the key then maps to `next[slot]`, or is deleted when that
+   * is -1. One probe where get, then set or delete, hashed and probed twice (the SRV family is
+   * the observed metrics' largest cost in a worker; measured on 4 gb-day shards, observing
+   * -3 %, 0.119 → 0.116 µs an event, within this machine's noise of a few %).
+   */
+  take(id: number, device: number, next: Int32Array): number {
     const ids = this.ids;
-    const devices = this.devices;
-    const vals = this.vals;
     const mask = this.mask;
     let i = RequestIndex.hash(id, device) & mask;
     for (; ; i = (i + 1) & mask) {
       const k = ids[i] as number;
-      if (k === id && devices[i] === device) break;
-      if (k === -1) return;
+      if (k === id && this.devices[i] === device) break;
+      if (k === -1) return -1;
     }
+    const slot = this.vals[i] as number;
+    const following = next[slot] as number;
+    if (following >= 0) this.vals[i] = following;
+    else this.removeAt(i);
+    return slot;
+  }
+
+  /** Empties bucket i. */
+  private removeAt(i: number): void {
+    const ids = this.ids;
+    const devices = this.devices;
+    const vals = this.vals;
+    const mask = this.mask;
     // Backward shift: move later entries of the cluster into the hole unless their home bucket
     // lies cyclically in (hole, j], where moving them would put them before their home.
     let j = i;
