@@ -42,6 +42,11 @@ export interface RecordedShard {
   readonly fingerprint: string;
   readonly offset: number;
   readonly length: number;
+  readonly figuresOffset: number;
+}
+
+export interface RecordedShardFigures {
+  readonly shard: number;
   readonly truth: readonly MetricSample[];
   readonly observed: readonly MetricSample[];
 }
@@ -65,6 +70,7 @@ export interface RecordedBatch {
 export type DecodedRecord =
   | { readonly kind: 'header'; readonly header: RecordingHeader }
   | { readonly kind: 'batch'; readonly batch: RecordedBatch }
+  | { readonly kind: 'figures'; readonly figures: RecordedShardFigures }
   | { readonly kind: 'trailer'; readonly trailer: RecordingTrailer };
 
 /** Every recording error names the file and the byte offset it is about. */
@@ -149,6 +155,10 @@ export function encodeHeaderRecord(header: RecordingHeader): Buffer {
   return frameRecord(protoTypes().RecordingRecord.encode({ header }).finish());
 }
 
+export function encodeFiguresRecord(shardFigures: RecordedShardFigures): Buffer {
+  return frameRecord(protoTypes().RecordingRecord.encode({ shardFigures }).finish());
+}
+
 export function encodeTrailerRecord(trailer: RecordingTrailer): Buffer {
   return frameRecord(protoTypes().RecordingRecord.encode({ trailer }).finish());
 }
@@ -165,8 +175,10 @@ export function decodeRecord(payload: Buffer, file: string, offset: number): Dec
     throw recordingError('SMSIM_ERR_RECORDING_INVALID', file, offset, `the record is not a RecordingRecord: ${String(err)}`, err);
   }
   if (m.header !== undefined && m.header !== null) return { kind: 'header', header: m.header as RecordingHeader };
+  if (m.shardFigures !== undefined && m.shardFigures !== null)
+    return { kind: 'figures', figures: m.shardFigures as RecordedShardFigures };
   if (m.trailer !== undefined && m.trailer !== null) return { kind: 'trailer', trailer: m.trailer as RecordingTrailer };
-  throw recordingError('SMSIM_ERR_RECORDING_INVALID', file, offset, 'the record holds neither a header, a batch nor a trailer');
+  throw recordingError('SMSIM_ERR_RECORDING_INVALID', file, offset, 'the record holds no header, batch, shard figures or trailer');
 }
 
 function decodeBatchRecord(payload: Buffer, file: string, offset: number): RecordedBatch {

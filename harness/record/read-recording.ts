@@ -7,6 +7,7 @@ import {
   PREAMBLE_BYTES,
   RECORDING_FORMAT_VERSION,
   type RecordedShard,
+  type RecordedShardFigures,
   type RecordingHeader,
   type RecordingTrailer,
   recordingError,
@@ -24,6 +25,8 @@ export interface Recording {
   readonly scenario: ResolvedScenario;
   /** The trailer's entry of each recorded shard. */
   readonly shards: ReadonlyMap<number, RecordedShard>;
+  /** Each recorded shard's truth and observed figures. */
+  readonly figures: ReadonlyMap<number, RecordedShardFigures>;
 }
 
 /** What the reading found of one shard's batch records, to hold against the trailer. */
@@ -35,6 +38,7 @@ interface ShardSeen {
   events: number;
   batchBytes: number;
   hash: Hash;
+  figuresOffset: number;
 }
 
 /**
@@ -76,37 +80,48 @@ export async function readRecording(file: string): Promise<Recording> {
     const scenario = scenarioOf(header, first.offset, invalid);
     const recorded = new Set(header.shards);
     const seen: ShardSeen[] = [];
+    const figures = new Map<number, RecordedShardFigures>();
     let current: ShardSeen | undefined;
     let trailer: RecordingTrailer | undefined;
     let trailerAt = 0;
+    // A shard's batches, then its figures; shards in increasing order, each once.
+    const enter = (shard: number, offset: number): ShardSeen => {
+      if (current?.shard === shard && !figures.has(shard)) return current;
+      if (current !== undefined && !figures.has(current.shard))
+        throw invalid(offset, `shard ${current.shard}'s batches are not followed by its figures`);
+      if (!recorded.has(shard)) throw invalid(offset, `a record of shard ${shard}, which the header does not list`);
+      if (current !== undefined && shard <= current.shard) throw invalid(offset, `a record of shard ${shard} after shard ${current.shard}'s figures`);
+      current = { shard, offset, end: offset, batches: 0, events: 0, batchBytes: 0, hash: createHash('sha256'), figuresOffset: -1 };
+      seen.push(current);
+      return current;
+    };
     for (let r = await reader.next(); r !== null; r = await reader.next()) {
       if (trailer !== undefined) throw invalid(r.offset, 'a record after the trailer');
       const d = decodeRecord(r.payload, file, r.offset);
       if (d.kind === 'header') throw invalid(r.offset, 'a second header');
       if (d.kind === 'trailer') {
+        if (current !== undefined && !figures.has(current.shard)) throw invalid(r.offset, `the trailer before shard ${current.shard}'s figures`);
         trailer = d.trailer;
         trailerAt = r.offset;
-        continue;
+      } else if (d.kind === 'figures') {
+        const s = enter(d.figures.shard, r.offset);
+        s.figuresOffset = r.offset;
+        figures.set(s.shard, d.figures);
+      } else {
+        const b = d.batch;
+        const s = enter(b.shard, r.offset);
+        if (b.sequence !== s.batches + 1) throw invalid(r.offset, `batch ${b.sequence} of shard ${b.shard} where batch ${s.batches + 1} was due`);
+        s.batches++;
+        s.events += b.eventCount;
+        s.batchBytes += b.eventBatch.length;
+        s.hash.update(b.eventBatch);
+        s.end = reader.offset;
       }
-      const b = d.batch;
-      if (current === undefined || b.shard !== current.shard) {
-        if (!recorded.has(b.shard)) throw invalid(r.offset, `a batch of shard ${b.shard}, which the header does not list`);
-        if (current !== undefined && b.shard < current.shard) throw invalid(r.offset, `shard ${b.shard} after shard ${current.shard}`);
-        current = { shard: b.shard, offset: r.offset, end: r.offset, batches: 0, events: 0, batchBytes: 0, hash: createHash('sha256') };
-        seen.push(current);
-      }
-      if (b.sequence !== current.batches + 1)
-        throw invalid(r.offset, `batch ${b.sequence} of shard ${b.shard} where batch ${current.batches + 1} was due`);
-      current.batches++;
-      current.events += b.eventCount;
-      current.batchBytes += b.eventBatch.length;
-      current.hash.update(b.eventBatch);
-      current.end = reader.offset;
     }
     if (trailer === undefined)
       throw recordingError('SMSIM_ERR_RECORDING_TRUNCATED', file, reader.offset, 'the file ends without its trailer: the run that wrote it did not finish');
     const shards = checkTrailer(trailer, header, seen, trailerAt, invalid);
-    return { file, bytes: reader.offset, header, trailer, scenario, shards };
+    return { file, bytes: reader.offset, header, trailer, scenario, shards, figures };
   } finally {
     await reader.close();
   }
@@ -143,12 +158,15 @@ function checkTrailer(
   const byShard = new Map(seen.map((s) => [s.shard, s]));
   for (const t of trailer.shards) {
     const s = byShard.get(t.shard);
-    const fingerprint = s?.hash.digest('hex') ?? createHash('sha256').digest('hex');
-    const found = { batches: s?.batches ?? 0, events: s?.events ?? 0, batchBytes: s?.batchBytes ?? 0, fingerprint };
+    if (s === undefined) throw invalid(at, `shard ${t.shard} is in the trailer, but the file holds no record of it`);
+    const found = { batches: s.batches, events: s.events, batchBytes: s.batchBytes, fingerprint: s.hash.digest('hex') };
     for (const key of ['batches', 'events', 'batchBytes', 'fingerprint'] as const)
       if (found[key] !== t[key]) throw invalid(at, `shard ${t.shard}: the trailer says ${key} ${t[key]}, the batches read give ${found[key]}`);
-    if (s === undefined ? t.length !== 0 : s.offset !== t.offset || s.end - s.offset !== t.length)
-      throw invalid(at, `shard ${t.shard}: the trailer places it at ${t.offset}+${t.length}, its records lie at ${s?.offset ?? 0}+${(s?.end ?? 0) - (s?.offset ?? 0)}`);
+    if (s.offset !== t.offset || s.end - s.offset !== t.length || s.figuresOffset !== t.figuresOffset)
+      throw invalid(
+        at,
+        `shard ${t.shard}: the trailer places its batches at ${t.offset}+${t.length} and figures at ${t.figuresOffset}, the file at ${s.offset}+${s.end - s.offset} and ${s.figuresOffset}`,
+      );
   }
   const sum = (key: 'batches' | 'events'): number => trailer.shards.reduce((n, t) => n + t[key], 0);
   if (sum('batches') !== trailer.batches || sum('events') !== trailer.events)

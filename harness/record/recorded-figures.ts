@@ -19,6 +19,7 @@ export function withRecordedFigures(results: readonly ShardResult[], recording: 
         recorded.offset,
         `shard ${r.shard} sent batches whose sha256 is ${r.fingerprint}, the recording says ${recorded.fingerprint}: the file changed during the replay`,
       );
-    return { ...r, truth: [...recorded.truth], observed: [...recorded.observed] };
+    const figures = recording.figures.get(r.shard);
+    return { ...r, truth: [...(figures?.truth ?? [])], observed: [...(figures?.observed ?? [])] };
   });
 }

@@ -5,6 +5,7 @@ import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js'
 import type { ShardResult } from '../../simulator/shard-task.js';
 import { RecordAppender } from '../../wire/recording-appender.js';
 import {
+  encodeFiguresRecord,
   encodeHeaderRecord,
   encodePreamble,
   encodeTrailerRecord,
@@ -94,6 +95,8 @@ export class RunRecorder {
         } finally {
           await part.close();
         }
+        const figures = encodeFiguresRecord({ shard: r.shard, truth: labelled(r.truth), observed: labelled(r.observed) });
+        await out.write(figures);
         shards.push({
           shard: r.shard,
           batches: r.batches,
@@ -102,10 +105,9 @@ export class RunRecorder {
           fingerprint: r.fingerprint,
           offset,
           length,
-          truth: labelled(r.truth),
-          observed: labelled(r.observed),
+          figuresOffset: offset + length,
         });
-        offset += length;
+        offset += length + figures.length;
       }
       const batches = shards.reduce((s, x) => s + x.batches, 0);
       const events = shards.reduce((s, x) => s + x.events, 0);
