@@ -121,7 +121,8 @@ export function frameRecord(payload: Uint8Array): Buffer {
 /**
  * The frame and the payload's head of a batch record (RecordingRecord.batch), everything but
  * the batch bytes, which follow it unchanged: the writer never copies a batch to frame it. The
- * bytes are protobufjs's for the same message (zero fields omitted, fields in number order).
+ * bytes are the message's canonical protobuf encoding (zero fields omitted, fields in number
+ * order), as protobufjs writes it.
  */
 export function batchRecordHead(shard: number, sequence: number, eventCount: number, baseTimeMs: number, batch: Uint8Array): Buffer {
   const n = batch.byteLength;
