@@ -67,7 +67,12 @@ export async function recordedBatches(source: RecordedShardSource, shard: number
       const record = await reader.next();
       if (record === null) {
         if (read !== source.batches)
-          throw recordingError('SMSIM_ERR_RECORDING_INVALID', source.file, offset, `shard ${shard} ends after ${read} of its ${source.batches} batches`);
+          throw recordingError(
+            'SMSIM_ERR_RECORDING_INVALID',
+            source.file,
+            offset,
+            `shard ${shard} ends after ${read} of its ${source.batches} batches`,
+          );
         return null;
       }
       const r = decodeRecord(record.payload, source.file, record.offset);

@@ -26,7 +26,13 @@ export class RecordAppender {
     try {
       return new RecordAppender(openSync(file, flags), file);
     } catch (err) {
-      throw recordingError('SMSIM_ERR_RECORDING_UNREADABLE', file, 0, `cannot write it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, err);
+      throw recordingError(
+        'SMSIM_ERR_RECORDING_UNREADABLE',
+        file,
+        0,
+        `cannot write it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        err,
+      );
     }
   }
 
@@ -70,7 +76,13 @@ export class RecordAppender {
     try {
       while (done < bytes.byteLength) done += writeSync(this.fd, bytes, done, bytes.byteLength - done);
     } catch (err) {
-      throw recordingError('SMSIM_ERR_RECORDING_UNREADABLE', this.file, this.bytes, `cannot write it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, err);
+      throw recordingError(
+        'SMSIM_ERR_RECORDING_UNREADABLE',
+        this.file,
+        this.bytes,
+        `cannot write it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        err,
+      );
     }
   }
 }

@@ -176,8 +176,7 @@ export function decodeRecord(payload: Buffer, file: string, offset: number): Dec
     throw recordingError('SMSIM_ERR_RECORDING_INVALID', file, offset, `the record is not a RecordingRecord: ${String(err)}`, err);
   }
   if (m.header !== undefined && m.header !== null) return { kind: 'header', header: m.header as RecordingHeader };
-  if (m.shardFigures !== undefined && m.shardFigures !== null)
-    return { kind: 'figures', figures: m.shardFigures as RecordedShardFigures };
+  if (m.shardFigures !== undefined && m.shardFigures !== null) return { kind: 'figures', figures: m.shardFigures as RecordedShardFigures };
   if (m.trailer !== undefined && m.trailer !== null) return { kind: 'trailer', trailer: m.trailer as RecordingTrailer };
   throw recordingError('SMSIM_ERR_RECORDING_INVALID', file, offset, 'the record holds no header, batch, shard figures or trailer');
 }

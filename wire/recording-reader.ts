@@ -43,7 +43,13 @@ export class RecordReader {
     try {
       fh = await open(file, 'r');
     } catch (err) {
-      throw recordingError('SMSIM_ERR_RECORDING_UNREADABLE', file, 0, `cannot open it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, err);
+      throw recordingError(
+        'SMSIM_ERR_RECORDING_UNREADABLE',
+        file,
+        0,
+        `cannot open it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        err,
+      );
     }
     const size = end ?? (await fh.stat()).size;
     return new RecordReader(fh, file, start, size);
@@ -59,7 +65,12 @@ export class RecordReader {
     const offset = this.at;
     if (offset >= this.end) return null;
     if (offset + FRAME_BYTES > this.end)
-      throw recordingError('SMSIM_ERR_RECORDING_TRUNCATED', this.file, offset, `the file ends ${this.end - offset} bytes into a record's 8-byte frame`);
+      throw recordingError(
+        'SMSIM_ERR_RECORDING_TRUNCATED',
+        this.file,
+        offset,
+        `the file ends ${this.end - offset} bytes into a record's 8-byte frame`,
+      );
     const frame = await this.read(FRAME_BYTES);
     const length = frame.readUInt32LE(0);
     const expected = frame.readUInt32LE(4);
@@ -74,7 +85,12 @@ export class RecordReader {
       );
     const payload = await this.read(length);
     if (crc32(payload) !== expected)
-      throw recordingError('SMSIM_ERR_RECORDING_CHECKSUM', this.file, offset, "the record's CRC-32 does not match its bytes: the file is damaged");
+      throw recordingError(
+        'SMSIM_ERR_RECORDING_CHECKSUM',
+        this.file,
+        offset,
+        "the record's CRC-32 does not match its bytes: the file is damaged",
+      );
     return { offset, payload };
   }
 

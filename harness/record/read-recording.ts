@@ -59,7 +59,13 @@ export async function readRecording(file: string): Promise<Recording> {
       await fh.close();
     }
   } catch (err) {
-    throw recordingError('SMSIM_ERR_RECORDING_UNREADABLE', file, 0, `cannot read it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, err);
+    throw recordingError(
+      'SMSIM_ERR_RECORDING_UNREADABLE',
+      file,
+      0,
+      `cannot read it: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      err,
+    );
   }
   checkPreamble(preamble.subarray(0, bytesRead), file);
   const reader = await RecordReader.open(file, PREAMBLE_BYTES);
@@ -90,7 +96,8 @@ export async function readRecording(file: string): Promise<Recording> {
       if (current !== undefined && !figures.has(current.shard))
         throw invalid(offset, `shard ${current.shard}'s batches are not followed by its figures`);
       if (!recorded.has(shard)) throw invalid(offset, `a record of shard ${shard}, which the header does not list`);
-      if (current !== undefined && shard <= current.shard) throw invalid(offset, `a record of shard ${shard} after shard ${current.shard}'s figures`);
+      if (current !== undefined && shard <= current.shard)
+        throw invalid(offset, `a record of shard ${shard} after shard ${current.shard}'s figures`);
       current = { shard, offset, end: offset, batches: 0, events: 0, batchBytes: 0, hash: createHash('sha256'), figuresOffset: -1 };
       seen.push(current);
       return current;
@@ -100,7 +107,8 @@ export async function readRecording(file: string): Promise<Recording> {
       const d = decodeRecord(r.payload, file, r.offset);
       if (d.kind === 'header') throw invalid(r.offset, 'a second header');
       if (d.kind === 'trailer') {
-        if (current !== undefined && !figures.has(current.shard)) throw invalid(r.offset, `the trailer before shard ${current.shard}'s figures`);
+        if (current !== undefined && !figures.has(current.shard))
+          throw invalid(r.offset, `the trailer before shard ${current.shard}'s figures`);
         trailer = d.trailer;
         trailerAt = r.offset;
       } else if (d.kind === 'figures') {
@@ -110,7 +118,8 @@ export async function readRecording(file: string): Promise<Recording> {
       } else {
         const b = d.batch;
         const s = enter(b.shard, r.offset);
-        if (b.sequence !== s.batches + 1) throw invalid(r.offset, `batch ${b.sequence} of shard ${b.shard} where batch ${s.batches + 1} was due`);
+        if (b.sequence !== s.batches + 1)
+          throw invalid(r.offset, `batch ${b.sequence} of shard ${b.shard} where batch ${s.batches + 1} was due`);
         s.batches++;
         s.events += b.eventCount;
         s.batchBytes += b.eventBatch.length;
@@ -119,7 +128,12 @@ export async function readRecording(file: string): Promise<Recording> {
       }
     }
     if (trailer === undefined)
-      throw recordingError('SMSIM_ERR_RECORDING_TRUNCATED', file, reader.offset, 'the file ends without its trailer: the run that wrote it did not finish');
+      throw recordingError(
+        'SMSIM_ERR_RECORDING_TRUNCATED',
+        file,
+        reader.offset,
+        'the file ends without its trailer: the run that wrote it did not finish',
+      );
     const shards = checkTrailer(trailer, header, seen, trailerAt, invalid);
     return { file, bytes: reader.offset, header, trailer, scenario, shards, figures };
   } finally {
@@ -127,16 +141,12 @@ export async function readRecording(file: string): Promise<Recording> {
   }
 }
 
-function scenarioOf(
-  header: RecordingHeader,
-  offset: number,
-  invalid: (offset: number, why: string) => Error,
-): ResolvedScenario {
+function scenarioOf(header: RecordingHeader, offset: number, invalid: (offset: number, why: string) => Error): ResolvedScenario {
   let scenario: ResolvedScenario;
   try {
     scenario = JSON.parse(header.resolvedScenarioJson) as ResolvedScenario;
   } catch {
-    throw invalid(offset, 'the header\'s resolved scenario is not JSON');
+    throw invalid(offset, "the header's resolved scenario is not JSON");
   }
   if (scenarioDigest(scenario) !== header.scenarioSha256)
     throw invalid(offset, "the header's resolved scenario does not match its scenario_sha256");
@@ -161,7 +171,8 @@ function checkTrailer(
     if (s === undefined) throw invalid(at, `shard ${t.shard} is in the trailer, but the file holds no record of it`);
     const found = { batches: s.batches, events: s.events, batchBytes: s.batchBytes, fingerprint: s.hash.digest('hex') };
     for (const key of ['batches', 'events', 'batchBytes', 'fingerprint'] as const)
-      if (found[key] !== t[key]) throw invalid(at, `shard ${t.shard}: the trailer says ${key} ${t[key]}, the batches read give ${found[key]}`);
+      if (found[key] !== t[key])
+        throw invalid(at, `shard ${t.shard}: the trailer says ${key} ${t[key]}, the batches read give ${found[key]}`);
     if (s.offset !== t.offset || s.end - s.offset !== t.length || s.figuresOffset !== t.figuresOffset)
       throw invalid(
         at,

@@ -68,7 +68,9 @@ describe('record and replay (real processes)', () => {
     const file = join(dir, 'default.smrec');
     const live = await smsim(['run', DEFAULT, '--record', file, '--json', '--no-progress'], { timeoutMs: 120_000 });
     expect(live.code).toBe(0);
-    expect(live.stderr).toMatch(/^smsim: recorded \d+ events in \d+ batches to .*default\.smrec: \d+ bytes \([\d.]+ bytes\/event\), fingerprint [0-9a-f]{64}\n$/);
+    expect(live.stderr).toMatch(
+      /^smsim: recorded \d+ events in \d+ batches to .*default\.smrec: \d+ bytes \([\d.]+ bytes\/event\), fingerprint [0-9a-f]{64}\n$/,
+    );
     const l = parse(live);
     expect(live.stderr).toContain(`recorded ${l.run.sent} events in ${l.run.batches} batches`);
     expect(live.stderr).toContain(l.fingerprint);
@@ -209,7 +211,9 @@ describe('record and replay (real processes)', () => {
     );
     const foreign = Buffer.from(bytes);
     foreign.write('PK', 0, 'latin1');
-    expect(await expectRefused(write('foreign.smrec', foreign), 'SMSIM_ERR_RECORDING_FOREIGN', 0, target)).toMatch(/not an smsim recording/);
+    expect(await expectRefused(write('foreign.smrec', foreign), 'SMSIM_ERR_RECORDING_FOREIGN', 0, target)).toMatch(
+      /not an smsim recording/,
+    );
 
     // Intact, but not what was asked for: another scenario, or shards the file does not hold.
     expect(await expectRefused(file, 'SMSIM_ERR_RECORDING_MISMATCH', 0, [...target, '--scenario', DEFAULT])).toMatch(

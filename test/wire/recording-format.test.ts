@@ -37,7 +37,11 @@ describe('recording format', () => {
 
   it('the preamble: SMSIMREC then version 1, little-endian', () => {
     expect(encodePreamble().toString('hex')).toBe(`${Buffer.from('SMSIMREC').toString('hex')}01000000`);
-    expect(() => checkPreamble(encodePreamble().subarray(0, 5), 'f')).toThrow(expect.objectContaining({ code: 'SMSIM_ERR_RECORDING_TRUNCATED' }));
-    expect(() => checkPreamble(Buffer.from('{"json": true}'), 'f')).toThrow(expect.objectContaining({ code: 'SMSIM_ERR_RECORDING_FOREIGN' }));
+    expect(() => checkPreamble(encodePreamble().subarray(0, 5), 'f')).toThrow(
+      expect.objectContaining({ code: 'SMSIM_ERR_RECORDING_TRUNCATED' }),
+    );
+    expect(() => checkPreamble(Buffer.from('{"json": true}'), 'f')).toThrow(
+      expect.objectContaining({ code: 'SMSIM_ERR_RECORDING_FOREIGN' }),
+    );
   });
 });

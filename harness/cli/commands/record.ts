@@ -24,11 +24,15 @@ interface RecordFlags {
 export function registerRecord(program: Command, { io, setExitCode }: CommandContext): void {
   program
     .command('record <scenario>')
-    .description("simulate a scenario and write its traffic and figures to a recording (see smsim replay), sending it nowhere")
+    .description('simulate a scenario and write its traffic and figures to a recording (see smsim replay), sending it nowhere')
     .requiredOption('-f, --file <file>', 'the recording to write (docs/recording.md)')
     .option('-w, --workers <n>', 'simulator worker threads (default: one per core)', wholeNumber('--workers', 256))
     .option('--shard <i/N>', 'record only the shards s with s mod N = i', shardSpec)
-    .option("--batch-size <n>", "events per batch on the wire, instead of the scenario's batchSize", wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH))
+    .option(
+      '--batch-size <n>',
+      "events per batch on the wire, instead of the scenario's batchSize",
+      wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH),
+    )
     .option('--json', 'print the recording summary as JSON')
     .option('--no-progress', 'no progress bar')
     .action(async (file: string, flags: RecordFlags) => {

@@ -25,7 +25,7 @@ export function registerReplay(program: Command, ctx: CommandContext): void {
       .description('send a recording (smsim record, --record) to a pipeline without simulating, and report as the run did'),
   )
     .option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort)
-    .option('--scenario <file>', "refuse the recording unless it is of this scenario (as resolved: seed, batch size and every setting)")
+    .option('--scenario <file>', 'refuse the recording unless it is of this scenario (as resolved: seed, batch size and every setting)')
     .action(async (file: string, flags: ReplayFlags) => {
       const recording = await readRecording(file);
       const { scenario } = recording;

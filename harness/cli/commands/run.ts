@@ -96,7 +96,7 @@ export function addRunOptions(cmd: Command, targetRequired: boolean): Command {
       wholeNumber('--batch-size', MAX_EVENTS_PER_BATCH),
     )
     .option('--duration <time>', 'paced: stop sending after this much wall time (e.g. 60s)', wallDuration)
-    .option('--record <file>', 'also record the batches sent and the run\'s truth and observed figures into this file (smsim replay)');
+    .option('--record <file>', "also record the batches sent and the run's truth and observed figures into this file (smsim replay)");
   if (targetRequired) cmd.requiredOption('-t, --target <host:port>', 'the pipeline to drive', hostPort);
   else cmd.option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort);
   return cmd;
@@ -117,12 +117,7 @@ function pacingOf(flags: RunFlags) {
 }
 
 /** The shards `--shard i/N` selects among `among` (all of the scenario's by default); undefined without it. */
-export function selectShards(
-  scenario: ResolvedScenario,
-  flags: Pick<RunFlags, 'shard'>,
-  io: CliIo,
-  file: string,
-): number[] | undefined {
+export function selectShards(scenario: ResolvedScenario, flags: Pick<RunFlags, 'shard'>, io: CliIo, file: string): number[] | undefined {
   if (flags.shard === undefined) return undefined;
   const shard = { index: shardIndex(flags.shard, io.env), count: flags.shard.count };
   const shards = Array.from({ length: scenario.estate.shardCount }, (_, i) => i).filter((s) => s % shard.count === shard.index);
@@ -215,7 +210,9 @@ export async function driveRun({ io, setExitCode }: CommandContext, flags: RunFl
     if (flags.out !== undefined && flags.json !== true)
       io.stdout.write(`\nReport written to ${flags.out}/report.json, report.md, report.html and pmr.json\n`);
     if (source.recorder !== undefined)
-      io.stderr.write(recorded === undefined ? 'smsim: the run was interrupted: no recording written\n' : `smsim: ${recordingLine(recorded)}\n`);
+      io.stderr.write(
+        recorded === undefined ? 'smsim: the run was interrupted: no recording written\n' : `smsim: ${recordingLine(recorded)}\n`,
+      );
     setExitCode(
       report.interrupted !== undefined
         ? SIGNAL_EXIT_CODES[report.interrupted.signal]
