@@ -43,7 +43,13 @@ export async function replayBench(
   try {
     const recorded: PathFigure[] = [];
     for (let i = 0; i < runs; i++) {
-      const r = await runScenario({ scenario, scenarioFile: scenario.name, workers, shards, recorder: new RunRecorder(file, scenario, shards) });
+      const r = await runScenario({
+        scenario,
+        scenarioFile: scenario.name,
+        workers,
+        shards,
+        recorder: new RunRecorder(file, scenario, shards),
+      });
       checkExact(r, 'recorded run');
       recorded.push({ eventsPerSecond: r.run.eventsPerSecond, events: r.run.sent });
     }

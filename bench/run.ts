@@ -31,6 +31,8 @@ const GB_DAY_EVENTS = 66_300_000;
  */
 
 const ONLY_REPLAY = process.argv[2] === 'replay';
+/** Replay's workers: what `smsim replay` uses with the embedded pipeline on 2 cores (see defaultReplayWorkers). */
+const REPLAY_WORKERS = Number(process.env.SMSIM_BENCH_REPLAY_WORKERS ?? 1);
 
 const RUNS = Number(process.env.SMSIM_BENCH_RUNS ?? 3);
 const root = findPackageRoot(import.meta.url);
@@ -83,7 +85,7 @@ function cliRun(args: readonly string[]): {
  */
 async function replayFigures(gbDay: ResolvedScenario, third: readonly number[], live: number | undefined): Promise<void> {
   const plain = live ?? (await fullPath(gbDay, 2, third)).eventsPerSecond;
-  const r = await replayBench(gbDay, third, 2, 2, RUNS);
+  const r = await replayBench(gbDay, third, 2, REPLAY_WORKERS, RUNS);
   const recorded = median(r.recorded.map((x) => x.eventsPerSecond));
   log('record.fullPath.eventsPerSecond', recorded, 'events/s');
   log('record.overheadRatio', ratio(plain, recorded, 3), '×');

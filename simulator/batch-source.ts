@@ -2,6 +2,7 @@ import { encodeEventBatch } from '../wire/codec.js';
 import { decodeRecord, recordingError } from '../wire/recording-format.js';
 import { RecordReader } from '../wire/recording-reader.js';
 import type { EventBatchView } from './core/domain/event-batch.js';
+import type { MetricSample } from './core/domain/metrics/metric-table.js';
 import type { ShardSimulation } from './core/shard-simulation.js';
 import type { RecordedShardSource } from './shard-task.js';
 
@@ -25,8 +26,18 @@ export interface BatchSource<B extends PendingBatch = PendingBatch> {
   readonly progress: number;
   /** True once the source has nothing more. */
   readonly done: boolean;
+  /** A recording's truth and observed figures for the shard (undefined: the simulation's own). */
+  figures(): Promise<ShardFigures | undefined>;
   close(): Promise<void>;
 }
+
+export interface ShardFigures {
+  readonly truth: MetricSample[];
+  readonly observed: MetricSample[];
+}
+
+/** Bytes read at once for a shard's figures record (~0.1–1 MB): a larger chunk would be read for nothing. */
+const FIGURES_CHUNK_BYTES = 1024 * 1024;
 
 export function simulatedBatches(sim: ShardSimulation): BatchSource<EventBatchView> {
   return {
@@ -45,6 +56,7 @@ export function simulatedBatches(sim: ShardSimulation): BatchSource<EventBatchVi
     get done() {
       return sim.nextTime === Number.POSITIVE_INFINITY;
     },
+    figures: async () => undefined,
     close: async () => undefined,
   };
 }
@@ -97,6 +109,26 @@ export async function recordedBatches(source: RecordedShardSource, shard: number
     get done() {
       return read === source.batches;
     },
+    // Read on its own, so an interrupted replay still reports the shard's recorded figures.
+    figures: () => readFigures(source, shard),
     close: () => reader.close(),
   };
+}
+
+async function readFigures(source: RecordedShardSource, shard: number): Promise<ShardFigures> {
+  const reader = await RecordReader.open(source.file, source.figuresOffset, undefined, FIGURES_CHUNK_BYTES);
+  try {
+    const record = await reader.next();
+    const r = record === null ? undefined : decodeRecord(record.payload, source.file, record.offset);
+    if (r?.kind !== 'figures' || r.figures.shard !== shard)
+      throw recordingError(
+        'SMSIM_ERR_RECORDING_INVALID',
+        source.file,
+        source.figuresOffset,
+        `shard ${shard}'s figures are not where the trailer places them`,
+      );
+    return { truth: [...r.figures.truth], observed: [...r.figures.observed] };
+  } finally {
+    await reader.close();
+  }
 }

@@ -41,6 +41,8 @@ export interface RecordedShardSource {
   readonly offset: number;
   readonly length: number;
   readonly batches: number;
+  /** Where the shard's truth and observed figures lie (the record after its batches). */
+  readonly figuresOffset: number;
 }
 
 /** One shard to simulate, and where to send its batches. */

@@ -90,13 +90,14 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
   port?.on('message', (m: Partial<StopMessage> | null) => {
     if (m?.stop === true) stop();
   });
-  const finalResult = (): ShardResult => {
+  const finalResult = async (): Promise<ShardResult> => {
     const stats = emitter?.stats();
     // A run cut short by --duration or by a signal: truth covers the simulated time it reached.
     const truthAsOf = stoppedAtMs ?? (pacer?.truncated === true ? sim?.now : undefined);
+    const recorded = await source?.figures();
     return result({
-      truth: truthAsOf === undefined ? (sim?.truth() ?? []) : (sim?.truth(truthAsOf) ?? []),
-      observed: sim?.observed() ?? [],
+      truth: recorded?.truth ?? (truthAsOf === undefined ? (sim?.truth() ?? []) : (sim?.truth(truthAsOf) ?? [])),
+      observed: recorded?.observed ?? sim?.observed() ?? [],
       eventsAcked: stats === undefined ? events : stats.eventsAcked + eventsResumed,
       batchesResent: stats?.resentBatches ?? 0,
       batchesRejected: stats?.rejectedBatches.length ?? 0,
@@ -163,12 +164,12 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     }
     if (emitter !== undefined) await emitter.finish();
     port?.postMessage({ shard: task.shard, events, progress: stoppedAtMs === undefined ? 1 : batchSource.progress });
-    return finalResult();
+    return await finalResult();
   } catch (err) {
     // Cut by the drain timer of an interrupted run: not a failure, a run that stopped.
     if (drainExpired) {
       if (stoppedAtMs === undefined && source !== undefined && !source.done) stoppedAtMs = source.now;
-      return finalResult();
+      return await finalResult().catch((e: unknown) => result({ error: SmsimError.from(e, 'SMSIM_ERR_WORKER_FAILED').toData() }));
     }
     emitter?.abort();
     pacer?.arrive();

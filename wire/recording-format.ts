@@ -164,6 +164,38 @@ export function encodeTrailerRecord(trailer: RecordingTrailer): Buffer {
   return frameRecord(protoTypes().RecordingRecord.encode({ trailer }).finish());
 }
 
+/**
+ * The shard of a shard-figures record, read without decoding its figures: checking a file needs
+ * only where each record belongs, and the replay's workers decode each shard's figures in
+ * parallel with sending.
+ */
+export function figuresShardOf(payload: Buffer, file: string, offset: number): number {
+  let p = 1;
+  const varint = (): number => {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 8 && p < payload.length; i++) {
+      const b = payload[p++] as number;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 0x80;
+    }
+    throw recordingError('SMSIM_ERR_RECORDING_INVALID', file, offset, 'shard figures record: a damaged varint');
+  };
+  const inner = varint();
+  if (p + inner !== payload.length)
+    throw recordingError(
+      'SMSIM_ERR_RECORDING_INVALID',
+      file,
+      offset,
+      `shard figures record: the message is ${inner} bytes, the record holds ${payload.length - p}`,
+    );
+  // Field 1 (shard) comes first when it is set; shard 0 leaves it out.
+  if (payload[p] !== 0x08) return 0;
+  p++;
+  return varint();
+}
+
 /** Decodes one record's payload (its CRC already checked); `offset` is the record's, for errors. */
 export function decodeRecord(payload: Buffer, file: string, offset: number): DecodedRecord {
   // Batch records, the hot path, are read by hand: the batch stays a view into the read buffer.

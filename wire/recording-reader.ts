@@ -32,13 +32,14 @@ export class RecordReader {
     readonly file: string,
     start: number,
     private readonly end: number,
+    private readonly chunkBytes: number,
   ) {
     this.at = start;
     this.readAt = start;
   }
 
   /** Opens `file` to read the records in [start, end) (default: from `start` to its end). */
-  static async open(file: string, start: number, end?: number): Promise<RecordReader> {
+  static async open(file: string, start: number, end?: number, chunkBytes = CHUNK_BYTES): Promise<RecordReader> {
     let fh: FileHandle;
     try {
       fh = await open(file, 'r');
@@ -52,7 +53,7 @@ export class RecordReader {
       );
     }
     const size = end ?? (await fh.stat()).size;
-    return new RecordReader(fh, file, start, size);
+    return new RecordReader(fh, file, start, size, chunkBytes);
   }
 
   /** The offset of the next record. */
@@ -119,7 +120,7 @@ export class RecordReader {
   private prefetch(): void {
     if (this.ahead !== undefined || this.readAt >= this.end) return;
     const at = this.readAt;
-    const want = Math.min(CHUNK_BYTES, this.end - at);
+    const want = Math.min(this.chunkBytes, this.end - at);
     this.readAt += want;
     this.ahead = this.readFully(at, want);
     // Awaited later by take(); until then a failed read must not count as unhandled.

@@ -4,10 +4,10 @@ import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js'
 import {
   checkPreamble,
   decodeRecord,
+  figuresShardOf,
   PREAMBLE_BYTES,
   RECORDING_FORMAT_VERSION,
   type RecordedShard,
-  type RecordedShardFigures,
   type RecordingHeader,
   type RecordingTrailer,
   recordingError,
@@ -25,8 +25,6 @@ export interface Recording {
   readonly scenario: ResolvedScenario;
   /** The trailer's entry of each recorded shard. */
   readonly shards: ReadonlyMap<number, RecordedShard>;
-  /** Each recorded shard's truth and observed figures. */
-  readonly figures: ReadonlyMap<number, RecordedShardFigures>;
 }
 
 /** What the reading found of one shard's batch records, to hold against the trailer. */
@@ -86,7 +84,7 @@ export async function readRecording(file: string): Promise<Recording> {
     const scenario = scenarioOf(header, first.offset, invalid);
     const recorded = new Set(header.shards);
     const seen: ShardSeen[] = [];
-    const figures = new Map<number, RecordedShardFigures>();
+    const figures = new Set<number>();
     let current: ShardSeen | undefined;
     let trailer: RecordingTrailer | undefined;
     let trailerAt = 0;
@@ -104,7 +102,11 @@ export async function readRecording(file: string): Promise<Recording> {
     };
     for (let r = await reader.next(); r !== null; r = await reader.next()) {
       if (trailer !== undefined) throw invalid(r.offset, 'a record after the trailer');
-      const d = decodeRecord(r.payload, file, r.offset);
+      // A shard's figures are decoded by the worker that replays it; here only their place counts.
+      const d =
+        r.payload[0] === 0x22
+          ? ({ kind: 'figures', shard: figuresShardOf(r.payload, file, r.offset) } as const)
+          : decodeRecord(r.payload, file, r.offset);
       if (d.kind === 'header') throw invalid(r.offset, 'a second header');
       if (d.kind === 'trailer') {
         if (current !== undefined && !figures.has(current.shard))
@@ -112,9 +114,9 @@ export async function readRecording(file: string): Promise<Recording> {
         trailer = d.trailer;
         trailerAt = r.offset;
       } else if (d.kind === 'figures') {
-        const s = enter(d.figures.shard, r.offset);
+        const s = enter('shard' in d ? d.shard : d.figures.shard, r.offset);
         s.figuresOffset = r.offset;
-        figures.set(s.shard, d.figures);
+        figures.add(s.shard);
       } else {
         const b = d.batch;
         const s = enter(b.shard, r.offset);
@@ -135,7 +137,7 @@ export async function readRecording(file: string): Promise<Recording> {
         'the file ends without its trailer: the run that wrote it did not finish',
       );
     const shards = checkTrailer(trailer, header, seen, trailerAt, invalid);
-    return { file, bytes: reader.offset, header, trailer, scenario, shards, figures };
+    return { file, bytes: reader.offset, header, trailer, scenario, shards };
   } finally {
     await reader.close();
   }

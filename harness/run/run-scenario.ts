@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
-import type { DeliveryOptions, ShardResult } from '../../simulator/shard-task.js';
+import type { DeliveryOptions, RecordedShardSource, ShardResult } from '../../simulator/shard-task.js';
 import { createStartGate, mergeHistograms, type Pacing } from '../../simulator/pacing.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
@@ -17,7 +17,7 @@ import { joinFigures } from '../oracle/join-figures.js';
 import { mergeShards } from '../oracle/merge-shards.js';
 import type { RunFigures, RunReport } from '../report/run-report.js';
 import type { Recording } from '../record/read-recording.js';
-import { withRecordedFigures } from '../record/recorded-figures.js';
+import { checkReplayedShards } from '../record/recorded-figures.js';
 import type { RecordingSummary, RunRecorder } from '../record/run-recorder.js';
 import { SMSIM_VERSION } from '../version.js';
 
@@ -129,13 +129,14 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
     });
     const failed = ran.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw SmsimError.fromData(failed.error);
-    const results = options.replay === undefined ? ran : withRecordedFigures(ran, options.replay);
-    const wallSeconds = (performance.now() - started) / 1000;
+    const results = options.replay === undefined ? ran : checkReplayedShards(ran, options.replay);
     const interrupted = interruption(results, options.interrupt, scenario.startMs);
+    // Joining the shards' parts is part of a recorded run's time.
     if (options.recorder !== undefined) {
       if (interrupted === undefined) options.onRecorded?.(await options.recorder.finish(results));
       else await options.recorder.discard();
     }
+    const wallSeconds = (performance.now() - started) / 1000;
     // The end of a run gets the streams' reconnect window: a pipeline restarting right after the
     // last ack is waited for, not reported as unreachable.
     const window = options.delivery?.reconnectTimeoutMs ?? DEFAULT_RECONNECT_WINDOW_MS;
@@ -206,10 +207,16 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
 }
 
 /** Where each shard's batches lie in a recording being replayed. */
-function replaySource(recording: Recording): (shard: number) => { file: string; offset: number; length: number; batches: number } {
+function replaySource(recording: Recording): (shard: number) => RecordedShardSource {
   return (shard) => {
     const s = recording.shards.get(shard);
-    return { file: recording.file, offset: s?.offset ?? 0, length: s?.length ?? 0, batches: s?.batches ?? 0 };
+    return {
+      file: recording.file,
+      offset: s?.offset ?? 0,
+      length: s?.length ?? 0,
+      batches: s?.batches ?? 0,
+      figuresOffset: s?.figuresOffset ?? 0,
+    };
   };
 }
 

@@ -26,7 +26,7 @@ import {
 } from '../options.js';
 import { chooseRunId } from '../../run/run-id.js';
 import { createProgressBar } from '../progress-bar.js';
-import { defaultWorkers, premisesDays } from '../workers.js';
+import { defaultReplayWorkers, defaultWorkers, premisesDays } from '../workers.js';
 
 /** The flags of run and emit, as commander hands them over. */
 export interface RunFlags {
@@ -181,7 +181,11 @@ export async function driveRun({ io, setExitCode }: CommandContext, flags: RunFl
       report = await runScenario({
         scenario,
         scenarioFile: source.scenarioFile,
-        workers: flags.workers ?? defaultWorkers(flags.target !== undefined, premisesDays(scenario, shards)),
+        workers:
+          flags.workers ??
+          (source.replay === undefined
+            ? defaultWorkers(flags.target !== undefined, premisesDays(scenario, shards))
+            : defaultReplayWorkers(flags.target !== undefined)),
         runId,
         interrupt: interrupt.signal,
         ...(flags.resume === true ? { resume: true } : {}),
