@@ -23,6 +23,7 @@ export function registerReplay(program: Command, ctx: CommandContext): void {
     program
       .command('replay <recording>')
       .description('send a recording (smsim record, --record) to a pipeline without simulating, and report as the run did'),
+    'sender threads (default: cores − 1 with the embedded pipeline, which decodes and counts on a core of its own; one per core with --target)',
   )
     .option('-t, --target <host:port>', 'drive this pipeline instead of the embedded reference pipeline', hostPort)
     .option('--scenario <file>', 'refuse the recording unless it is of this scenario (as resolved: seed, batch size and every setting)')

@@ -54,13 +54,12 @@ export interface RunFlags {
  * The options every command that drives a pipeline shares (run, emit, replay): workers, shards,
  * pacing, delivery and the run id. `--target` is added by each command.
  */
-export function addDriveOptions(cmd: Command): Command {
+export function addDriveOptions(
+  cmd: Command,
+  workersHelp = 'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)',
+): Command {
   return cmd
-    .option(
-      '-w, --workers <n>',
-      'simulator worker threads (default: one per core; cores − 1 for a small run with the embedded pipeline)',
-      wholeNumber('--workers', 256),
-    )
+    .option('-w, --workers <n>', workersHelp, wholeNumber('--workers', 256))
     .option('-o, --out <dir>', 'write report.json and report.md into this directory')
     .option(
       '--shard <i/N>',
