@@ -25,7 +25,15 @@ interface Report {
   fingerprint: string;
   scenario: { name: string };
   pipeline: { kind: string };
-  run: { sent: number; acked: number; lost: number; duplicates: number; batches: number; resumed?: { batches: number; events: number } };
+  run: {
+    sent: number;
+    acked: number;
+    lost: number;
+    duplicates: number;
+    batches: number;
+    resumed?: { batches: number; events: number };
+    pacing?: { mode: string; target: number; truncated: boolean };
+  };
   shards: Array<{ index: number; fingerprint: string; events: number; batches: number }>;
   metrics: Array<{ id: string; labels: Record<string, string>; truth: number; observed: number; reported: number | null }>;
   expectations: Array<{ expect: string; passed: boolean }>;
@@ -134,6 +142,17 @@ describe('record and replay (real processes)', () => {
     expect(rows(m)).toEqual(rows(run));
     expect(verdicts(m)).toEqual(verdicts(whole));
     expect(m.passed).toBe(true);
+
+    // Paced by the recorded batch times: 10 virtual days at 2 M× take under a second of schedule.
+    const paced = parse(await smsim(['replay', recorded, '--speed', '2000000', '--json', '--no-progress']));
+    expect(paced.run).toMatchObject({
+      sent: whole.run.sent,
+      lost: 0,
+      duplicates: 0,
+      pacing: { mode: 'speed', target: 2_000_000, truncated: false },
+    });
+    expect(paced.fingerprint).toBe(whole.fingerprint);
+    expect(rows(paced)).toEqual(rows(whole));
   }, 180_000);
 
   it('a replay killed mid-run is refused again and finished exactly by --resume', async () => {
