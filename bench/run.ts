@@ -12,7 +12,11 @@ import { codecBench } from './codec.js';
 import { coreBench } from './core-simulate.js';
 import { envelopeDecodeBench } from './envelope-decode.js';
 import { estateMemory } from './estate-memory.js';
+import { replayBench } from './replay.js';
 import { unaryBaseline } from './unary-baseline.js';
+
+/** Events of a whole gb-day (README: scenarios/gb-day.yaml, 66.3 M), for the recorded size of one. */
+const GB_DAY_EVENTS = 66_300_000;
 
 /*
  * `npm run bench`: figures measured in one run on this machine, each beside the baseline it is
@@ -21,7 +25,15 @@ import { unaryBaseline } from './unary-baseline.js';
  *   SMSIM_BENCH_RUNS=3    runs per full-path figure (the median is reported)
  *   SMSIM_BENCH_GB=0      skip gb-day (the whole GB estate for a day: minutes)
  *   SMSIM_BENCH_PACED=0   skip the 60 s paced run
+ *
+ * `node dist/bench/run.js replay` runs only the recording figures (record, replay, the ceiling
+ * they are held against, and the live run they are compared with), written to
+ * bench/results/replay.json.
  */
+
+const ONLY_REPLAY = process.argv[2] === 'replay';
+/** Replay's workers: what `smsim replay` uses with the embedded pipeline on 2 cores (see defaultReplayWorkers). */
+const REPLAY_WORKERS = Number(process.env.SMSIM_BENCH_REPLAY_WORKERS ?? 1);
 
 const RUNS = Number(process.env.SMSIM_BENCH_RUNS ?? 3);
 const root = findPackageRoot(import.meta.url);
@@ -67,8 +79,41 @@ function cliRun(args: readonly string[]): {
   return JSON.parse(r.stdout);
 }
 
+/**
+ * Record and replay on the same third of gb-day as the full path: a recorded live run against
+ * the same run without recording, the file's size, and the replay against the transport
+ * ceiling measured here too (the two share the machine's moment).
+ */
+async function replayFigures(gbDay: ResolvedScenario, third: readonly number[], live: number | undefined): Promise<void> {
+  const plain = live ?? (await fullPath(gbDay, 2, third)).eventsPerSecond;
+  const r = await replayBench(gbDay, third, 2, REPLAY_WORKERS, RUNS);
+  const recorded = median(r.recorded.map((x) => x.eventsPerSecond));
+  log('record.fullPath.eventsPerSecond', recorded, 'events/s');
+  log('record.overheadRatio', ratio(plain, recorded, 3), '×');
+  log('record.recordOnlySeconds', Math.round(r.recordOnlySeconds * 100) / 100, 's');
+  log('record.bytes', r.bytes, 'bytes');
+  log('record.bytesPerEvent', ratio(r.bytes, r.events), 'bytes');
+  log('record.gbDayBytesEstimate', Math.round((r.bytes / r.events) * GB_DAY_EVENTS), 'bytes');
+  log('replay.events', r.events, 'events');
+  log('replay.readSeconds', Math.round(median(r.readSeconds) * 100) / 100, 's');
+  const replay = median(r.replayed.map((x) => x.eventsPerSecond));
+  log('replay.eventsPerSecond', replay, 'events/s');
+  const ceilings: number[] = [];
+  for (let i = 0; i < RUNS; i++) ceilings.push((await transportCeiling(gbDay, 2, third)).eventsPerSecond);
+  log('replay.ceiling.eventsPerSecond', median(ceilings), 'events/s');
+  log('replay.ceilingRatio', ratio(replay, median(ceilings)), '×');
+}
+
 async function main(): Promise<void> {
   const { scenario } = await loadScenario(join(root, 'scenarios', 'default.yaml'));
+  const { scenario: gbDay } = await loadScenario(join(root, 'scenarios', 'gb-day.yaml'));
+  const everyNth = (n: number): number[] => Array.from({ length: gbDay.estate.shardCount }, (_, i) => i).filter((s) => s % n === 0);
+  const third = everyNth(3);
+  if (ONLY_REPLAY) {
+    await replayFigures(gbDay, third, undefined);
+    await writeResults('replay.json');
+    return;
+  }
 
   // With the workers `npm start` uses (1 on 2 cores: a small run).
   const d = await fullPath(scenario, defaultWorkers(false, premisesDays(scenario)));
@@ -79,9 +124,6 @@ async function main(): Promise<void> {
   // Throughput: a third of gb-day (60 shards of 100,000 premises, ≈ 22 M events, ~20 s), long
   // enough that pool start-up and each worker's JIT warm-up (~0.5 s of half-speed simulation)
   // weigh as little as in a real day; on a tenth (~7 s) they cost ~20 % (fullPath.tenth.*).
-  const { scenario: gbDay } = await loadScenario(join(root, 'scenarios', 'gb-day.yaml'));
-  const everyNth = (n: number): number[] => Array.from({ length: gbDay.estate.shardCount }, (_, i) => i).filter((s) => s % n === 0);
-  const third = everyNth(3);
   const tenth = await fullPath(gbDay, 2, everyNth(10));
   log('fullPath.tenth.events', tenth.events, 'events');
   log('fullPath.tenth.eventsPerSecond', tenth.eventsPerSecond, 'events/s');
@@ -104,6 +146,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) ceilings.push((await transportCeiling(gbDay, 2, third)).eventsPerSecond);
   log('ceiling.eventsPerSecond', median(ceilings), 'events/s');
   log('ratio.fullPathToCeiling', ratio(w2.eventsPerSecond, median(ceilings)), '×');
+  await replayFigures(gbDay, third, w2.eventsPerSecond);
 
   const unary = await unaryBaseline(scenario, 20_000, 20);
   log('unary.eventsPerSecond', unary.eventsPerSecond, 'events/s');
@@ -155,6 +198,10 @@ async function main(): Promise<void> {
     log('paced.lost', paced.run.lost as number, 'events');
   }
 
+  await writeResults('latest.json');
+}
+
+async function writeResults(name: string): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -164,8 +211,8 @@ async function main(): Promise<void> {
   };
   const dir = join(root, 'bench', 'results');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`\nwritten to ${join('bench', 'results', 'latest.json')}`);
+  await writeFile(join(dir, name), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nwritten to ${join('bench', 'results', name)}`);
 }
 
 await main();

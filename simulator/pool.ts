@@ -5,7 +5,7 @@ import { findPackageRoot } from '../wire/proto-root.js';
 import type { ResolvedScenario } from './core/scenario/resolve.js';
 import type { Pacing } from './pacing.js';
 import { shardRange } from './core/scenario/resolve.js';
-import type { ShardProgress, ShardResult, ShardSink, ShardTask, StopMessage } from './shard-task.js';
+import type { RecordedShardSource, ShardProgress, ShardResult, ShardSink, ShardTask, StopMessage } from './shard-task.js';
 
 export interface RunShardsOptions {
   readonly scenario: ResolvedScenario;
@@ -23,6 +23,10 @@ export interface RunShardsOptions {
    * acks and returns what it sent (ShardResult.stoppedAtMs); shards not yet started send nothing.
    */
   readonly signal?: AbortSignal;
+  /** Replay: where each shard's recorded batches lie, sent instead of simulating it. */
+  readonly replayFor?: (shard: number) => RecordedShardSource;
+  /** Record: the file each shard appends its batch records to. */
+  readonly recordFor?: (shard: number) => string;
 }
 
 /**
@@ -73,6 +77,8 @@ export async function runShards(options: RunShardsOptions): Promise<ShardResult[
           scenario,
           shard,
           sink: options.sinkFor(shard),
+          ...(options.replayFor === undefined ? {} : { replay: options.replayFor(shard) }),
+          ...(options.recordFor === undefined ? {} : { recordTo: options.recordFor(shard) }),
           ...(options.pacing === undefined
             ? {}
             : {

@@ -35,11 +35,25 @@ export type ShardSink =
   /** Encode and fingerprint only: the in-memory seam for tests and dry runs. */
   | { readonly kind: 'none' };
 
+/** Where a shard's records lie in a recording (docs/recording.md), to send them instead of simulating. */
+export interface RecordedShardSource {
+  readonly file: string;
+  readonly offset: number;
+  readonly length: number;
+  readonly batches: number;
+  /** Where the shard's truth and observed figures lie (the record after its batches). */
+  readonly figuresOffset: number;
+}
+
 /** One shard to simulate, and where to send its batches. */
 export interface ShardTask {
   readonly scenario: ResolvedScenario;
   readonly shard: number;
   readonly sink: ShardSink;
+  /** Replay: send this shard's recorded batches instead of simulating it (truth and observed are the recording's). */
+  readonly replay?: RecordedShardSource;
+  /** Record: append a batch record for each batch sent (or skipped as already acked) to this file. */
+  readonly recordTo?: string;
   /** Paced (open-model) sending; absent = as fast as the pipeline takes it. */
   readonly pacing?: Pacing;
   /** This shard's share of the estate (for a paced `rate`). */

@@ -3,6 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { createIngestEmitter } from '../wire/emitter.js';
 import type { IngestEmitter } from '../wire/emitter-api.js';
 import { encodeEventBatch } from '../wire/codec.js';
+import { RecordAppender } from '../wire/recording-appender.js';
+import { batchRecordHead } from '../wire/recording-format.js';
+import { type BatchSource, type PendingBatch, recordedBatches, simulatedBatches } from './batch-source.js';
 import { SmsimError } from './core/errors.js';
 import { createShardSimulation, type ShardSimulation } from './core/shard-simulation.js';
 import { Pacer } from './pacing.js';
@@ -34,6 +37,8 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       ? undefined
       : new Pacer(task.pacing, task.scenario.startMs, task.rateShare ?? 1, task.pacingPhase ?? 0, task.scenario.batchSize);
   let sim: ShardSimulation | undefined;
+  let source: BatchSource | undefined;
+  let recorder: RecordAppender | undefined;
   const hash = createHash('sha256');
   const port = task.progressPort;
   let emitter: IngestEmitter | undefined;
@@ -85,13 +90,14 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
   port?.on('message', (m: Partial<StopMessage> | null) => {
     if (m?.stop === true) stop();
   });
-  const finalResult = (): ShardResult => {
+  const finalResult = async (): Promise<ShardResult> => {
     const stats = emitter?.stats();
     // A run cut short by --duration or by a signal: truth covers the simulated time it reached.
     const truthAsOf = stoppedAtMs ?? (pacer?.truncated === true ? sim?.now : undefined);
+    const recorded = await source?.figures();
     return result({
-      truth: truthAsOf === undefined ? (sim?.truth() ?? []) : (sim?.truth(truthAsOf) ?? []),
-      observed: sim?.observed() ?? [],
+      truth: recorded?.truth ?? (truthAsOf === undefined ? (sim?.truth() ?? []) : (sim?.truth(truthAsOf) ?? [])),
+      observed: recorded?.observed ?? sim?.observed() ?? [],
       eventsAcked: stats === undefined ? events : stats.eventsAcked + eventsResumed,
       batchesResent: stats?.resentBatches ?? 0,
       batchesRejected: stats?.rejectedBatches.length ?? 0,
@@ -101,7 +107,12 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
     });
   };
   try {
-    sim = createShardSimulation(task.scenario, task.shard, { observeOnTake: false });
+    if (task.replay === undefined) {
+      sim = createShardSimulation(task.scenario, task.shard, { observeOnTake: false });
+      source = simulatedBatches(sim);
+    } else source = await recordedBatches(task.replay, task.shard);
+    const batchSource: BatchSource<PendingBatch> = source;
+    if (task.recordTo !== undefined) recorder = RecordAppender.open(task.recordTo);
     if (task.sink.kind === 'grpc')
       emitter = createIngestEmitter({
         target: task.sink.target,
@@ -118,29 +129,30 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       });
     // Paced shards warm the JIT on a throwaway copy of the shard before the start gate, so the
     // first batches on the clock are not the slow, unoptimised ones.
-    if (pacer !== undefined && !stopRequested()) warmUp(task);
+    if (pacer !== undefined && task.replay === undefined && !stopRequested()) warmUp(task);
     // The first batch is built before the start gate, so no paced shard starts its schedule cold.
-    let batch = stopRequested() ? null : sim.nextBatch();
+    let batch = stopRequested() ? null : await batchSource.next();
     await pacer?.ready();
-    for (; batch !== null; batch = sim.nextBatch()) {
+    for (; batch !== null; batch = await batchSource.next()) {
       if (stopRequested()) break;
       // Paced: the batch waits for its slot; one that falls past --duration is neither sent nor
       // observed, so observed still equals what crossed the wire.
       if (pacer !== undefined && !(await pacer.beforeSend(batch.baseTimeMs, interrupt.signal))) break;
       pacer?.sent(batch.eventCount);
-      const encoded = encodeEventBatch(batch);
-      sim.observe(batch);
+      const encoded = batchSource.take(batch);
       hash.update(encoded);
       batches++;
+      recorder?.append(batchRecordHead(task.shard, batches, batch.eventCount, batch.baseTimeMs, encoded), encoded);
       events += batch.eventCount;
       bytes += encoded.byteLength;
       if (batches <= resumeAfter) eventsResumed += batch.eventCount;
       else if (emitter !== undefined) await emitter.send(encoded, batch.eventCount);
       if (port !== undefined && batches % PROGRESS_EVERY_BATCHES === 0)
-        port.postMessage({ shard: task.shard, events, progress: sim.progress });
+        port.postMessage({ shard: task.shard, events, progress: batchSource.progress });
     }
     // Stopped with a batch in hand, or before the first: the shard did not reach its end.
-    if (interrupt.signal.aborted && (batch !== null || batches === 0)) stoppedAtMs = sim.now;
+    if (interrupt.signal.aborted && (batch !== null || batches === 0)) stoppedAtMs = batchSource.now;
+    recorder?.close();
     if (resumeAfter > batches && task.sink.kind === 'grpc' && stoppedAtMs === undefined) {
       throw new SmsimError(
         'SMSIM_ERR_RESUME_FAILED',
@@ -151,13 +163,13 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
       );
     }
     if (emitter !== undefined) await emitter.finish();
-    port?.postMessage({ shard: task.shard, events, progress: stoppedAtMs === undefined ? 1 : sim.progress });
-    return finalResult();
+    port?.postMessage({ shard: task.shard, events, progress: stoppedAtMs === undefined ? 1 : batchSource.progress });
+    return await finalResult();
   } catch (err) {
     // Cut by the drain timer of an interrupted run: not a failure, a run that stopped.
     if (drainExpired) {
-      if (stoppedAtMs === undefined && sim !== undefined && sim.nextTime !== Number.POSITIVE_INFINITY) stoppedAtMs = sim.now;
-      return finalResult();
+      if (stoppedAtMs === undefined && source !== undefined && !source.done) stoppedAtMs = source.now;
+      return await finalResult().catch((e: unknown) => result({ error: SmsimError.from(e, 'SMSIM_ERR_WORKER_FAILED').toData() }));
     }
     emitter?.abort();
     pacer?.arrive();
@@ -166,5 +178,10 @@ export default async function runShardTask(task: ShardTask): Promise<ShardResult
   } finally {
     clearTimeout(drainTimer);
     port?.close();
+    await source?.close().catch(() => undefined);
+    // A failed shard's recording is discarded by the run; its file must still be closed.
+    try {
+      recorder?.close();
+    } catch {}
   }
 }

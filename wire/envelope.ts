@@ -11,7 +11,7 @@ import { MAX_RUN_ID_BYTES, MAX_STREAM_ID_BYTES } from '../simulator/core/domain/
 // ---------------------------------------------------------------------------------------------
 // Hand-framed protobuf primitives (IngestRequest envelope)
 
-function varintSize(v: number): number {
+export function varintSize(v: number): number {
   let size = 1;
   while (v >= 0x80) {
     v = Math.floor(v / 0x80);
@@ -21,7 +21,7 @@ function varintSize(v: number): number {
 }
 
 /** Writes a non-negative safe integer; division, not bit ops, because values pass 2^32. */
-function writeVarint(buf: Uint8Array, pos: number, v: number): number {
+export function writeVarint(buf: Uint8Array, pos: number, v: number): number {
   while (v >= 0x80) {
     buf[pos++] = (v % 0x80) | 0x80;
     v = Math.floor(v / 0x80);

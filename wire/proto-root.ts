@@ -40,7 +40,7 @@ export function protoDir(): string {
   return join(findPackageRoot(), 'proto');
 }
 
-const PROTO_FILES = ['smsim/v1/events.proto', 'smsim/v1/services.proto'];
+const PROTO_FILES = ['smsim/v1/events.proto', 'smsim/v1/services.proto', 'smsim/v1/recording.proto'];
 
 /** The reflected message types smsim encodes and decodes. */
 export interface SmsimProtoTypes {
@@ -54,6 +54,7 @@ export interface SmsimProtoTypes {
   readonly ListRunsResponse: protobuf.Type;
   readonly DropRunRequest: protobuf.Type;
   readonly DropRunResponse: protobuf.Type;
+  readonly RecordingRecord: protobuf.Type;
 }
 
 let cached: SmsimProtoTypes | undefined;
@@ -85,6 +86,7 @@ export function protoTypes(): SmsimProtoTypes {
     ListRunsResponse: root.lookupType('smsim.v1.ListRunsResponse'),
     DropRunRequest: root.lookupType('smsim.v1.DropRunRequest'),
     DropRunResponse: root.lookupType('smsim.v1.DropRunResponse'),
+    RecordingRecord: root.lookupType('smsim.v1.RecordingRecord'),
   };
   return cached;
 }

@@ -5,6 +5,8 @@ import { SMSIM_VERSION } from '../version.js';
 import { registerEmit } from './commands/emit.js';
 import { registerJournal } from './commands/journal.js';
 import { registerMerge } from './commands/merge.js';
+import { registerRecord } from './commands/record.js';
+import { registerReplay } from './commands/replay.js';
 import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
@@ -31,6 +33,13 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   // The run needs more than the pipeline allows (streams, runs): a setting on either side.
   'SMSIM_ERR_LIMIT_EXCEEDED',
   'SMSIM_ERR_OUT_INVALID',
+  // A damaged, foreign or mismatched recording: replaying it again cannot succeed.
+  'SMSIM_ERR_RECORDING_FOREIGN',
+  'SMSIM_ERR_RECORDING_VERSION',
+  'SMSIM_ERR_RECORDING_TRUNCATED',
+  'SMSIM_ERR_RECORDING_CHECKSUM',
+  'SMSIM_ERR_RECORDING_INVALID',
+  'SMSIM_ERR_RECORDING_MISMATCH',
 ]);
 
 /** The smsim program with every command registered; `--help` lists them in this order. */
@@ -46,6 +55,8 @@ function buildProgram(ctx: CommandContext): Command {
     .showHelpAfterError('(see smsim --help)');
   registerRun(program, ctx);
   registerEmit(program, ctx);
+  registerRecord(program, ctx);
+  registerReplay(program, ctx);
   registerValidate(program, ctx);
   registerReport(program, ctx);
   registerMerge(program, ctx);

@@ -18,12 +18,17 @@ const RUN_ID = new RegExp(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,${MAX_RUN_ID_BYTES - 1}
  * resumes the first (--resume) or gets its own (--run-id, $SMSIM_RUN_ID, e.g. a CI job id).
  */
 export function defaultRunId(scenario: ResolvedScenario): string {
-  const digest = createHash('sha256').update(canonicalJson(scenario)).digest('hex').slice(0, 12);
+  const digest = scenarioDigest(scenario).slice(0, 12);
   const name = scenario.name
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 100);
   return `${name === '' ? 'run' : name}-${digest}`;
+}
+
+/** sha256 (hex) over the resolved scenario as canonical JSON: what a default run id is made of. */
+export function scenarioDigest(scenario: ResolvedScenario): string {
+  return createHash('sha256').update(canonicalJson(scenario)).digest('hex');
 }
 
 /** --run-id, else $SMSIM_RUN_ID, else the default; a malformed one is refused here, not on the wire. */

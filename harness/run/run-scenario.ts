@@ -3,19 +3,23 @@ import { cpmSummary } from '../report/service-figures.js';
 import { SmsimError } from '../../simulator/core/errors.js';
 import type { ResolvedScenario } from '../../simulator/core/scenario/resolve.js';
 import { runShards } from '../../simulator/pool.js';
-import type { DeliveryOptions, ShardProgress, ShardResult } from '../../simulator/shard-task.js';
+import type { DeliveryOptions, RecordedShardSource, ShardResult } from '../../simulator/shard-task.js';
 import { createStartGate, mergeHistograms, type Pacing } from '../../simulator/pacing.js';
 import { checkExpectations, parseExpectations } from '../expect/expectations.js';
 import { startPipelineServer } from '../pipeline/ingest-server.js';
 import { createReferencePipeline } from '../pipeline/reference-pipeline.js';
 import { fetchReport, type FetchedReport } from '../pipeline/report-client.js';
 import { RunRegistry } from '../pipeline/run-registry.js';
+import { overallProgress } from './overall-progress.js';
 import { defaultRunId, streamIdOf } from './run-id.js';
 import { expectationContext } from './run-context.js';
 import { reportedFamilies } from '../oracle/families.js';
 import { joinFigures } from '../oracle/join-figures.js';
 import { mergeShards } from '../oracle/merge-shards.js';
 import type { RunFigures, RunReport } from '../report/run-report.js';
+import type { Recording } from '../record/read-recording.js';
+import { checkReplayedShards } from '../record/recorded-figures.js';
+import type { RecordingSummary, RunRecorder } from '../record/run-recorder.js';
 import { SMSIM_VERSION } from '../version.js';
 
 /** How long the pre-flight Report call to an external pipeline may take. */
@@ -55,6 +59,17 @@ export interface RunOptions {
    * wait a bounded time for their acks, and the report covers what was sent, marked `interrupted`.
    */
   readonly interrupt?: AbortSignal;
+  /**
+   * Replay this recording (read whole and checked by readRecording) instead of simulating: the
+   * shards send its batches, and its truth and observed figures stand beside the reported ones.
+   */
+  readonly replay?: Recording;
+  /**
+   * Record the run: each shard appends the batches it sends to its part, and the recording is
+   * finished after the run (`onRecorded`) or, if the run fails or is interrupted, discarded.
+   */
+  readonly recorder?: RunRecorder;
+  readonly onRecorded?: (summary: RecordingSummary) => void;
 }
 
 /** The final Report of an interrupted run: someone is waiting for the process to end. */
@@ -88,19 +103,21 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
   const security = { caPem: options.delivery?.caPem, token: options.delivery?.token };
   const started = performance.now();
   try {
+    options.recorder?.start();
     // An external pipeline is checked once up front, so a wrong --target fails in one clear line
     // instead of every worker waiting out its own connect timeout; and what it already holds of
     // this run decides between refusing and resuming.
     const resumeAfter = options.target === undefined ? new Map<number, number>() : await preflight(options, runId, shards, security);
-    const progress = new Map<number, ShardProgress>();
     const pacing: Pacing | undefined =
       options.pacing === undefined ? undefined : { ...options.pacing, gate: createStartGate(), shards: shards.length };
-    const results = await runShards({
+    const ran = await runShards({
       scenario,
       workers: options.workers,
       shards,
       ...(pacing === undefined ? {} : { pacing }),
       ...(options.interrupt === undefined ? {} : { signal: options.interrupt }),
+      ...(options.replay === undefined ? {} : { replayFor: replaySource(options.replay) }),
+      ...(options.recorder === undefined ? {} : { recordFor: (shard: number) => (options.recorder as RunRecorder).partFor(shard) }),
       sinkFor: (shard) => ({
         kind: 'grpc',
         target,
@@ -109,21 +126,18 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
         ...(resumeAfter.has(shard) ? { resumeAfter: resumeAfter.get(shard) as number } : {}),
         ...(options.delivery === undefined ? {} : { delivery: options.delivery }),
       }),
-      onProgress: (p) => {
-        progress.set(p.shard, p);
-        let fraction = 0;
-        let events = 0;
-        for (const q of progress.values()) {
-          fraction += q.progress;
-          events += q.events;
-        }
-        options.onProgress?.(fraction / shards.length, events);
-      },
+      onProgress: overallProgress(shards.length, options.onProgress),
     });
-    const failed = results.find((r) => r.error !== undefined);
+    const failed = ran.find((r) => r.error !== undefined);
     if (failed?.error !== undefined) throw SmsimError.fromData(failed.error);
-    const wallSeconds = (performance.now() - started) / 1000;
+    const results = options.replay === undefined ? ran : checkReplayedShards(ran, options.replay);
     const interrupted = interruption(results, options.interrupt, scenario.startMs);
+    // Joining the shards' parts is part of a recorded run's time.
+    if (options.recorder !== undefined) {
+      if (interrupted === undefined) options.onRecorded?.(await options.recorder.finish(results));
+      else await options.recorder.discard();
+    }
+    const wallSeconds = (performance.now() - started) / 1000;
     // The end of a run gets the streams' reconnect window: a pipeline restarting right after the
     // last ack is waited for, not reported as unreachable.
     const window = options.delivery?.reconnectTimeoutMs ?? DEFAULT_RECONNECT_WINDOW_MS;
@@ -186,9 +200,26 @@ export async function runScenario(options: RunOptions): Promise<RunReport> {
       ...(interrupted === undefined ? {} : { interrupted }),
       passed: interrupted === undefined && checked.every((c) => c.passed),
     };
+  } catch (err) {
+    await options.recorder?.discard();
+    throw err;
   } finally {
     await server?.stop();
   }
+}
+
+/** Where each shard's batches lie in a recording being replayed. */
+function replaySource(recording: Recording): (shard: number) => RecordedShardSource {
+  return (shard) => {
+    const s = recording.shards.get(shard);
+    return {
+      file: recording.file,
+      offset: s?.offset ?? 0,
+      length: s?.length ?? 0,
+      batches: s?.batches ?? 0,
+      figuresOffset: s?.figuresOffset ?? 0,
+    };
+  };
 }
 
 /** The `interrupted` marker, when the run was stopped before every shard reached its end. */

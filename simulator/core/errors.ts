@@ -37,6 +37,15 @@ export const ERROR_CODES = {
     'Shard reports cannot be merged: another scenario, seed or run id, overlapping or missing shards, or an unreadable report.json.',
   SMSIM_ERR_OUT_INVALID:
     'The --out directory cannot be used: it cannot be created, is not a directory, or cannot be written to (checked before the run starts).',
+  SMSIM_ERR_RECORDING_UNREADABLE: 'A recording file cannot be opened, read or written.',
+  SMSIM_ERR_RECORDING_FOREIGN: 'The file is not an smsim recording (its first bytes are not the SMSIMREC magic).',
+  SMSIM_ERR_RECORDING_VERSION: 'The recording is in a format version this smsim does not read.',
+  SMSIM_ERR_RECORDING_TRUNCATED: 'The recording ends inside a record, or without its trailer (the run that wrote it did not finish).',
+  SMSIM_ERR_RECORDING_CHECKSUM: "A record's CRC-32 does not match its bytes: the file is damaged at that offset.",
+  SMSIM_ERR_RECORDING_INVALID:
+    'A record is intact but wrong: not decodable, out of place, or its batches disagree with the trailer (counts, sequences, fingerprint).',
+  SMSIM_ERR_RECORDING_MISMATCH:
+    'The recording is not the one asked for: another scenario than --scenario, or --shard selects shards the file does not hold.',
   SMSIM_ERR_INTERNAL: 'An unexpected internal error (a bug: please report it).',
 } as const;
 

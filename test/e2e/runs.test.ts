@@ -21,7 +21,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 interface Report {
   runId: string;
   fingerprint: string;
-  run: { sent: number; acked: number; lost: number; duplicates: number; resumed?: { batches: number; events: number } };
+  run: { sent: number; acked: number; lost: number; duplicates: number; batches: number; resumed?: { batches: number; events: number } };
   shards: Array<{ index: number; fingerprint: string }>;
   metrics: Array<{ id: string; labels: Record<string, string>; truth: number; observed: number; reported: number | null }>;
   expectations: Array<{ expect: string; passed: boolean; notReported?: string[] }>;
