@@ -76,10 +76,14 @@ export function firmwareBySmetsHtml(rows: readonly MetricRow[]): string {
       words.push(`${num(reasonCount('modelCannotAck'))} targets cannot acknowledge: delivery is known to their CH only.`);
     const received = get('firmware.received', k);
     if (received.truth > received.observed)
-      words.push(`Blind spot: ${num(received.truth - received.observed)} HANs received the image with no acknowledgement to say so.`);
+      words.push(
+        `Blind spot: ${num(received.truth - received.observed)} HAN${received.truth - received.observed === 1 ? '' : 's'} received the image with no acknowledgement to say so.`,
+      );
     const failed = get('firmware.failed', k);
     if (failed.truth > failed.observed)
-      words.push(`${num(failed.truth - failed.observed)} failures no signal tells of (a blind spot too).`);
+      words.push(
+        `${num(failed.truth - failed.observed)} failure${failed.truth - failed.observed === 1 ? '' : 's'} no signal tells of (a blind spot too).`,
+      );
     const awaiting = get('firmware.awaitingAck', k).observed;
     if (awaiting > 0) words.push(`${num(awaiting)} awaiting an acknowledgement when the run ended (grey: the truth knows how each ended).`);
     if (get('firmware.chActivated', k).observed > 0)

@@ -72,6 +72,11 @@ export function leaveHtml(m: PmrMonth): string {
       fig(l.notConnectedAfter90Days),
     ]),
   );
+  const unseen = m.installAndLeave.some((l) =>
+    [l.awaitingDecision, l.connectedWithin90Days, l.connectedAfter90Days, l.notConnectedAfter90Days].some(
+      (f) => f.reported !== null && f.truth > f.reported,
+    ),
+  );
   return [
     `<h4>Install &amp; Leave CHs at the end of ${esc(m.month)}, by 90-day category (R2, an Indicator)</h4>`,
     table(
@@ -86,6 +91,6 @@ export function leaveHtml(m: PmrMonth): string {
       [0],
       'fig leave',
     ),
-    '<p class="muted small">Each CH installed and left (SRV 8.14.2) in its category as of this month end: a CH moves from "awaiting a decision" to a connected category when its SM WAN appears, or to "not connected after 90 days" when 90 days pass without it.</p>',
+    `<p class="muted small">Each CH installed and left (SRV 8.14.2) in its category as of this month end: a CH moves from "awaiting a decision" to a connected category when its SM WAN appears, or to "not connected after 90 days" when 90 days pass without it.${unseen ? ' Where the truth (dotted) is higher, CHs were installed without SM WAN that no 8.14.2 reported: a blind spot, shown in amber in the R2 section above (red there would be a pipeline error).' : ''}</p>`,
   ].join('\n');
 }
