@@ -182,7 +182,7 @@ export function alertTimingHtml(rows: readonly MetricRow[]): string {
       notMeasurableCell(nm, ''),
       tripleCell(interim.truth, interim.observed, interim.reported),
       pctCell(interimWithin, interim),
-      td(esc(words.join(' ')), 'l words'),
+      td(esc(words.join(' ')), `l words${measured.truth > measured.observed ? ' blind' : ''}`),
     ]);
   });
   return [

@@ -208,7 +208,9 @@ describe.each(DEMOS)('the figures report.json and pmr.json added, in report.html
       expect(cells.map((c) => num(/^[\d,]+/.exec(c[2] ?? '')?.[0]))).toEqual(rows.map((b) => b.requests.reported));
     });
     const withLeave = pmr.months.filter((m) => m.installAndLeave.length > 0);
-    leave.forEach((t, i) => expect(t.querySelectorAll('tbody tr').length).toBe(withLeave[i]?.installAndLeave.length));
+    leave.forEach((t, i) => {
+      expect(t.querySelectorAll('tbody tr').length).toBe(withLeave[i]?.installAndLeave.length);
+    });
     for (const t of d.querySelectorAll('#pmr h4 + table')) {
       const head = [...t.querySelectorAll('th')].map((h) => h.textContent);
       if (head[0] === 'category')
