@@ -42,7 +42,7 @@ export const NOTES: Readonly<Record<string, { readonly kind: 'observer' | 'readi
   },
   'alert.notMeasurable': {
     kind: 'observer',
-    text: 'Alerts whose CH receipt time the DSP cannot see (CSP North and SMETS1 SP hops are not visible to the DSP, CR1438). The truth sees every hop, so its figure is 0: these alerts are in "measurable CH → User time" there.',
+    text: 'Alerts whose CH receipt time the DSP cannot see (CSP North and SMETS1 SP hops are not visible to the DSP, CR1438). The truth sees every hop, so its figure is 0: these alerts are in "Alerts confirmed, CH receipt visible" there. They do not drop out: the interim DSP-only timing below times every alert sent.',
   },
   'srv.excluded': {
     kind: 'reading',

@@ -1,4 +1,5 @@
 import { num } from './format.js';
+import { alertTimingHtml, firmwareBySmetsHtml } from './html/generation-tables.js';
 import { glossaryHtml } from './html/glossary.js';
 import { type SectionTally, metricSectionHtml } from './html/metric-section.js';
 import { CSS } from './html/page-style.js';
@@ -29,10 +30,12 @@ export function renderHtml(report: RunReport, pmr: Pmr, options: HtmlOptions = {
     const anchor = `sec-${s.prefix.replace(/\.$/, '')}`;
     const extra =
       s.prefix === 'srv.'
-        ? srvExtrasHtml(report.metrics)
+        ? srvExtrasHtml(report)
         : s.prefix === 'alert.'
-          ? hopLatencyHtml(report.metrics) + throughputHtml(report.metrics)
-          : '';
+          ? alertTimingHtml(report.metrics) + hopLatencyHtml(report.metrics) + throughputHtml(report.metrics)
+          : s.prefix === 'firmware.'
+            ? firmwareBySmetsHtml(report.metrics)
+            : '';
     const done = metricSectionHtml(s, report.metrics, anchor, extra);
     if (done === undefined) continue;
     sections.push(done.html);

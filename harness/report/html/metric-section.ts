@@ -105,9 +105,9 @@ export function metricSectionHtml(
   );
   if (times.length > 0)
     out.push('<h3>Times, p50 · p95 · p99</h3>', table(['measure', 'truth', 'observed', 'reported', 'what it means'], times, [0, 4]));
+  out.push(extra);
   const breakdown = section.breakdown;
   if (breakdown !== undefined) out.push(breakdownHtml(rows, breakdown.by, breakdown.ids));
-  out.push(extra);
   const charts = sectionCharts(section.prefix, rows);
   if (charts.length > 0) out.push(`<div class="grid">${charts.join('')}</div>`);
   out.push('</section>');

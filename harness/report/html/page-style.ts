@@ -26,5 +26,6 @@ figure.chart-box figcaption{display:flex;flex-wrap:wrap;justify-content:space-be
 figure.chart-box .note{font-size:12px;color:var(--muted);margin:4px 0 0;max-width:720px}
 .chart .lbl{font-size:11px;fill:#3d464f}.chart .val{font-size:10px;fill:#4a535c}.chart .nr{font-style:italic;fill:#7b848d}.chart .ax{stroke:#b8c0c8}
 dl.glossary dt{font-weight:700;margin-top:6px}dl.glossary dd{margin:0 0 0 18px}details{margin:8px 0}summary{cursor:pointer;font-weight:600}
+table.timing td:not(.words),table.cpms td:not(.l){white-space:nowrap}p.rule{background:#f3f5f7;border-left:3px solid #8a949e;padding:6px 10px}
 nav a{margin-right:12px}p.verdict{font-size:15px;margin:4px 0 12px}
 `;

@@ -1,8 +1,10 @@
 import { NOT_REPORTED, num, pct, reportedNum } from '../format.js';
 import type { MetricRow } from '../../oracle/metric-row.js';
-import type { Figure, Pmr, PmrMonth } from '../pmr.js';
+import type { CpmRow, Pmr, PmrMonth } from '../pmr.js';
 import { esc } from '../svg-charts.js';
 import { differenceCells, notReportedCell, table, td, tr } from './cells.js';
+import { withinTargetWords } from './cpm-section.js';
+import { fig, leaveHtml, processesHtml } from './pmr-month-tables.js';
 
 /*
  * The monthly Performance Measurement Report as the DCC would publish it: per reporting month,
@@ -10,12 +12,16 @@ import { differenceCells, notReportedCell, table, td, tr } from './cells.js';
  * difference here is named ("truth …") and read in the section above, which has the observed view.
  */
 
-const fig = (f: Figure): string =>
-  f.reported === null
-    ? td(`<span class="nr">${NOT_REPORTED}</span><br><small>truth ${num(f.truth)}</small>`)
-    : f.truth === f.reported
-      ? td(num(f.truth))
-      : td(`${num(f.reported)}<br><small class="dt">truth ${num(f.truth)}</small>`);
+/** CPM1 / CPM2's old-way figure of the month; "not reported" where the srv family is not. */
+const oldWay = (c: CpmRow): string => {
+  const o = c.oldWay;
+  if (o === undefined) return td('');
+  if (o.reportedPercent === null && c.notReported === true)
+    return td(`<span class="nr">${NOT_REPORTED}</span><br><small>truth ${pct(o.truthPercent)}</small>`);
+  return o.reportedPercent === o.truthPercent
+    ? td(pct(o.reportedPercent))
+    : td(`${pct(o.reportedPercent)}<br><small class="dt">truth ${pct(o.truthPercent)}</small>`);
+};
 
 const availability = (p: number | null): string => (p === null ? notReportedCell() : td(`${p.toFixed(3)} %`));
 
@@ -34,7 +40,8 @@ export function pmrHtml(pmr: Pmr, metrics: readonly MetricRow[]): string {
     metrics.some((r) => r.id.startsWith(CPM_FAMILY[cpm]?.[0] ?? '\u0000') && r.reported !== null && r.reported !== r.observed);
   const out = [
     '<section id="pmr"><h2>Monthly Performance Measurement Report</h2>',
-    `<p class="muted">A month is <b>final</b> once ${pmr.latenessHours} h have passed after it ends (late responses and alerts can arrive until then), otherwise <b>provisional</b>. Incidents count in the month they close. The PMR carries truth and reported; where they differ, the sections above say whether the network cannot see (blind spot) or the pipeline is wrong.</p>`,
+    `<p class="muted">A month is <b>final</b> once ${pmr.latenessHours} h have passed after it ends (late responses and alerts can arrive until then), otherwise <b>provisional</b>. Incidents count once, in the month of their last closure. The PMR carries truth and reported; where they differ, the sections above say whether the network cannot see (blind spot) or the pipeline is wrong.</p>`,
+    withinTargetWords(pmr.withinTargetRule),
   ];
   for (const m of pmr.months) out.push(monthHtml(m, pmr.months.length > 1, erring));
   out.push('</section>');
@@ -56,11 +63,11 @@ function monthHtml(m: PmrMonth, withSections: boolean, erring: (cpm: string) => 
   const cpmRows = m.cpms.map((c) => {
     const tm = td(`${c.target} % / ${c.minimum} %`);
     const head = [td(c.cpm, 'l'), td(esc(c.name), 'l')];
-    if (c.notReported === true) return tr([...head, notReportedCell(2), td(pct(c.truthPercent)), tm, td('')]);
+    if (c.notReported === true) return tr([...head, notReportedCell(2), td(pct(c.truthPercent)), oldWay(c), tm, td('')]);
     if (!c.measured)
       return tr([
         ...head,
-        td('not measured in this run', 'nm', ' colspan="3" title="the run has no traffic this measure counts"'),
+        td('not measured in this run', 'nm', ' colspan="4" title="the run has no traffic this measure counts"'),
         tm,
         td(''),
       ]);
@@ -68,12 +75,13 @@ function monthHtml(m: PmrMonth, withSections: boolean, erring: (cpm: string) => 
     const below = c.reportedPercent !== null && c.reportedPercent < c.minimum;
     // Nothing to count (e.g. no incident of that category closed): a ratio of 0 / 0 is no figure.
     if (c.total.reported === 0 && c.total.truth === 0)
-      return tr([...head, td('0 / 0'), td('nothing to count this month', 'nm', ' colspan="2"'), tm, td('')]);
+      return tr([...head, td('0 / 0'), td('nothing to count this month', 'nm', ' colspan="3"'), tm, td('')]);
     return tr([
       ...head,
       td(`${reportedNum(c.within.reported)} / ${reportedNum(c.total.reported)}`),
       td(pct(c.reportedPercent), below ? 'low' : undefined),
       td(pct(c.truthPercent), differs ? 'dt' : undefined),
+      oldWay(c),
       tm,
       td(
         (c.reportedPercent === null
@@ -88,18 +96,49 @@ function monthHtml(m: PmrMonth, withSections: boolean, erring: (cpm: string) => 
       ),
     ]);
   });
-  out.push(table(['CPM', 'measure', 'within / total', 'reported', 'truth', 'target / minimum', 'reported vs target'], cpmRows, [0, 1, 6]));
+  out.push(
+    table(
+      [
+        'CPM',
+        'measure',
+        'within / total',
+        'reported',
+        'truth',
+        'old way<br><small>mean of provider levels</small>',
+        'target / minimum',
+        'reported vs target',
+      ],
+      cpmRows,
+      [0, 1, 7],
+      'fig cpms',
+    ),
+  );
+  if (m.cpms.some((c) => c.oldWay !== undefined && c.measured))
+    out.push(
+      '<p class="muted small">Old way (CPM1 / CPM2): the unweighted mean of the Service Providers\' service levels in the month, no exclusions, as it was reported before MP122; beside the MP122 figure, not instead of it.</p>',
+    );
   out.push(
     '<p class="muted small">"not measured in this run": the run has no traffic that measure counts, so it has no figure (not 0 %).</p>',
   );
   for (const c of m.cpms)
     if ((c.measured || c.notReported === true) && c.note !== undefined) out.push(`<p class="muted small">${c.cpm}: ${esc(c.note)}</p>`);
+  out.push(processesHtml(m));
   if (m.incidents.length === 0) out.push('<p class="nm">No Category 3–5 incidents in this month.</p>');
   else
     out.push(
       '<h4>Incidents, Category 3 / 4 / 5</h4>',
       table(
-        ['category', 'SMETS', 'resolver group', 'open at month end', 'raised', 'closed', 'closed within target'],
+        [
+          'category',
+          'SMETS',
+          'resolver group',
+          'open at month end',
+          'raised',
+          'initial response',
+          'responded within TIRT',
+          'closed',
+          'closed within target',
+        ],
         m.incidents.map((i) =>
           tr([
             td(esc(i.category), 'l'),
@@ -107,14 +146,17 @@ function monthHtml(m: PmrMonth, withSections: boolean, erring: (cpm: string) => 
             td(esc(i.resolver), 'l'),
             fig(i.openAtMonthEnd),
             fig(i.raised),
+            fig(i.responded),
+            fig(i.respondedWithinTarget),
             fig(i.closed),
             fig(i.closedWithinTarget),
           ]),
         ),
         [0, 1, 2],
       ),
-      '<p class="muted small">Where the reported figure differs from the truth, the truth is beneath it (dotted); Incidents (R5) above says whether that is a blind spot or a pipeline error.</p>',
+      '<p class="muted small">Initial response: incidents given their first response in the month, and those within the Target Initial Response Time (TIRT, CR1420), beside resolution within the Target Resolution Time. Each incident counts once, in the month of its last closure; a re-opened incident is open until closed again. Where the reported figure differs from the truth, the truth is beneath it (dotted); Incidents (R5) above says whether that is a blind spot or a pipeline error.</p>',
     );
+  out.push(leaveHtml(m));
   if (m.availability.length === 0) out.push('<p class="nm">End-to-end availability: not measured in this run (no outages modelled).</p>');
   else {
     out.push(

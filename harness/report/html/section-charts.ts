@@ -19,8 +19,8 @@ const PICKS: Readonly<Record<string, ReadonlyArray<{ id: string; by: string; tit
     {
       id: 'alert.measured',
       by: 'network',
-      title: 'Alerts with a measurable CH → User time, per network',
-      note: 'Where truth stands alone (observed and reported near 0), the DSP cannot see the CH receipt: a blind spot of the network, not a pipeline error.',
+      title: 'Alerts confirmed with the CH receipt visible, per network',
+      note: 'Where truth stands alone (observed and reported near 0), the DSP cannot see the CH receipt (the interim DSP-only timing stands in, table above): a blind spot of the network, not a pipeline error.',
     },
   ],
   'firmware.': [

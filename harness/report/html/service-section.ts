@@ -2,7 +2,9 @@ import { totals } from '../../oracle/join-figures.js';
 import type { MetricRow } from '../../oracle/metric-row.js';
 import { formatMs } from '../distributions.js';
 import { NOT_REPORTED, num } from '../format.js';
-import { cpmFigures, quantileTable, type Quantiles } from '../service-figures.js';
+import { quantileTable, type Quantiles } from '../service-figures.js';
+import type { RunReport } from '../run-report.js';
+import { cpmHtml } from './cpm-section.js';
 import { esc, lineChart, type Triple } from '../svg-charts.js';
 import { groupBy } from './section-charts.js';
 import { notReportedCell, table, td, tr, tripleCell } from './cells.js';
@@ -17,38 +19,11 @@ const pct = (x: number): string => (Number.isNaN(x) ? 'no responses' : `${x.toFi
 const COLOURS =
   '<p class="muted small">In these tables each cell shows the reported figure; beneath it, <span class="blind">truth in amber</span> where the network cannot see all of it (blind spot), <span class="err">observed in red</span> where the pipeline disagrees with the reference definitions (pipeline error), <span class="above">truth in violet</span> where the exclusion list leaves out more than the User caused.</p>';
 
-/** CPM1 / CPM2 the old way and the MP122 way, per-process and per-SRV tables. */
-export function srvExtrasHtml(rows: readonly MetricRow[]): string {
+/** CPM1 / CPM2 both ways (cpm-section.ts), then the per-process and per-SRV tables. */
+export function srvExtrasHtml(report: RunReport): string {
+  const rows = report.metrics;
   if (!rows.some((r) => r.id.startsWith('srv.'))) return '';
-  const out: string[] = ['<h3 id="cpm">CPM1 / CPM2, both ways</h3>'];
-  out.push(
-    '<p class="muted">Old way: the unweighted mean of the Service Providers\' service levels (DSP, CSP North, Central, South, SMETS1 SP), no exclusions — a small provider weighs as much as a big one. MP122 way: responses within target ÷ responses on actual volumes, after the exclusion list. "no responses": the run has none of that class.</p>',
-  );
-  const body = cpmFigures(rows).map((c) => {
-    const cell = (f: { truth: number | null; observed: number | null; reported: number | null }, fmt: (n: number) => string): string =>
-      tripleCell(f.truth ?? 0, f.observed ?? 0, f.reported, fmt);
-    return tr([
-      td(c.cpm, 'l'),
-      cell(c.oldWay, pct),
-      cell(c.mp122, pct),
-      cell(c.withoutExclusions, pct),
-      cell(c.responses, num),
-      cell(c.excluded, num),
-    ]);
-  });
-  out.push(
-    table(
-      [
-        'CPM',
-        'old way<br><small>mean of provider levels</small>',
-        'MP122 way<br><small>volumes, exclusions applied</small>',
-        'volumes, no exclusions',
-        'responses',
-        'excluded',
-      ],
-      body,
-    ),
-  );
+  const out: string[] = [cpmHtml(report, rows)];
   out.push(COLOURS);
   out.push('<h3>Per business process</h3>', srvTable(rows, 'process'));
   out.push('<h3>Per SRV</h3>', srvTable(rows, 'srv'));
@@ -103,7 +78,8 @@ const HOPS: Readonly<Record<string, string>> = {
   'csp-dsp': 'CSP / SMETS1 SP → DSP',
   'dsp-user': 'DSP → User',
   'user-confirm': 'User → confirmation',
-  'ch-user': 'CH → User (R4, CPM3)',
+  'ch-user': 'CH → User (delivered)',
+  'ch-confirm': 'CH → User confirmation (R4, CPM3)',
 };
 
 const q3 = (q: Quantiles): string => (q.count === 0 ? '—' : `${formatMs(q.p50)} · ${formatMs(q.p95)} · ${formatMs(q.p99)}`);

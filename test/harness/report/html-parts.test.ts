@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseHTML } from 'linkedom';
 import { readFigure } from '../../../harness/report/figure-reading.js';
+import { alertTimingHtml, firmwareBySmetsHtml } from '../../../harness/report/html/generation-tables.js';
+import { metricRow } from './run-report-fixture.js';
 import { barChart, lineChart, textWidth } from '../../../harness/report/svg-charts.js';
 
 describe('reading a figure', () => {
@@ -76,5 +79,58 @@ describe('charts', () => {
     // The last tick sits at the plot's right edge (760 wide, 16 right margin).
     expect(Number(ticks[6]?.[1])).toBe(744);
     expect((html.match(/<path /g) ?? []).length).toBe(3);
+  });
+});
+
+describe('R3 by SMETS generation, from hand-built rows', () => {
+  const cells = (html: string): string[][] =>
+    [...parseHTML(`<html><body>${html}</body></html>`).document.querySelectorAll('tbody tr')].map((r) =>
+      [...r.querySelectorAll('td')].map((c) => c.textContent ?? ''),
+    );
+  const fw = (id: string, smets: string, truth: number, observed: number, extra: Record<string, string> = {}) =>
+    metricRow(id, { smets, network: smets === 'smets1' ? 'moc' : 'south', month: '2026-03', ...extra }, truth, observed, observed);
+
+  it('says SMETS1 without SMETS1 SP data is not measurable, counts only its activations, and keeps CH images apart', () => {
+    // 5 SMETS1 targets, no SP data: all 5 not measurable (reason noSmets1SpData), 4 activated by 11.3.
+    // SMETS2: 3 targets, 2 acknowledged of 3 received (1 a blind spot); 7 CH images activated, no target.
+    const html = firmwareBySmetsHtml([
+      fw('firmware.targets', 'smets1', 5, 5),
+      fw('firmware.notMeasurable', 'smets1', 0, 5, { reason: 'noSmets1SpData' }),
+      fw('firmware.received', 'smets1', 5, 0),
+      fw('firmware.activated', 'smets1', 4, 4),
+      fw('firmware.targets', 'smets2', 3, 3),
+      fw('firmware.received', 'smets2', 3, 2),
+      fw('firmware.awaitingAck', 'smets2', 0, 1),
+      fw('firmware.chActivated', 'smets2', 7, 7, { deviceType: 'CH' }),
+    ]);
+    const [s1, s2] = cells(html);
+    expect(s1?.slice(0, 8)).toEqual(['SMETS1', '5', '0truth 5', '0', '55 no SMETS1 SP data', '0', '4', '0']);
+    expect(s1?.[8]).toBe(
+      'No SMETS1 Service Provider data in this run: 5 SMETS1 targets are not measurable, and only the 11.3 activations count (the interim MP122B names). Blind spot: 5 HANs received the image with no acknowledgement to say so.',
+    );
+    expect(s2?.slice(0, 8)).toEqual(['SMETS2', '3', '2truth 3', '0', '0', '1', '0', '7']);
+    expect(s2?.[8]).toMatch(
+      /Blind spot: 1 HAN received .* 1 awaiting .* CH images go straight over the CSP \/ SMETS1 SP network: measured by activation only, never a target\.$/,
+    );
+  });
+
+  it('times SMETS1 end to end only where the CH receipt is visible, with the interim beside it', () => {
+    // moc: 10 alerts sent and confirmed; 4 DCC Alerts timed end to end (3 within target), 6 Device
+    // Alerts whose CH receipt the SMETS1 SP does not show; interim: 10 sent, 9 within target.
+    const a = (id: string, truth: number, observed: number) =>
+      metricRow(id, { network: 'moc', smets: 'smets1', month: '2026-03' }, truth, observed, observed);
+    const [moc] = cells(
+      alertTimingHtml([
+        a('alert.measured', 10, 4),
+        a('alert.withinTarget', 9, 3),
+        a('alert.notMeasurable', 0, 6),
+        a('alert.interimMeasured', 10, 10),
+        a('alert.interimWithinTarget', 9, 9),
+      ]),
+    );
+    expect(moc?.slice(0, 6)).toEqual(['moc', '4truth 10', '75.00 %truth 90.00 %', '6', '10', '90.00 %']);
+    expect(moc?.[6]).toBe(
+      "6 Device Alerts' CH receipt is not visible (the SMETS1 Service Providers, CR1438): the end-to-end figure covers only the 4 whose start is (DCC Alerts, timed from generation); the interim DSP-only figure covers all.",
+    );
   });
 });

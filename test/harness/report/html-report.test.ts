@@ -189,3 +189,118 @@ describe('the IOC/MDS PPMID demo', () => {
     expect(d.querySelector('.summary .err b')?.textContent).toBe('1');
   });
 });
+
+describe.each(DEMOS)('the figures report.json and pmr.json added, in report.html of %s', (name) => {
+  it("shows R1 per business process and SMETS generation, I&L by 90-day category and the incidents' initial response, per month", () => {
+    const { html, report } = page(name);
+    const d = doc(html);
+    const pmr = buildPmr(report);
+    const processes = [...d.querySelectorAll('#pmr table.processes')];
+    const leave = [...d.querySelectorAll('#pmr table.leave')];
+    expect(processes.length).toBe(pmr.months.filter((m) => m.businessProcesses.length > 0).length);
+    expect(leave.length).toBe(pmr.months.filter((m) => m.installAndLeave.length > 0).length);
+    const withProcesses = pmr.months.filter((m) => m.businessProcesses.length > 0);
+    processes.forEach((t, i) => {
+      const rows = withProcesses[i]?.businessProcesses ?? [];
+      const cells = [...t.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent));
+      expect(cells.map((c) => c[1])).toEqual(rows.map((b) => b.smets.toUpperCase()));
+      // requests: the reported figure first (the truth beneath it only where they differ).
+      expect(cells.map((c) => num(/^[\d,]+/.exec(c[2] ?? '')?.[0]))).toEqual(rows.map((b) => b.requests.reported));
+    });
+    const withLeave = pmr.months.filter((m) => m.installAndLeave.length > 0);
+    leave.forEach((t, i) => {
+      expect(t.querySelectorAll('tbody tr').length).toBe(withLeave[i]?.installAndLeave.length);
+    });
+    for (const t of d.querySelectorAll('#pmr h4 + table')) {
+      const head = [...t.querySelectorAll('th')].map((h) => h.textContent);
+      if (head[0] === 'category')
+        expect(head).toEqual(expect.arrayContaining(['initial response', 'responded within TIRT', 'closed within target']));
+    }
+    // CPM1 / CPM2 carry the old way in every month they are measured.
+    for (const [i, m] of pmr.months.entries()) {
+      const cpm1 = m.cpms.find((c) => c.cpm === 'CPM1');
+      if (cpm1?.measured !== true || cpm1.oldWay === undefined) continue;
+      const row = [...(d.querySelectorAll('#pmr table.cpms')[i]?.querySelectorAll('tbody tr') ?? [])][0];
+      expect(row?.querySelectorAll('td')[5]?.textContent).toMatch(new RegExp(`^${cpm1.oldWay.reportedPercent?.toFixed(2)} %`));
+    }
+  });
+
+  it('says which within-target rule the run used, in words, beside CPM1 / CPM2 and in the PMR', () => {
+    const { html, report } = page(name);
+    const rules = [...doc(html).querySelectorAll('p.rule')].map((p) => p.textContent ?? '');
+    expect(report.reporting?.withinTargetRule).toBe('successfulResponse');
+    expect(rules.length).toBe(report.metrics.some((r) => r.id.startsWith('srv.')) ? 2 : 1);
+    for (const r of rules) expect(r).toMatch(/only a successful Service Response delivered within its Target Response Time counts/);
+  });
+});
+
+describe('CPM1 / CPM2 in report.html', () => {
+  const cpmRow = (d: Doc, cpm: string): string[] => {
+    const row = [...d.querySelectorAll('table.cpm tbody tr')].find((r) => r.querySelector('td')?.textContent === cpm);
+    return [...(row?.querySelectorAll('td') ?? [])].map((c) => c.textContent ?? '');
+  };
+
+  it('reads report.json cpm[]: a figure changed there is the figure on the page', () => {
+    const { report } = page('ioc-mds-ppmid-no-ack');
+    const cpm = report.cpm ?? [];
+    expect(cpm.length).toBe(2);
+    const changed = { ...report, cpm: cpm.map((c) => (c.cpm === 'CPM1' ? { ...c, mp122: { ...c.mp122, reported: 12.34 } } : c)) };
+    const d = doc(renderHtml(changed, buildPmr(changed)));
+    const row = cpmRow(d, 'CPM1');
+    expect(row[2]).toBe(`12.34 %pipeline error: observed ${cpm[0]?.mp122.observed?.toFixed(2)} %`);
+    expect(cpmRow(d, 'CPM2')[2]).toBe(`${cpm[1]?.mp122.reported?.toFixed(2)} %`);
+    expect(d.querySelector('table.cpm + p')?.textContent).toMatch(/^The percentages are report\.json's cpm figures/);
+  });
+
+  it('recomputes them from the rows, and says so, for an older report.json without cpm[]', () => {
+    const { report } = page('ioc-mds-ppmid-no-ack');
+    const { cpm, ...older } = report;
+    const d = doc(renderHtml(older, buildPmr(older)));
+    expect(cpmRow(d, 'CPM1')[2]).toBe(`${cpm?.[0]?.mp122.reported?.toFixed(2)} %`);
+    expect(cpmRow(d, 'CPM1')[1]).toBe(`${cpm?.[0]?.oldWay.reported?.toFixed(2)} %`);
+    expect(d.querySelector('table.cpm + p')?.textContent).toMatch(/older than its cpm figures: the percentages are recomputed/);
+  });
+
+  it('names the other rule in words when the run used it', () => {
+    const { report } = page('ioc-mds-ppmid-no-ack');
+    const other: RunReport = {
+      ...report,
+      reporting: { asOfMs: 0, latenessMs: 0, ...report.reporting, withinTargetRule: 'responseDelivered' },
+    };
+    const rules = [...doc(renderHtml(other, buildPmr(other))).querySelectorAll('p.rule')].map((p) => p.textContent ?? '');
+    expect(rules.length).toBe(2);
+    for (const r of rules)
+      expect(r).toMatch(/any Service Response delivered within its Target Response Time counts as within target, failed or not/);
+  });
+});
+
+describe('R3 by SMETS generation and R4 end to end beside the interim timing', () => {
+  it('reports SMETS1 and SMETS2 apart, with the not-measurable reasons, in the IOC/MDS PPMID demo', () => {
+    const { html, report } = page('ioc-mds-ppmid-no-ack');
+    const rows = [...doc(html).querySelectorAll('#sec-firmware table.smets tbody tr')];
+    expect(rows.map((r) => r.querySelector('td')?.textContent)).toEqual(['SMETS1', 'SMETS2']);
+    const nm = report.metrics
+      .filter((m) => m.id === 'firmware.notMeasurable' && m.labels.smets === 'smets1')
+      .reduce((s, m) => s + m.observed, 0);
+    const cell = rows[0]?.querySelectorAll('td')[4];
+    expect(cell?.classList.contains('obs')).toBe(true);
+    expect(cell?.textContent).toBe(`${nm.toLocaleString('en-GB')}${nm.toLocaleString('en-GB')} cannot acknowledge (e.g. IOC/MDS PPMIDs)`);
+    expect(rows[0]?.querySelector('td.words')?.textContent).toMatch(/^From the SMETS1 Service Providers' per-device data only \(CR1440/);
+  });
+
+  it('shows CSP North with no end-to-end time, in amber, and its interim DSP-only figure beside it', () => {
+    const { html, report } = page('ioc-mds-ppmid-no-ack');
+    const north = [...doc(html).querySelectorAll('#alert-timing + p + table.timing tbody tr')].find(
+      (r) => r.querySelector('td')?.textContent === 'north',
+    );
+    const c = [...(north?.querySelectorAll('td') ?? [])];
+    const sum = (id: string): number =>
+      report.metrics.filter((m) => m.id === id && m.labels.network === 'north').reduce((s, m) => s + (m.reported ?? 0), 0);
+    expect(sum('alert.measured')).toBe(0);
+    expect(c[2]?.classList.contains('blind')).toBe(true);
+    expect(c[2]?.textContent).toBe('none timedtruth 100.00 %');
+    expect(num(c[3]?.textContent)).toBe(sum('alert.notMeasurable'));
+    expect(num(c[4]?.textContent)).toBe(sum('alert.interimMeasured'));
+    expect(c[6]?.textContent).toMatch(/^The DSP cannot see the CH receipt here \(CSP North, CR1438\)/);
+  });
+});
