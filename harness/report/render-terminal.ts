@@ -1,3 +1,4 @@
+import { OBSERVED_MAY_EXCEED_TRUTH } from '../../simulator/core/domain/metrics/blind-spots.js';
 import { totals } from '../oracle/join-figures.js';
 import { delta, num, padTable, pipelineDelta, reportedNum } from './format.js';
 import { breakdownTable, FIGURES, formatMs, isDistribution, QUANTILES, summariseDistribution } from './distributions.js';
@@ -48,6 +49,7 @@ export function renderTerminal(report: RunReport, style: TerminalStyle = PLAIN_S
     );
   lines.push(`  fingerprint ${report.fingerprint}`);
   const all = totals(report.metrics);
+  const definitional: string[] = [];
   for (const section of METRIC_SECTIONS) {
     const rows = all.filter((t) => t.id.startsWith(section.prefix));
     if (rows.length === 0) continue;
@@ -69,16 +71,21 @@ export function renderTerminal(report: RunReport, style: TerminalStyle = PLAIN_S
         });
         continue;
       }
+      // Counts of what the DCC cannot tell: the truth (knowing everything) counts them rarely or
+      // never, so truth − observed is no blind spot; say why instead of printing a negative one.
+      const byDefinition = OBSERVED_MAY_EXCEED_TRUTH[t.id];
+      if (byDefinition !== undefined && t.observed > t.truth) definitional.push(`${metricName(t.id)}: ${byDefinition}`);
       table.push([
         metricName(t.id),
         num(t.truth),
         num(t.observed),
         reportedNum(t.reported),
-        delta(t.truth - t.observed),
+        byDefinition === undefined ? delta(t.truth - t.observed) : '',
         pipelineDelta(t.observed, t.reported),
       ]);
     }
     lines.push(...padTable(table).map((l) => `  ${l}`));
+    for (const why of definitional.splice(0)) lines.push(`  observed above truth by definition, no blind spot: ${why}`);
     if (section.breakdown !== undefined) {
       lines.push('', `  by ${section.breakdown.by.join(' and ')} (truth / observed / reported)`);
       lines.push(

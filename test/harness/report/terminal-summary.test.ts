@@ -83,3 +83,22 @@ describe('the terminal summary', () => {
     expect(text).toContain('PASS  run.lost == 0');
   });
 });
+
+describe('a count the truth never has', () => {
+  it('prints no negative blind spot for it, and says why on the line below', () => {
+    // alert.notMeasurable counts alerts whose CH receipt the DSP cannot see; the truth sees
+    // every hop, so its figure is 0 and truth − observed (−7) would read as a negative blind spot.
+    const alerts: MetricRow[] = [
+      { id: 'alert.volume', labels: { network: 'north' }, truth: 10, observed: 10, reported: 10 },
+      { id: 'alert.measured', labels: { network: 'north' }, truth: 10, observed: 3, reported: 3 },
+      { id: 'alert.notMeasurable', labels: { network: 'north' }, truth: 0, observed: 7, reported: 7 },
+    ];
+    const text = renderTerminal({ ...report, metrics: alerts });
+    expect(text).toMatch(/Alerts confirmed, CH receipt \(or DCC generation\) visible\s+10\s+3\s+3\s+\+7\s*$/m);
+    expect(text).toMatch(/Alerts confirmed, CH receipt not visible\s+0\s+7\s+7\s*$/m);
+    expect(text).not.toContain('−7');
+    expect(text).toContain(
+      'observed above truth by definition, no blind spot: Alerts confirmed, CH receipt not visible: CH receipt times the DSP cannot see (CR1438); the truth sees them all',
+    );
+  });
+});
