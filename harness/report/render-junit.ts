@@ -96,19 +96,7 @@ export function renderJunit(report: RunReport, options: JunitOptions): string {
     ['run.rejected', String(report.run.rejected)],
     ['result', unchecked === undefined ? (report.passed ? 'PASS' : 'FAIL') : report.interrupted !== undefined ? 'INTERRUPTED' : 'DEFERRED'],
   ];
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="smsim" tests="${tests}" failures="${failures}" errors="0" time="${time}">`,
-    `  <testsuite name="${xmlText(name)}" package="smsim" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" ` +
-      `time="${time}" timestamp="${junitTimestamp(options.startedAt)}" id="${xmlText(report.runId)}">`,
-    '    <properties>',
-    ...properties.map(([k, v]) => `      <property name="${k}" value="${xmlText(v)}"/>`),
-    '    </properties>',
-    ...cases,
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return junitDocument({ name, id: report.runId, failures, errors: 0, skipped, time, startedAt: options.startedAt, properties, cases });
 }
 
 /** A run that could not complete: what the JUnit file says instead of figures. */
@@ -138,19 +126,51 @@ export function renderJunitFailure(failed: FailedRun, options: JunitOptions): st
     ['error.code', failed.error.code],
     ['result', 'ERROR'],
   ];
+  const cases = names.map(
+    (text) =>
+      `    <testcase name="${xmlText(text)}" classname="${xmlText(name)}" time="0">\n` +
+      `      <error type="${xmlText(failed.error.code)}" message="${xmlText(message)}"/>\n    </testcase>`,
+  );
+  return junitDocument({
+    name,
+    id: failed.runId,
+    failures: 0,
+    errors: names.length,
+    skipped: 0,
+    time,
+    startedAt: options.startedAt,
+    properties,
+    cases,
+  });
+}
+
+interface JunitSuite {
+  readonly name: string;
+  readonly id: string;
+  readonly failures: number;
+  readonly errors: number;
+  readonly skipped: number;
+  /** Seconds, as junit-10.xsd writes them. */
+  readonly time: string;
+  readonly startedAt: Date;
+  readonly properties: ReadonlyArray<readonly [string, string]>;
+  /** The <testcase> elements, rendered. */
+  readonly cases: readonly string[];
+}
+
+/** One <testsuites> holding the run's <testsuite>: the envelope every JUnit file of smsim has. */
+function junitDocument(suite: JunitSuite): string {
+  const tests = suite.cases.length;
+  const counts = `tests="${tests}" failures="${suite.failures}" errors="${suite.errors}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="smsim" tests="${names.length}" failures="0" errors="${names.length}" time="${time}">`,
-    `  <testsuite name="${xmlText(name)}" package="smsim" tests="${names.length}" failures="0" errors="${names.length}" skipped="0" ` +
-      `time="${time}" timestamp="${junitTimestamp(options.startedAt)}" id="${xmlText(failed.runId)}">`,
+    `<testsuites name="smsim" ${counts} time="${suite.time}">`,
+    `  <testsuite name="${xmlText(suite.name)}" package="smsim" ${counts} skipped="${suite.skipped}" ` +
+      `time="${suite.time}" timestamp="${junitTimestamp(suite.startedAt)}" id="${xmlText(suite.id)}">`,
     '    <properties>',
-    ...properties.map(([k, v]) => `      <property name="${k}" value="${xmlText(v)}"/>`),
+    ...suite.properties.map(([k, v]) => `      <property name="${k}" value="${xmlText(v)}"/>`),
     '    </properties>',
-    ...names.map(
-      (text) =>
-        `    <testcase name="${xmlText(text)}" classname="${xmlText(name)}" time="0">\n` +
-        `      <error type="${xmlText(failed.error.code)}" message="${xmlText(message)}"/>\n    </testcase>`,
-    ),
+    ...suite.cases,
     '  </testsuite>',
     '</testsuites>',
     '',
