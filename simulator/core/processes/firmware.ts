@@ -6,7 +6,7 @@ import {
   newTargetRecord,
   NotMeasurableReason,
   type TargetRecord,
-} from '../domain/metrics/firmware-metrics.js';
+} from '../domain/metrics/firmware-figures.js';
 import type { MetricTable } from '../domain/metrics/metric-table.js';
 import { countsWithinTarget, isFailure, SrvCounters, srvKey } from '../domain/metrics/srv-metrics.js';
 import { responseClassOf, SRV_CATALOGUE, type SrvEntry, srvIndex, trtByClass } from '../domain/srv-catalogue.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../../../../harness/scenario/load-scenario.js';
 import { eventsOf, type EventFields } from '../../../../simulator/core/domain/event-batch.js';
-import { FirmwareMetric as M } from '../../../../simulator/core/domain/metrics/firmware-metrics.js';
+import { FirmwareMetric as M } from '../../../../simulator/core/domain/metrics/firmware-figures.js';
 import type { MetricSample } from '../../../../simulator/core/domain/metrics/metric-table.js';
 import {
   DeviceType as D,

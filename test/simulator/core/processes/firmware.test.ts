@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../../../../harness/scenario/load-scenario.js';
-import { FirmwareMetric as M } from '../../../../simulator/core/domain/metrics/firmware-metrics.js';
+import { FirmwareMetric as M } from '../../../../simulator/core/domain/metrics/firmware-figures.js';
 import { MetricTable, type MetricSample } from '../../../../simulator/core/domain/metrics/metric-table.js';
 import type { ResolvedScenario } from '../../../../simulator/core/scenario/resolve.js';
 import { createShardSimulation } from '../../../../simulator/core/shard-simulation.js';

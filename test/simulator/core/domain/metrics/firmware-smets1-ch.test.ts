@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFirmwareMetrics, FirmwareMetric as M } from '../../../../../simulator/core/domain/metrics/firmware-metrics.js';
+import { FirmwareMetric as M } from '../../../../../simulator/core/domain/metrics/firmware-figures.js';
+import { createFirmwareMetrics } from '../../../../../simulator/core/domain/metrics/firmware-metrics.js';
 import { MetricTable } from '../../../../../simulator/core/domain/metrics/metric-table.js';
 import {
   DeviceType as D,
