@@ -8,7 +8,7 @@ import { fetchReport } from '../../harness/pipeline/report-client.js';
 import { JOURNAL_FILE } from '../../harness/pipeline/journal.js';
 import { batchOfAbout, plainEnvelope, repeatedEnvelopeOfAbout } from '../../bench/envelope-decode.js';
 import { SMALL, freePort, killChildren, serve, smsim, smsimProcess, type CliResult } from '../helpers/cli.js';
-import { rawIngestStream, type RawIngestStream } from '../helpers/raw-ingest.js';
+import { rawStreamsClosedAfterEach, type RawIngestStream } from '../helpers/raw-ingest.js';
 
 /**
  * Hardening round 2 ("what an attacker broke"), with real processes on 127.0.0.1: `smsim serve`
@@ -18,19 +18,14 @@ import { rawIngestStream, type RawIngestStream } from '../helpers/raw-ingest.js'
  */
 
 afterEach(killChildren);
-const streams: RawIngestStream[] = [];
-afterEach(() => {
-  for (const s of streams.splice(0)) s.close();
-});
+const openStream = rawStreamsClosedAfterEach();
 
 const MIB = 1024 * 1024;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** An attacker's stream, on a connection of its own. */
 function attack(address: string): RawIngestStream {
-  const s = rawIngestStream(address, { channel: { 'grpc.use_local_subchannel_pool': 1 } });
-  streams.push(s);
-  return s;
+  return openStream(address, { channel: { 'grpc.use_local_subchannel_pool': 1 } });
 }
 
 /** Peak resident memory of a process so far, in MiB (Linux: VmHWM). */
@@ -176,7 +171,7 @@ describe('smsim serve under attack (real processes)', () => {
     exact(baseline);
     // 32 calls that send nothing, 8 per connection (channels with equal options share one).
     for (let c = 0; c < 4; c++) {
-      for (let i = 0; i < 8; i++) streams.push(rawIngestStream(address, { channel: { 'smsim.attacker': c } }));
+      for (let i = 0; i < 8; i++) openStream(address, { channel: { 'smsim.attacker': c } });
     }
     await sleep(300);
     const probe = attack(address);

@@ -11,7 +11,7 @@ import { createReferencePipeline } from '../../../harness/pipeline/reference-pip
 import { AckStatus } from '../../../wire/messages.js';
 import { encodeEventBatch } from '../../../wire/codec.js';
 import { RunRegistry } from '../../../harness/pipeline/run-registry.js';
-import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
+import { rawStreamsClosedAfterEach } from '../../helpers/raw-ingest.js';
 
 let clock = Date.UTC(2026, 2, 2);
 
@@ -24,17 +24,10 @@ function batch(n: number): Uint8Array {
 }
 
 const servers: PipelineServer[] = [];
-const streams: RawIngestStream[] = [];
 afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
   await Promise.all(servers.splice(0).map((s) => s.stop({ graceMs: 0 })));
 });
-
-function open(address: string): RawIngestStream {
-  const s = rawIngestStream(address);
-  streams.push(s);
-  return s;
-}
+const open = rawStreamsClosedAfterEach();
 
 describe('durable reference pipeline', () => {
   it('rebuilds metrics, ackedThrough and counters from the journal (torn tail cut); a resumed stream gets duplicates acked, not re-applied', async () => {

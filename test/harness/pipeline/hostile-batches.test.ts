@@ -13,7 +13,7 @@ import { createIngestEmitter } from '../../../wire/emitter.js';
 import { protoTypes } from '../../../wire/proto-root.js';
 import { nextTimeMs, recordingPipeline, taggedBatch as valid } from '../../helpers/batches.js';
 import { RunRegistry } from '../../../harness/pipeline/run-registry.js';
-import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
+import { rawStreamsClosedAfterEach, type RawIngestStream } from '../../helpers/raw-ingest.js';
 
 /**
  * Hostile batches (issue #7, docs/reliability.md): each class is refused with a clear message
@@ -30,18 +30,11 @@ function mutate(fields: (v: EventBatchView) => Record<string, unknown>): Uint8Ar
 }
 
 let server: PipelineServer | undefined;
-const streams: RawIngestStream[] = [];
 afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
   await server?.stop({ graceMs: 0 });
   server = undefined;
 });
-
-function open(address: string): RawIngestStream {
-  const s = rawIngestStream(address);
-  streams.push(s);
-  return s;
-}
+const open = rawStreamsClosedAfterEach();
 
 /** Every class of hostile batch, with the error code and the message a pipeline author sees. */
 const HOSTILE: Array<[string, () => Uint8Array, RegExp]> = [
@@ -185,8 +178,7 @@ describe('hostile batches', () => {
     first.send('run/1', 1, valid(1));
     await first.take(1);
     // Its own connection: on a shared one, HTTP/2's max_concurrent_streams (same limit) would queue it.
-    const second = rawIngestStream(server.address, { channel: { 'grpc.use_local_subchannel_pool': 1 } });
-    streams.push(second);
+    const second = open(server.address, { channel: { 'grpc.use_local_subchannel_pool': 1 } });
     second.send('run/2', 1, valid(2));
     const status = await second.status();
     expect(status.code).toBe(grpc.status.UNAVAILABLE);

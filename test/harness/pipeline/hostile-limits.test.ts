@@ -15,7 +15,7 @@ import { createIngestEmitter } from '../../../wire/emitter.js';
 import { ReportingClient, callReporting } from '../../../wire/services.js';
 import { batchOfAbout, plainEnvelope, repeatedEnvelopeOfAbout } from '../../../bench/envelope-decode.js';
 import { recordingPipeline, taggedBatch } from '../../helpers/batches.js';
-import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
+import { rawStreamsClosedAfterEach } from '../../helpers/raw-ingest.js';
 
 /**
  * Hardening round 2, findings 1 and 2, on a real gRPC server on 127.0.0.1: a repeated-field
@@ -26,18 +26,11 @@ import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.
 
 const MIB = 1024 * 1024;
 let server: PipelineServer | undefined;
-const streams: RawIngestStream[] = [];
 afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
   await server?.stop({ graceMs: 0 });
   server = undefined;
 });
-
-function open(address: string): RawIngestStream {
-  const s = rawIngestStream(address);
-  streams.push(s);
-  return s;
-}
+const open = rawStreamsClosedAfterEach();
 
 async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();

@@ -7,7 +7,7 @@ import { AckStatus } from '../../../wire/messages.js';
 import { createIngestEmitter } from '../../../wire/emitter.js';
 import { STREAMS_PER_CONNECTION } from '../../../wire/emitter-channel.js';
 import { recordingPipeline, taggedBatch } from '../../helpers/batches.js';
-import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.js';
+import { rawStreamsClosedAfterEach, type RawIngestStream } from '../../helpers/raw-ingest.js';
 
 /**
  * Hardening round 2, finding 3, on a real gRPC server on 127.0.0.1: idle streams cannot hold the
@@ -16,20 +16,17 @@ import { rawIngestStream, type RawIngestStream } from '../../helpers/raw-ingest.
  */
 
 let server: PipelineServer | undefined;
-const streams: RawIngestStream[] = [];
 afterEach(async () => {
-  for (const s of streams.splice(0)) s.close();
   await server?.stop({ graceMs: 0 });
   server = undefined;
 });
+const openStream = rawStreamsClosedAfterEach();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A raw stream on a connection of its own, or on the shared one. */
 function open(address: string, ownConnection = true): RawIngestStream {
-  const s = rawIngestStream(address, ownConnection ? { channel: { 'grpc.use_local_subchannel_pool': 1 } } : {});
-  streams.push(s);
-  return s;
+  return openStream(address, ownConnection ? { channel: { 'grpc.use_local_subchannel_pool': 1 } } : {});
 }
 
 describe('idle Ingest streams', () => {
