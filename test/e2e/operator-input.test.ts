@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, killChildren, SMALL, smsim } from '../helpers/cli.js';
+import { killChildren, SMALL, smsim } from '../helpers/cli.js';
 
 /**
  * What an operator broke (hardening round 2), with real processes: an impossible date, an
@@ -26,32 +25,18 @@ interface Timed {
 }
 
 /** The CLI as a process (behind `wrapper`, e.g. taskset), timed, and measured by GNU time when the machine has it. */
-function timed(args: string[], timeoutMs = 30_000, wrapper: string[] = []): Promise<Timed> {
-  const command = [...wrapper, process.execPath, CLI, ...args];
-  const [cmd, ...argv] = existsSync(GNU_TIME) ? [GNU_TIME, '-f', 'smsim-peak-rss-kib %M', ...command] : command;
+async function timed(args: string[], timeoutMs = 30_000, wrapper: string[] = []): Promise<Timed> {
+  const wrap = existsSync(GNU_TIME) ? [GNU_TIME, '-f', 'smsim-peak-rss-kib %M', ...wrapper] : wrapper;
   const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd as string, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SMSIM_TOKEN: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`smsim ${args.join(' ')} did not end within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const rss = /smsim-peak-rss-kib (\d+)/.exec(stderr);
-      resolve({
-        code,
-        stdout,
-        stderr: stderr.replace(/.*smsim-peak-rss-kib \d+\n?/, ''),
-        seconds: Math.round(performance.now() - started) / 1000,
-        peakRssKiB: rss === null ? undefined : Number(rss[1]),
-      });
-    });
-  });
+  const r = await smsim(args, { timeoutMs, wrap });
+  const rss = /smsim-peak-rss-kib (\d+)/.exec(r.stderr);
+  return {
+    code: r.code,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(/.*smsim-peak-rss-kib \d+\n?/, ''),
+    seconds: Math.round(performance.now() - started) / 1000,
+    peakRssKiB: rss === null ? undefined : Number(rss[1]),
+  };
 }
 
 function operatorLine(attack: string, figures: Record<string, unknown>): void {
